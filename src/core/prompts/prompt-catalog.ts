@@ -1,0 +1,120 @@
+import { compileTemplate, TemplateSyntaxError, type CompiledTemplate } from '../text/template.js';
+import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../profile/customer-profile.js';
+
+/** How a prompt file describes one prompt. */
+export interface PromptSpec {
+  /** Text per language, a template (see text/template.ts). zh-CN is required. */
+  text: Partial<Record<Language, string>>;
+  /** Spoken duration in seconds; when absent it is estimated from the rendered text. */
+  durationSec?: number;
+  /** Recorded audio to play instead of text-to-speech, per language. */
+  audioUrl?: Partial<Record<Language, string>>;
+  description?: string;
+}
+
+export interface PromptsFile {
+  /** Speaking rate used to estimate durations: characters per second, per language. */
+  charsPerSecond?: Partial<Record<Language, number>>;
+  prompts: Record<string, PromptSpec>;
+}
+
+/** A prompt as the caller hears it. */
+export interface RenderedPrompt {
+  id: string;
+  language: Language;
+  text: string;
+  durationSec: number;
+  audioUrl?: string;
+}
+
+const DEFAULT_RATE: Record<Language, number> = { 'zh-CN': 4.5, 'en-US': 14 };
+/** Pause a text-to-speech engine leaves around a prompt. */
+const LEAD_SEC = 0.3;
+
+export class PromptCatalog {
+  private readonly templates = new Map<string, Partial<Record<Language, CompiledTemplate>>>();
+  private readonly rates: Record<Language, number>;
+
+  /** @param onError receives template syntax errors; without it they throw. */
+  constructor(readonly file: PromptsFile, onError?: (id: string, language: Language, message: string) => void) {
+    this.rates = { ...DEFAULT_RATE, ...file.charsPerSecond };
+    for (const [id, spec] of Object.entries(file.prompts)) {
+      const byLang: Partial<Record<Language, CompiledTemplate>> = {};
+      for (const lang of LANGUAGES) {
+        const t = spec.text[lang];
+        if (t === undefined) continue;
+        try {
+          byLang[lang] = compileTemplate(t);
+        } catch (err) {
+          if (!(err instanceof TemplateSyntaxError) || !onError) throw err;
+          onError(id, lang, `prompt text does not parse: ${err.message}`);
+        }
+      }
+      this.templates.set(id, byLang);
+    }
+  }
+
+  has(id: string): boolean {
+    return this.templates.has(id);
+  }
+
+  ids(): string[] {
+    return [...this.templates.keys()];
+  }
+
+  private readonly variableCache = new Map<string, string[]>();
+
+  /** Every variable a prompt reads, in any language. */
+  variables(id: string): string[] {
+    let vars = this.variableCache.get(id);
+    if (!vars) {
+      const t = this.templates.get(id);
+      vars = t ? [...new Set(Object.values(t).flatMap((c) => c!.variables))] : [];
+      this.variableCache.set(id, vars);
+    }
+    return vars;
+  }
+
+  private readonly durationCache = new Map<string, number>();
+
+  /**
+   * Spoken duration of a prompt for these facts, without building the text when the prompt
+   * states its duration; cached on the values of the variables it reads (the replay hot path).
+   */
+  durationSec(id: string, vars: Readonly<Record<string, unknown>>, language: Language = DEFAULT_LANGUAGE): number {
+    const given = this.file.prompts[id]?.durationSec;
+    if (given !== undefined) return given;
+    let key = id + '\u0000' + language;
+    for (const v of this.variables(id)) key += '\u0000' + String(vars[v] ?? '');
+    let d = this.durationCache.get(key);
+    if (d === undefined) {
+      d = this.render(id, vars, language).durationSec;
+      if (this.durationCache.size > 100_000) this.durationCache.clear();
+      this.durationCache.set(key, d);
+    }
+    return d;
+  }
+
+  /** Estimated speaking time of a text. */
+  estimateSec(text: string, language: Language): number {
+    return Math.round((text.length / this.rates[language] + LEAD_SEC) * 10) / 10;
+  }
+
+  /**
+   * Renders a prompt for a caller. Falls back to zh-CN when the caller's language has no text.
+   * A required variable without a value renders as empty text rather than failing the call:
+   * a caller must always hear something. (Designers put profile details inside `[ ]` so the
+   * sentence disappears cleanly; `ivr-sim validate` warns when they do not.)
+   */
+  render(id: string, vars: Readonly<Record<string, unknown>>, language: Language = DEFAULT_LANGUAGE): RenderedPrompt {
+    const spec = this.file.prompts[id];
+    const byLang = this.templates.get(id);
+    if (!spec || !byLang) throw new Error(`unknown prompt "${id}"`);
+    const lang: Language = byLang[language] ? language : DEFAULT_LANGUAGE;
+    const template = byLang[lang]!;
+    const text = template.renderLenient(vars, lang);
+    const durationSec = spec.durationSec ?? this.estimateSec(text, lang);
+    const audio = spec.audioUrl?.[lang];
+    return audio ? { id, language: lang, text, durationSec, audioUrl: audio } : { id, language: lang, text, durationSec };
+  }
+}
