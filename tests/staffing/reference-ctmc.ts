@@ -17,8 +17,20 @@ export interface QueueModel {
   maxInSystem: number;
 }
 
+const solved = new Map<string, number[]>();
+
 /** Stationary distribution of calls in system, solving πQ = 0, Σπ = 1 directly. */
 export function stationaryDistribution(m: QueueModel): number[] {
+  const key = JSON.stringify(m);
+  let pi = solved.get(key);
+  if (!pi) {
+    pi = solveStationary(m);
+    solved.set(key, pi);
+  }
+  return pi;
+}
+
+function solveStationary(m: QueueModel): number[] {
   const n = m.maxInSystem + 1;
   const death = (k: number) => m.mu * Math.min(k, m.agents) + m.theta * Math.max(k - m.agents, 0);
   // Rows are balance equations (columns of Q), the last replaced by normalisation.

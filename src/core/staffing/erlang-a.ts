@@ -10,6 +10,7 @@
  */
 
 import { erlangB, erlangC, trafficErlangs } from './erlang-c.js';
+import { checkErlangInputs, checkTargetServiceLevel } from './erlang-input.js';
 import { lnGamma, regularizedGamma } from './incomplete-gamma.js';
 
 export interface ErlangAInput {
@@ -108,9 +109,7 @@ export function agentsForServiceLevelErlangA(
   targetSl: number,
   thresholdSec: number,
 ): ErlangAResult {
-  if (!(targetSl > 0 && targetSl < 1)) {
-    throw new RangeError(`target service level must be between 0 and 1 (exclusive), got ${targetSl}`);
-  }
+  checkTargetServiceLevel(targetSl);
   const at = (agents: number) => erlangA({ callsPerHour, ahtSec, agents, thresholdSec, patienceSec });
   let best = at(0);
   if (best.serviceLevel >= targetSl) return best;
@@ -188,11 +187,16 @@ function answeredWithinGivenWait(x: number, y: number, logA: number, thetaT: num
   const shape = x + 1;
   const upper = regularizedGamma(shape, y);
   const lower = regularizedGamma(shape, y * Math.exp(-thetaT));
-  // Subtract whichever tail is small, to keep its digits.
-  const difference = y < shape ? upper.p - lower.p : lower.q - upper.q;
-  if (difference <= 0) return 0;
+  // ln[P(shape, y) − P(shape, lower)], subtracting whichever tails are small so that their
+  // digits survive; with many agents and patient callers both can be far below 1e-308,
+  // which the huge e^y of the coefficient then cancels.
+  let logDifference: number;
+  if (upper.p <= 0.5) logDifference = upper.logP + Math.log(-Math.expm1(lower.logP - upper.logP));
+  else if (lower.q <= 0.5) logDifference = lower.logQ + Math.log(-Math.expm1(upper.logQ - lower.logQ));
+  else logDifference = Math.log(lower.q - upper.q);
+  if (!(logDifference > -Infinity)) return 0;
   const logCoefficient = Math.log(x) + y - shape * Math.log(y) + lnGamma(shape) - logA;
-  return Math.exp(logCoefficient + Math.log(difference));
+  return Math.exp(logCoefficient + logDifference);
 }
 
 function logAdd(p: number, q: number): number {
@@ -205,20 +209,9 @@ function clamp01(v: number): number {
   return Math.min(1, Math.max(0, v));
 }
 
-function checkInput({ callsPerHour, ahtSec, agents, thresholdSec, patienceSec }: ErlangAInput): void {
-  if (!(Number.isFinite(callsPerHour) && callsPerHour >= 0)) {
-    throw new RangeError(`calls per hour must be a finite number >= 0, got ${callsPerHour}`);
-  }
-  if (!(Number.isFinite(ahtSec) && ahtSec > 0)) {
-    throw new RangeError(`handle time must be a finite number of seconds > 0, got ${ahtSec}`);
-  }
-  if (!(Number.isInteger(agents) && agents >= 0)) {
-    throw new RangeError(`agents must be an integer >= 0, got ${agents}`);
-  }
-  if (!(Number.isFinite(thresholdSec) && thresholdSec >= 0)) {
-    throw new RangeError(`threshold must be a finite number of seconds >= 0, got ${thresholdSec}`);
-  }
-  if (!(patienceSec > 0)) {
-    throw new RangeError(`patience must be a number of seconds > 0 (or Infinity), got ${patienceSec}`);
+function checkInput(input: ErlangAInput): void {
+  checkErlangInputs(input);
+  if (!(input.patienceSec > 0)) {
+    throw new RangeError(`patience must be a number of seconds > 0 (or Infinity), got ${input.patienceSec}`);
   }
 }

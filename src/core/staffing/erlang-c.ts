@@ -4,6 +4,8 @@
  * abandonment, so it overstates waits when callers are impatient (see erlang-a.ts).
  */
 
+import { checkErlangInputs, checkTargetServiceLevel } from './erlang-input.js';
+
 export interface ErlangCInput {
   /** Offered calls per hour. */
   callsPerHour: number;
@@ -50,7 +52,7 @@ function erlangCFromB(agents: number, traffic: number, b: number): number {
 }
 
 export function erlangC(input: ErlangCInput): ErlangCResult {
-  checkInput(input);
+  checkErlangInputs(input);
   const { callsPerHour, ahtSec, agents, thresholdSec } = input;
   const a = trafficErlangs(callsPerHour, ahtSec);
   return figures(agents, a, ahtSec, thresholdSec, erlangB(agents, a));
@@ -67,11 +69,8 @@ export function agentsForServiceLevel(
   targetSl: number,
   thresholdSec: number,
 ): ErlangCResult {
-  checkInput({ callsPerHour, ahtSec, agents: 0, thresholdSec });
-  if (!(targetSl > 0 && targetSl < 1)) {
-    // A service level of exactly 1 is never reached by a queue with random arrivals.
-    throw new RangeError(`target service level must be between 0 and 1 (exclusive), got ${targetSl}`);
-  }
+  checkErlangInputs({ callsPerHour, ahtSec, agents: 0, thresholdSec });
+  checkTargetServiceLevel(targetSl);
   const a = trafficErlangs(callsPerHour, ahtSec);
   if (a === 0) return figures(0, 0, ahtSec, thresholdSec, 1);
   let c = Math.floor(a) + 1;
@@ -105,19 +104,4 @@ function figures(agents: number, a: number, ahtSec: number, thresholdSec: number
     asaSec: pWait / drain,
     occupancy: a / agents,
   };
-}
-
-function checkInput({ callsPerHour, ahtSec, agents, thresholdSec }: ErlangCInput): void {
-  if (!(Number.isFinite(callsPerHour) && callsPerHour >= 0)) {
-    throw new RangeError(`calls per hour must be a finite number >= 0, got ${callsPerHour}`);
-  }
-  if (!(Number.isFinite(ahtSec) && ahtSec > 0)) {
-    throw new RangeError(`handle time must be a finite number of seconds > 0, got ${ahtSec}`);
-  }
-  if (!(Number.isInteger(agents) && agents >= 0)) {
-    throw new RangeError(`agents must be an integer >= 0, got ${agents}`);
-  }
-  if (!(Number.isFinite(thresholdSec) && thresholdSec >= 0)) {
-    throw new RangeError(`threshold must be a finite number of seconds >= 0, got ${thresholdSec}`);
-  }
 }

@@ -27,6 +27,9 @@ export function lnGamma(x: number): number {
 export interface GammaPQ {
   p: number;
   q: number;
+  /** ln p and ln q, accurate even where p or q underflows. */
+  logP: number;
+  logQ: number;
 }
 
 const EPS = 1e-16;
@@ -36,8 +39,8 @@ const MAX_ITERATIONS = 10_000_000;
 /** Regularised lower (p) and upper (q) incomplete gamma functions, a > 0, x >= 0. */
 export function regularizedGamma(a: number, x: number): GammaPQ {
   if (!(a > 0) || !(x >= 0)) throw new RangeError(`incomplete gamma needs a > 0 and x >= 0, got a=${a}, x=${x}`);
-  if (x === 0) return { p: 0, q: 1 };
-  if (x === Infinity) return { p: 1, q: 0 };
+  if (x === 0) return { p: 0, q: 1, logP: -Infinity, logQ: 0 };
+  if (x === Infinity) return { p: 1, q: 0, logP: 0, logQ: -Infinity };
   const logPrefix = a * Math.log(x) - x - lnGamma(a);
   if (x < a + 1) {
     let term = 1 / a;
@@ -47,8 +50,9 @@ export function regularizedGamma(a: number, x: number): GammaPQ {
       sum += term;
       if (Math.abs(term) < Math.abs(sum) * EPS) break;
     }
-    const p = Math.exp(Math.log(sum) + logPrefix);
-    return { p, q: 1 - p };
+    const logP = Math.log(sum) + logPrefix;
+    const p = Math.exp(logP);
+    return { p, q: 1 - p, logP, logQ: Math.log1p(-p) };
   }
   // Modified Lentz evaluation of the continued fraction for Q.
   let b = x + 1 - a;
@@ -67,6 +71,7 @@ export function regularizedGamma(a: number, x: number): GammaPQ {
     h *= delta;
     if (Math.abs(delta - 1) < EPS) break;
   }
-  const q = Math.exp(Math.log(h) + logPrefix);
-  return { p: 1 - q, q };
+  const logQ = Math.log(h) + logPrefix;
+  const q = Math.exp(logQ);
+  return { p: 1 - q, q, logP: Math.log1p(-q), logQ };
 }
