@@ -1,0 +1,41 @@
+/** Why a staffing file was refused: every problem found, each pointing at a file and a place in it. */
+
+export interface StaffingIssue {
+  /** The file (or other source) the problem is in. */
+  file: string;
+  /** JSON path of the offending value, e.g. `$.groups[0].shifts[1].to`. */
+  path: string;
+  /** What was expected there, in words a staffing planner can act on. */
+  message: string;
+}
+
+export type StaffingErrorCode =
+  /** The file could not be read at all. */
+  | 'STAFFING_UNREADABLE'
+  /** The file is not well-formed JSON. */
+  | 'STAFFING_NOT_JSON'
+  /** The file is JSON but breaks the schema or a cross-reference rule. */
+  | 'STAFFING_INVALID'
+  /** A "queue=agents,…" override could not be applied. */
+  | 'STAFFING_OVERRIDE_INVALID';
+
+export class StaffingFileError extends Error {
+  override readonly name = 'StaffingFileError';
+
+  constructor(
+    readonly code: StaffingErrorCode,
+    readonly issues: readonly StaffingIssue[],
+  ) {
+    super(formatIssues(code, issues));
+  }
+}
+
+function formatIssues(code: StaffingErrorCode, issues: readonly StaffingIssue[]): string {
+  const heading: Record<StaffingErrorCode, string> = {
+    STAFFING_UNREADABLE: 'staffing file could not be read',
+    STAFFING_NOT_JSON: 'staffing file is not valid JSON',
+    STAFFING_INVALID: `staffing file has ${issues.length} problem${issues.length === 1 ? '' : 's'}`,
+    STAFFING_OVERRIDE_INVALID: 'staffing override could not be applied',
+  };
+  return [heading[code], ...issues.map((i) => `  ${i.file}: ${i.path}: ${i.message}`)].join('\n');
+}

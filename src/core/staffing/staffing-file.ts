@@ -1,0 +1,249 @@
+/**
+ * Reading and writing staffing files. A file is checked against its JSON Schema
+ * (schemas/staffing.schema.json) and then for what a schema cannot say: skills naming
+ * queues that do not exist, duplicate ids, overlapping shifts. Every problem is collected
+ * and reported together, each with the file, the JSON path and what was expected, so a
+ * planner fixes a file in one pass; nothing is half-loaded.
+ */
+
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { locateJsonSyntaxError } from './json-syntax.js';
+import { daySchedule, everStaffed, shiftSegments } from './shift-schedule.js';
+import { DEFAULT_INTERVAL_MIN, DEFAULT_WRAP_SEC, MINUTES_PER_DAY, type Staffing } from './staffing.js';
+import { StaffingFileError, type StaffingIssue } from './staffing-file-error.js';
+
+export interface StaffingLoadResult {
+  staffing: Staffing;
+  /** Problems that do not stop a simulation but probably are mistakes (a queue nobody answers). */
+  warnings: StaffingIssue[];
+}
+
+/** Reads and checks a staffing file. The reader is injectable so callers need not touch the disk. */
+export async function loadStaffingFile(
+  file: string,
+  read: (file: string) => Promise<string> = (f) => readFile(f, 'utf8'),
+): Promise<StaffingLoadResult> {
+  let text: string;
+  try {
+    text = await read(file);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StaffingFileError('STAFFING_UNREADABLE', [{ file, path: '$', message: `cannot read the file (${reason})` }]);
+  }
+  return parseStaffing(text, file);
+}
+
+/** Parses and checks the text of a staffing file; `file` names it in error messages. */
+export function parseStaffing(text: string, file: string): StaffingLoadResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StaffingFileError('STAFFING_NOT_JSON', [{ file, path: '$', message: describeJsonError(text, reason) }]);
+  }
+  return checkStaffing(value, file);
+}
+
+/** Checks an already-parsed staffing document and fills in defaults. */
+export function checkStaffing(value: unknown, file: string): StaffingLoadResult {
+  const validate = validator();
+  if (!validate(value)) {
+    throw new StaffingFileError('STAFFING_INVALID', schemaIssues(validate.errors ?? [], file));
+  }
+  const raw = value as Omit<Staffing, 'intervalMin' | 'defaultWrapSec'> &
+    Partial<Pick<Staffing, 'intervalMin' | 'defaultWrapSec'>> & { $schema?: string };
+  const staffing: Staffing = {
+    serviceLevel: raw.serviceLevel,
+    intervalMin: raw.intervalMin ?? DEFAULT_INTERVAL_MIN,
+    defaultWrapSec: raw.defaultWrapSec ?? DEFAULT_WRAP_SEC,
+    queues: raw.queues,
+    groups: raw.groups,
+  };
+  const issues = crossReferenceIssues(staffing, file);
+  if (issues.length > 0) throw new StaffingFileError('STAFFING_INVALID', issues);
+  return { staffing, warnings: coverageWarnings(staffing, file) };
+}
+
+/** The file text for a staffing model; parsing it gives the same model back. */
+export function serializeStaffing(staffing: Staffing): string {
+  return `${JSON.stringify(staffing, null, 2)}\n`;
+}
+
+// --- schema ----------------------------------------------------------------------------
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    // src/core/staffing and dist/core/staffing both sit three levels below the repository root.
+    const schemaUrl = new URL('../../../schemas/staffing.schema.json', import.meta.url);
+    const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
+    compiled = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false }).compile(schema);
+  }
+  return compiled;
+}
+
+const PATTERN_MEANING: Record<string, string> = {
+  '^[A-Za-z0-9][A-Za-z0-9_.-]*$': "an id of letters, digits, '-', '_' or '.', starting with a letter or digit",
+  '^([01][0-9]|2[0-3]):[0-5][0-9]$': 'a time of day as HH:MM, from 00:00 to 23:59',
+  '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$': 'a time of day as HH:MM, from 00:00 to 24:00',
+};
+
+function schemaIssues(errors: readonly ErrorObject[], file: string): StaffingIssue[] {
+  const issues: StaffingIssue[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    // The branches of a oneOf fail individually; the oneOf error itself says it better.
+    if (error.schemaPath.includes('/oneOf/')) continue;
+    const issue = describeSchemaError(error, file);
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  }
+  return issues;
+}
+
+function describeSchemaError(error: ErrorObject, file: string): StaffingIssue {
+  const segments = pointerSegments(error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  const got = error.data === undefined ? '' : ` (got ${JSON.stringify(error.data)})`;
+  const at = (extra: string[], message: string): StaffingIssue => ({
+    file,
+    path: jsonPath([...segments, ...extra]),
+    message,
+  });
+  switch (error.keyword) {
+    case 'required':
+      return at([String(params.missingProperty)], 'is required');
+    case 'additionalProperties': {
+      const known = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
+      return at(
+        [String(params.additionalProperty)],
+        `is not a known property${known.length > 0 ? `; expected one of: ${known.join(', ')}` : ''}`,
+      );
+    }
+    case 'oneOf':
+      return at([], "must set exactly one of 'agents' (the same number all day) or 'shifts'");
+    case 'type':
+      return at([], `must be ${article(String(params.type))}${got}`);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return at([], `must be ${String(params.comparison)} ${String(params.limit)}${got}`);
+    case 'pattern':
+      return at([], `must be ${PATTERN_MEANING[String(params.pattern)] ?? `text matching ${String(params.pattern)}`}${got}`);
+    case 'propertyNames':
+      return at([String(params.propertyName)], `is not a valid queue id; expected ${PATTERN_MEANING['^[A-Za-z0-9][A-Za-z0-9_.-]*$']}`);
+    case 'minItems':
+      return at([], `must have at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`);
+    case 'minProperties':
+      return at([], `must name at least ${String(params.limit)} queue${params.limit === 1 ? '' : 's'}`);
+    default:
+      return at([], `${error.message ?? 'is invalid'}${got}`);
+  }
+}
+
+function article(type: string): string {
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+// --- rules beyond the schema -------------------------------------------------------------
+
+function crossReferenceIssues(staffing: Staffing, file: string): StaffingIssue[] {
+  const issues: StaffingIssue[] = [];
+  const issue = (segments: Array<string | number>, message: string) =>
+    issues.push({ file, path: jsonPath(segments), message });
+
+  if (MINUTES_PER_DAY % staffing.intervalMin !== 0) {
+    issue(['intervalMin'], `must divide the 1440-minute day evenly (got ${staffing.intervalMin})`);
+  }
+
+  const queueIds = new Map<string, number>();
+  staffing.queues.forEach((queue, i) => {
+    const first = queueIds.get(queue.id);
+    if (first !== undefined) issue(['queues', i, 'id'], `duplicates queue id '${queue.id}' of $.queues[${first}]`);
+    else queueIds.set(queue.id, i);
+  });
+
+  const groupIds = new Map<string, number>();
+  staffing.groups.forEach((group, g) => {
+    const first = groupIds.get(group.id);
+    if (first !== undefined) issue(['groups', g, 'id'], `duplicates group id '${group.id}' of $.groups[${first}]`);
+    else groupIds.set(group.id, g);
+
+    for (const queue of Object.keys(group.skills)) {
+      if (!queueIds.has(queue)) {
+        issue(['groups', g, 'skills', queue], `names unknown queue '${queue}'; known queues: ${[...queueIds.keys()].join(', ')}`);
+      }
+    }
+
+    const shifts = group.shifts ?? [];
+    const empty = (i: number) => shifts[i]!.from === shifts[i]!.to;
+    for (let s = 0; s < shifts.length; s++) {
+      if (empty(s)) {
+        issue(['groups', g, 'shifts', s], `is empty: 'from' and 'to' are both ${shifts[s]!.from}`);
+        continue;
+      }
+      for (let earlier = 0; earlier < s; earlier++) {
+        if (empty(earlier)) continue;
+        if (overlaps(shiftSegments(shifts[earlier]!), shiftSegments(shifts[s]!))) {
+          const e = shifts[earlier]!;
+          issue(['groups', g, 'shifts', s], `overlaps shifts[${earlier}] (${e.from}–${e.to}); a group's shifts must not overlap`);
+        }
+      }
+    }
+  });
+  return issues;
+}
+
+function overlaps(a: Array<[number, number]>, b: Array<[number, number]>): boolean {
+  return a.some(([s1, e1]) => b.some(([s2, e2]) => s1 < e2 && s2 < e1));
+}
+
+function coverageWarnings(staffing: Staffing, file: string): StaffingIssue[] {
+  const warnings: StaffingIssue[] = [];
+  staffing.queues.forEach((queue, i) => {
+    const serving = staffing.groups.filter((g) => queue.id in g.skills);
+    if (serving.length === 0) {
+      warnings.push({ file, path: jsonPath(['queues', i]), message: `no group has a skill for queue '${queue.id}'; its calls are never answered` });
+    } else if (!serving.some((g) => everStaffed(daySchedule(g)))) {
+      warnings.push({ file, path: jsonPath(['queues', i]), message: `the groups serving queue '${queue.id}' never have agents; its calls are never answered` });
+    }
+  });
+  return warnings;
+}
+
+// --- paths and messages ------------------------------------------------------------------
+
+function pointerSegments(pointer: string): Array<string | number> {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** `$.groups[0].skills["vip-diamond"]`: dots for plain names, brackets for indices and the rest. */
+export function jsonPath(segments: ReadonlyArray<string | number>): string {
+  let path = '$';
+  for (const s of segments) {
+    if (typeof s === 'number') path += `[${s}]`;
+    else if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s)) path += `.${s}`;
+    else path += `[${JSON.stringify(s)}]`;
+  }
+  return path;
+}
+
+function describeJsonError(text: string, reason: string): string {
+  const at = locateJsonSyntaxError(text);
+  // V8 quotes the surrounding text in some messages; the line and column say it better.
+  const why = reason.replace(/, ".*" is not valid JSON$/s, '');
+  return at ? `is not valid JSON at line ${at.line}, column ${at.column}: ${why}` : `is not valid JSON: ${why}`;
+}

@@ -1,0 +1,43 @@
+/**
+ * The "what if we had N agents on each queue" question, asked from the command line as
+ * "general=35,vip=8": every listed queue gets its own group of dedicated single-skill agents,
+ * all day. The base file's queues, service level, interval and default wrap are kept; its
+ * groups are not, so a queue left out of the spec has no agents.
+ */
+
+import type { AgentGroupSpec, Staffing } from './staffing.js';
+import { StaffingFileError, type StaffingIssue } from './staffing-file-error.js';
+
+export function overrideStaffing(spec: string, base: Staffing, source = 'staffing override'): Staffing {
+  const known = base.queues.map((q) => q.id);
+  const issues: StaffingIssue[] = [];
+  const problem = (path: string, message: string) => issues.push({ file: source, path, message });
+  const agentsByQueue = new Map<string, number>();
+
+  const items = spec.split(',').map((s) => s.trim());
+  if (spec.trim() === '') problem('$', "is empty; expected 'queue=agents' pairs such as 'general=35,vip=8'");
+  else {
+    items.forEach((item, i) => {
+      const path = `$[${i}]`;
+      const match = /^([^=\s]+)\s*=\s*(\S+)$/.exec(item);
+      if (!match) {
+        problem(path, `'${item}' is not of the form queue=agents`);
+        return;
+      }
+      const [, queue, count] = match as unknown as [string, string, string];
+      if (!known.includes(queue)) problem(path, `names unknown queue '${queue}'; known queues: ${known.join(', ')}`);
+      else if (agentsByQueue.has(queue)) problem(path, `gives queue '${queue}' a second time`);
+      if (!/^\d+$/.test(count)) problem(path, `agents for '${queue}' must be a whole number >= 0, got '${count}'`);
+      else agentsByQueue.set(queue, Number(count));
+    });
+  }
+  if (issues.length > 0) throw new StaffingFileError('STAFFING_OVERRIDE_INVALID', issues);
+
+  const groups: AgentGroupSpec[] = [...agentsByQueue].map(([queue, agents]) => ({
+    id: `${queue}-only`,
+    name: `${agents} dedicated agents for ${queue}`,
+    skills: { [queue]: 1 },
+    agents,
+  }));
+  return { ...base, groups };
+}
