@@ -2,11 +2,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import type { IssueCollector } from './config-error.js';
 
 const schemaDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas');
 
 const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true });
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => void;
+addFormats(ajv);
 const compiled = new Map<string, ValidateFunction>();
 
 /** Names of the checked-in JSON Schemas in `schemas/` (without `.schema.json`). */

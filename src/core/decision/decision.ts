@@ -1,0 +1,67 @@
+import type { IvrOutcome, TranscriptEntry } from '../flows/call-walker.js';
+import type { DiagnosisRecord } from '../flows/flow-machine.js';
+import type { Language } from '../profile/customer-profile.js';
+import type { OverflowStep, RuleKind } from '../rules/rule-files.js';
+
+/** A rule that did not fire because the profile lacks facts it reads. */
+export interface SkippedRule {
+  ruleSet: RuleKind;
+  rule: string;
+  missingFacts: string[];
+}
+
+export interface RoutedTo {
+  queue: string;
+  priority: number;
+  overflow: Required<OverflowStep>[];
+  /** Rule that chose the route; null when the routing default applied. */
+  rule: string | null;
+}
+
+export interface PopupTag {
+  key: string;
+  text: string;
+  severity: 'info' | 'warning' | 'critical';
+  rule: string;
+}
+
+export interface SmsRequest {
+  template: string;
+  class: 'service' | 'marketing';
+  /** Values of the template's variables, as known at decision time. */
+  vars: Record<string, unknown>;
+  rule: string;
+}
+
+/** Everything decided about one call, and why. */
+export interface Decision {
+  callId: string;
+  /** Content hash of the flows and rules that made the decision. */
+  configVersion: string;
+  caller: { phone: string; known: boolean; language: Language };
+  segment: { id: string; priority: number; rule: string | null };
+  flow: {
+    id: string;
+    outcome: IvrOutcome;
+    finalState: string;
+    ivrSec: number;
+    intent: string | null;
+    intents: string[];
+    hotKey: string | null;
+    escalation: string | null;
+    diagnosis: DiagnosisRecord | null;
+    keys: string[];
+  };
+  /** Where a handed-off call queues; null when the caller self-served or hung up. */
+  route: RoutedTo | null;
+  /** Pop-up tags for the agent's screen (hand-offs only). */
+  tags: PopupTag[];
+  sms: SmsRequest[];
+  explanation: {
+    /** Rules that fired, per rule set, by precedence. */
+    fired: Record<RuleKind, string[]>;
+    skipped: SkippedRule[];
+    notes: string[];
+  };
+  transcript?: TranscriptEntry[];
+}
