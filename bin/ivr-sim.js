@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (built by `npm run build`, run by `npm ci`).
-import('../dist/cli/main.js').catch((err) => {
-  if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main.js')) {
-    process.stderr.write('ivr-sim: the CLI is not built yet; run `npm run build` (npm ci does it for you).\n');
-    process.exit(2);
-  }
-  throw err;
-});
+// Launcher: the compiled CLI lives in dist/ (`npm run build`; `npm ci` runs it for you).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(fileURLToPath(main))) {
+  process.stderr.write('ivr-sim: the CLI is not built yet; run `npm run build` (npm ci does it for you).\n');
+  process.exit(2);
+}
+const { runCli } = await import(main.href);
+process.exitCode = await runCli(process.argv.slice(2));

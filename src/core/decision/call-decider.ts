@@ -66,15 +66,7 @@ export class CallDecider {
   }
 
   decide(input: CallInput): Decision {
-    const steps = this.decisionSteps(input, this.steppers);
-    let r = steps.next();
-    while (!r.done) {
-      const { set, facts } = r.value;
-      let buf = this.buffers.get(set.kind);
-      if (!buf) this.buffers.set(set.kind, (buf = new Uint8Array(set.compiled.size)));
-      r = steps.next(set.compiled.evaluateFired(facts, buf));
-    }
-    return r.value;
+    return this.runSync(this.decisionSteps(input, this.steppers));
   }
 
   async decideReference(input: CallInput): Promise<Decision> {
@@ -87,12 +79,45 @@ export class CallDecider {
     return r.value;
   }
 
-  private *decisionSteps(input: CallInput, steppers: Map<string, FlowStepper>): Generator<EvaluationRequest, Decision, FiredFlags> {
+  /**
+   * The segment of a caller (fast path). Live calls use it to pick the flow before the IVR runs;
+   * the decision at hand-off re-derives it the same way.
+   */
+  segmentFor(input: Pick<CallInput, 'caller' | 'profile'>): { id: string; priority: number; rule: string | null } {
+    const { facts } = this.profileOf({ ...input, callId: '', keys: [] });
+    const set = this.config.rules.segments;
+    return segmentOf(this.config.rules, readRuleSet(set, set.compiled.evaluate(facts).map((o) => o.fired), facts));
+  }
+
+  /**
+   * The decision for a call whose IVR part already happened elsewhere (a live call walked
+   * through webhooks): the same rules, given the recorded IVR result.
+   */
+  decideWithIvr(input: CallInput, ivr: IvrResult): Decision {
+    return this.runSync(this.decisionSteps(input, this.steppers, ivr));
+  }
+
+  private runSync(steps: Generator<EvaluationRequest, Decision, FiredFlags>): Decision {
+    let r = steps.next();
+    while (!r.done) {
+      const { set, facts } = r.value;
+      let buf = this.buffers.get(set.kind);
+      if (!buf) this.buffers.set(set.kind, (buf = new Uint8Array(set.compiled.size)));
+      r = steps.next(set.compiled.evaluateFired(facts, buf));
+    }
+    return r.value;
+  }
+
+  private *decisionSteps(
+    input: CallInput,
+    steppers: Map<string, FlowStepper>,
+    recordedIvr?: IvrResult,
+  ): Generator<EvaluationRequest, Decision, FiredFlags> {
     const rules = this.config.rules;
     const { profile, known, facts, language } = this.profileOf(input);
     const segResult = readRuleSet(rules.segments, yield { set: rules.segments, facts }, facts);
     const segment = segmentOf(rules, segResult);
-    const ivr = this.walk(steppers, segment.id, facts, input, language);
+    const ivr = recordedIvr ?? this.walk(steppers, segment.id, facts, input, language);
     const cf = callFacts(facts, segment, ivr);
     const handoff = ivr.outcome === 'handoff';
     const results: RuleResults = {

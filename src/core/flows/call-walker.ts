@@ -4,10 +4,13 @@ import type { PromptCatalog } from '../prompts/prompt-catalog.js';
 import type { FlowContext } from './flow-machine.js';
 import type { FlowStepper, SayAction, StepEdge, StepNode } from './flow-stepper.js';
 
-/** A DTMF press: `afterSec` counts from the start of the prompt that waits for it. */
+/**
+ * A DTMF press: `afterSec` counts from the start of the prompt that waits for it (a press
+ * before the prompt ends is barge-in). Without `afterSec` the key is pressed as the prompt ends.
+ */
 export interface KeyPress {
   key: string;
-  afterSec: number;
+  afterSec?: number | undefined;
 }
 
 export type IvrOutcome = 'selfServed' | 'handoff' | 'hangup';
@@ -128,9 +131,10 @@ export function walkCall(stepper: FlowStepper, prompts: PromptCatalog, opts: Wal
       const windowSec = promptSec + node.input.timeoutSec;
       const press = keys[k];
       const bargeIn = node.input.bargeIn !== false;
-      if (press && press.afterSec <= windowSec) {
+      const pressedAt = press ? (press.afterSec ?? promptSec) : Infinity;
+      if (press && pressedAt <= windowSec) {
         // Without barge-in a key pressed during the prompt is heard once the prompt ends.
-        const after = bargeIn ? press.afterSec : Math.max(press.afterSec, promptSec);
+        const after = bargeIn ? pressedAt : Math.max(pressedAt, promptSec);
         eventAt = t + after;
         eventType = `KEY.${press.key}`;
         if (hangupAt !== undefined && hangupAt < eventAt) return hangup(node, hangupAt);

@@ -101,7 +101,9 @@ export function checkFlowTree(tree: FlowTree, issues: IssueCollector, opts: Flow
     const input = c.meta?.input;
     if (input && !s.isAtomic) issues.error(file, ptr + pointer('meta', 'input'), 'only a state without child states can wait for input');
     if (s.isAtomic && !s.isFinal && s !== tree.root) {
-      const on = c.on ?? {};
+      // Transitions of enclosing states apply too (a menu's children share its key handling).
+      const on: Record<string, unknown> = {};
+      for (let a: StateNodeInfo | null = s; a; a = a.parent) for (const ev of Object.keys(a.config.on ?? {})) on[ev] ??= true;
       if (input) {
         if (!('NO_INPUT' in on)) issues.error(file, ptr + pointer('on'), `state "${s.path}" waits for input but has no NO_INPUT transition (what happens when the caller presses nothing?)`);
         if (!('KEY.*' in on)) issues.error(file, ptr + pointer('on'), `state "${s.path}" waits for input but has no KEY.* transition (what happens on a key it does not offer?)`);

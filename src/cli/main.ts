@@ -1,0 +1,46 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, formatIssue } from '../core/config/config-error.js';
+import { UsageError } from './cli-error.js';
+import { processIO, type CliIO } from './cli-io.js';
+import { registerCallCommand } from './commands/call.js';
+import { registerValidateCommand } from './commands/validate.js';
+
+/** Builds the `ivr-sim` program; every command writes through `io`. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command('ivr-sim')
+    .description('IVR and routing simulator: segment flows, hand-off rules, trace replay, Erlang staffing')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerCallCommand(program, io);
+  registerValidateCommand(program, io);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 invalid input data, 2 wrong usage. */
+export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof UsageError) {
+      io.err(`ivr-sim: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      for (const issue of err.issues) io.err(formatIssue(issue) + '\n');
+      const n = err.issues.filter((i) => i.severity === 'error').length;
+      io.err(`ivr-sim: ${n} error${n === 1 ? '' : 's'}; nothing was run\n`);
+      return 1;
+    }
+    // Named errors of the core and the commands carry their own exit code.
+    if (err instanceof Error && typeof (err as Error & { exitCode?: unknown }).exitCode === 'number') {
+      io.err(`ivr-sim: ${err.message}\n`);
+      return (err as Error & { exitCode: number }).exitCode;
+    }
+    throw err;
+  }
+}
