@@ -1,0 +1,600 @@
+/**
+ * The discrete-event contact centre: agent queues, agent groups with skills and shifts, and
+ * a virtual clock. Calls stream in (in arrival order) from the IVR side; each call's outcome
+ * is reported through `onOutcome` as soon as it is known, and nothing per call is kept once
+ * the call is over, so memory stays bounded by the calls in progress plus one slot per
+ * reporting interval.
+ *
+ * Rules of the floor:
+ * - Within a queue, higher call priority first, then the earlier queue entry (an overflowed
+ *   call keeps its original entry time in every queue: the caller has waited that long).
+ * - A free agent takes the best waiting call among its skills: lowest skill-priority number
+ *   first, then call priority, then entry time. When several agents are free for a call,
+ *   the one for whom its queue is the better skill takes it, then the longest idle.
+ * - Overflow steps offer a waiting call to a further queue; it stays in its earlier queues and
+ *   the first agent from any of them takes it.
+ * - Everything that happens at one instant happens before agents choose, so a VIP call and
+ *   a free agent arriving in the same second meet even if a standard call also arrived then.
+ *   A caller is still answered if an agent frees up at the very moment patience runs out.
+ * - Agents whose shift ends finish their current call (talk and after-call work) first.
+ */
+
+import { agentsAt, daySchedule, everStaffed } from '../staffing/shift-schedule.js';
+import type { Staffing } from '../staffing/staffing.js';
+import { AgentPool } from './agent-pool.js';
+import type { CallOutcome } from './call-outcome.js';
+import { IndexedHeap, type HeapItem } from './indexed-heap.js';
+import { IntervalIntegral } from './interval-integral.js';
+import type { OfferedCall } from './offered-call.js';
+import { SimulationError } from './simulation-error.js';
+
+export interface ContactCentreOptions {
+  /** Receives each call's outcome, once, when it is known. */
+  onOutcome: (outcome: CallOutcome) => void;
+  /** Reporting interval; defaults to the staffing file's intervalMin. */
+  intervalSec?: number;
+  /**
+   * When the clock starts (seconds since midnight of day 0). Defaults to the start of the
+   * reporting interval holding the first call's arrival, so reports do not open with empty
+   * hours before the trace begins.
+   */
+  startSec?: number;
+}
+
+export interface QueueIntervalStats {
+  queue: string;
+  /** Interval number: floor(startSec / intervalSec). */
+  interval: number;
+  startSec: number;
+  /** Seconds of this interval the simulation covered (less than the interval at the ends). */
+  coveredSec: number;
+  /** Time-average number of calls waiting for this queue, overflowed calls included. */
+  avgWaiting: number;
+  maxWaiting: number;
+}
+
+export interface GroupIntervalStats {
+  group: string;
+  interval: number;
+  startSec: number;
+  coveredSec: number;
+  /** Agent-seconds logged in. */
+  staffedAgentSec: number;
+  /** Agent-seconds talking or in after-call work. */
+  busyAgentSec: number;
+  /** Time-average number of agents logged in. */
+  avgStaffed: number;
+  maxStaffed: number;
+  /** busy ÷ staffed; null when nobody was logged in. */
+  occupancy: number | null;
+}
+
+// Event kinds, in the order they are handled when they fall at the same instant: agents
+// free up and shifts change before calls arrive, and abandonments come last, after agents
+// have had their chance to answer.
+const TALK_END = 0;
+const WRAP_END = 1;
+const SHIFT_CHANGE = 2;
+const QUEUE_ENTRY = 3;
+const OVERFLOW = 4;
+const ABANDON = 5;
+type EventKind = typeof TALK_END | typeof WRAP_END | typeof SHIFT_CHANGE | typeof QUEUE_ENTRY | typeof OVERFLOW | typeof ABANDON;
+
+interface SimEvent extends HeapItem {
+  time: number;
+  kind: EventKind;
+  /** Call seq, or group index for shift changes. */
+  seq: number;
+  /** Insertion counter: the last tie-breaker, deterministic because insertion order is. */
+  order: number;
+  call?: CallState;
+  pool?: AgentPool;
+  wrapSec?: number;
+  step?: number;
+}
+
+interface QueueState {
+  id: string;
+  index: number;
+  waiting: IndexedHeap<QueueEntry>;
+  length: IntervalIntegral;
+  everStaffed: boolean;
+}
+
+interface QueueEntry extends HeapItem {
+  call: CallState;
+  queue: QueueState;
+  priority: number;
+}
+
+interface CallState {
+  call: OfferedCall;
+  entries: QueueEntry[];
+  /** Pending overflow and abandonment events, removed when the call's fate is settled. */
+  timers: SimEvent[];
+  lastQueue: QueueState;
+  overflowed: boolean;
+  waiting: boolean;
+}
+
+const DAY_SEC = 86_400;
+
+function eventBefore(a: SimEvent, b: SimEvent): boolean {
+  if (a.time !== b.time) return a.time < b.time;
+  if (a.kind !== b.kind) return a.kind < b.kind;
+  if (a.seq !== b.seq) return a.seq < b.seq;
+  return a.order < b.order;
+}
+
+function entryBefore(a: QueueEntry, b: QueueEntry): boolean {
+  if (a.priority !== b.priority) return a.priority > b.priority;
+  if (a.call.call.queuedSec !== b.call.call.queuedSec) return a.call.call.queuedSec < b.call.call.queuedSec;
+  return a.call.call.seq < b.call.call.seq;
+}
+
+export class ContactCentre {
+  private readonly intervalSec: number;
+  private readonly onOutcome: (outcome: CallOutcome) => void;
+  private readonly events = new IndexedHeap<SimEvent>(eventBefore);
+  private readonly queueById = new Map<string, QueueState>();
+  private readonly queues: QueueState[] = [];
+  private pools: AgentPool[] = [];
+  /** Skills per pool, best first. */
+  private skills: Array<Array<{ queue: QueueState; skillPriority: number }>> = [];
+  private readonly active = new Set<CallState>();
+  private readonly queueIds: ReadonlySet<string>;
+  private startSec: number | undefined;
+  private clock = 0;
+  /** Everything before this time has been simulated; no call may be queued earlier. */
+  private horizon = -Infinity;
+  private lastSeq = -1;
+  private lastArrival = -Infinity;
+  private eventCount = 0;
+  private finished = false;
+
+  constructor(
+    private readonly staffing: Staffing,
+    options: ContactCentreOptions,
+  ) {
+    this.onOutcome = options.onOutcome;
+    this.queueIds = new Set(staffing.queues.map((q) => q.id));
+    this.intervalSec = options.intervalSec ?? staffing.intervalMin * 60;
+    if (!(this.intervalSec > 0)) throw new RangeError(`interval must be > 0 seconds, got ${this.intervalSec}`);
+    if (options.startSec !== undefined) this.start(options.startSec);
+  }
+
+  /** Current simulated time: that of the last event handled. */
+  get now(): number {
+    return this.clock;
+  }
+
+  /** Calls offered whose outcome is not yet final, or whose agent is still busy with them. */
+  get callsInProgress(): number {
+    return this.active.size + this.busyAgents();
+  }
+
+  /**
+   * Adds the next call in arrival order. Everything before its arrival is simulated first;
+   * the call itself joins the queues at its queuedSec, which may be after later arrivals.
+   */
+  offer(call: OfferedCall): void {
+    if (this.finished) throw new SimulationError('FINISHED', 'no calls can be offered after finish()', call.callId);
+    this.check(call);
+    if (this.startSec === undefined) this.start(Math.floor(call.arrivalSec / this.intervalSec) * this.intervalSec);
+    this.advanceTo(call.arrivalSec);
+    this.lastSeq = call.seq;
+    this.lastArrival = call.arrivalSec;
+    const state: CallState = {
+      call,
+      entries: [],
+      timers: [],
+      lastQueue: this.queueById.get(call.route.queue)!,
+      overflowed: false,
+      waiting: false,
+    };
+    this.active.add(state);
+    this.schedule({ time: call.queuedSec, kind: QUEUE_ENTRY, seq: call.seq, call: state });
+  }
+
+  /**
+   * Simulates every event strictly before `t`. Events at `t` itself wait, because a call
+   * still to be offered may join the queues at exactly `t` and must be considered with them.
+   */
+  advanceTo(t: number): void {
+    if (t <= this.horizon) return;
+    this.horizon = t;
+    if (this.startSec === undefined) return;
+    this.run((next) => next.time < t);
+  }
+
+  /** Simulates until every offered call is over: answered and wrapped up, abandoned, or stranded. */
+  finish(): void {
+    this.finished = true;
+    this.horizon = Infinity;
+    if (this.startSec === undefined) return;
+    this.run((next) => {
+      if (this.callsInProgress === 0) return false;
+      if (next.kind === SHIFT_CHANGE && this.busyAgents() === 0 && this.allStranded()) {
+        this.endStranded();
+        return false;
+      }
+      return true;
+    });
+    if (this.active.size > 0 && this.allStranded()) this.endStranded();
+    this.flushSeries();
+  }
+
+  /** Queue length per queue per interval, from the start of the clock to now. */
+  queueSeries(): QueueIntervalStats[] {
+    this.flushSeries();
+    const rows: QueueIntervalStats[] = [];
+    for (const queue of this.queues) {
+      this.forEachInterval((slot, interval, startSec, coveredSec) => {
+        const { area, max } = queue.length.slot(slot);
+        rows.push({ queue: queue.id, interval, startSec, coveredSec, avgWaiting: coveredSec > 0 ? area / coveredSec : 0, maxWaiting: max });
+      });
+    }
+    return rows;
+  }
+
+  /** Staffed and busy agent time per group per interval, from the start of the clock to now. */
+  groupSeries(): GroupIntervalStats[] {
+    this.flushSeries();
+    const rows: GroupIntervalStats[] = [];
+    for (const pool of this.pools) {
+      this.forEachInterval((slot, interval, startSec, coveredSec) => {
+        const staffed = pool.staffed.slot(slot);
+        const busy = pool.busy.slot(slot);
+        rows.push({
+          group: pool.id,
+          interval,
+          startSec,
+          coveredSec,
+          staffedAgentSec: staffed.area,
+          busyAgentSec: busy.area,
+          avgStaffed: coveredSec > 0 ? staffed.area / coveredSec : 0,
+          maxStaffed: staffed.max,
+          occupancy: staffed.area > 0 ? busy.area / staffed.area : null,
+        });
+      });
+    }
+    return rows;
+  }
+
+  // --- set-up --------------------------------------------------------------------------
+
+  private start(startSec: number): void {
+    this.startSec = startSec;
+    this.clock = startSec;
+    for (const [index, spec] of this.staffing.queues.entries()) {
+      const queue: QueueState = {
+        id: spec.id,
+        index,
+        waiting: new IndexedHeap(entryBefore),
+        length: new IntervalIntegral(this.intervalSec, startSec),
+        everStaffed: false,
+      };
+      this.queues.push(queue);
+      this.queueById.set(spec.id, queue);
+    }
+    this.pools = this.staffing.groups.map(
+      (spec, index) =>
+        new AgentPool(spec, index, spec.wrapSec ?? this.staffing.defaultWrapSec, daySchedule(spec), this.intervalSec, startSec),
+    );
+    this.skills = this.pools.map((pool) =>
+      Object.entries(pool.spec.skills)
+        .map(([queueId, skillPriority]) => ({ queue: this.queueById.get(queueId)!, skillPriority }))
+        .filter((s) => s.queue !== undefined)
+        .sort((a, b) => a.skillPriority - b.skillPriority || a.queue.index - b.queue.index),
+    );
+    for (const [i, pool] of this.pools.entries()) {
+      if (everStaffed(pool.schedule)) for (const { queue } of this.skills[i]!) queue.everStaffed = true;
+      pool.staff(startSec, agentsAt(pool.schedule, secondOfDay(startSec) / 60));
+      this.scheduleShiftChange(pool);
+    }
+  }
+
+  private check(call: OfferedCall): void {
+    const fail = (message: string) => new SimulationError('INVALID_CALL', message, call.callId);
+    if (!Number.isInteger(call.seq) || call.seq <= this.lastSeq) {
+      throw new SimulationError('OUT_OF_ORDER', `seq ${call.seq} does not follow seq ${this.lastSeq}`, call.callId);
+    }
+    if (!Number.isFinite(call.arrivalSec)) throw fail(`arrivalSec must be a finite number, got ${call.arrivalSec}`);
+    if (call.arrivalSec < this.lastArrival || call.arrivalSec < this.horizon) {
+      throw new SimulationError(
+        'OUT_OF_ORDER',
+        `arrives at ${call.arrivalSec}s, before time already simulated (${Math.max(this.lastArrival, this.horizon)}s); offer calls in arrival order`,
+        call.callId,
+      );
+    }
+    if (this.startSec !== undefined && call.arrivalSec < this.startSec) {
+      throw new SimulationError('OUT_OF_ORDER', `arrives at ${call.arrivalSec}s, before the clock starts (${this.startSec}s)`, call.callId);
+    }
+    if (!(call.queuedSec >= call.arrivalSec) || !Number.isFinite(call.queuedSec)) {
+      throw fail(`queuedSec (${call.queuedSec}) must be a finite number not before arrivalSec (${call.arrivalSec})`);
+    }
+    if (!(call.talkSec >= 0) || !Number.isFinite(call.talkSec)) throw fail(`talkSec must be a finite number >= 0, got ${call.talkSec}`);
+    if (call.wrapSec !== undefined && !(call.wrapSec >= 0 && Number.isFinite(call.wrapSec))) {
+      throw fail(`wrapSec must be a finite number >= 0, got ${call.wrapSec}`);
+    }
+    if (call.patienceSec !== undefined && !(call.patienceSec >= 0)) {
+      throw fail(`patienceSec must be a number >= 0, got ${call.patienceSec}`);
+    }
+    const known = (queue: string) => {
+      if (!this.queueIds.has(queue)) {
+        throw new SimulationError(
+          'UNKNOWN_QUEUE',
+          `routes to queue '${queue}', which the staffing file does not define (known: ${this.staffing.queues.map((q) => q.id).join(', ')})`,
+          call.callId,
+        );
+      }
+    };
+    known(call.route.queue);
+    for (const step of call.route.overflow) {
+      known(step.queue);
+      if (!(step.afterSec >= 0) || !Number.isFinite(step.afterSec)) {
+        throw fail(`overflow to '${step.queue}' must come after a finite number of seconds >= 0, got ${step.afterSec}`);
+      }
+    }
+  }
+
+  // --- the event loop --------------------------------------------------------------------
+
+  private run(proceed: (next: SimEvent) => boolean): void {
+    for (;;) {
+      const next = this.events.peek();
+      if (next === undefined || !proceed(next)) return;
+      const t = next.time;
+      this.clock = t;
+      let changed = false;
+      for (let event = this.events.peek(); event !== undefined && event.time === t; event = this.events.peek()) {
+        if (event.kind === ABANDON && changed) {
+          // Agents free at this instant answer before anyone's patience runs out.
+          this.dispatch();
+          changed = false;
+          continue;
+        }
+        this.events.pop();
+        this.handle(event);
+        if (event.kind !== ABANDON) changed = true;
+      }
+      this.dispatch();
+    }
+  }
+
+  private handle(event: SimEvent): void {
+    switch (event.kind) {
+      case TALK_END:
+        if (event.wrapSec! > 0) this.schedule({ time: this.clock + event.wrapSec!, kind: WRAP_END, seq: event.seq, pool: event.pool! });
+        else event.pool!.release(this.clock);
+        return;
+      case WRAP_END:
+        event.pool!.release(this.clock);
+        return;
+      case SHIFT_CHANGE: {
+        const pool = event.pool!;
+        pool.staff(this.clock, agentsAt(pool.schedule, secondOfDay(this.clock) / 60));
+        this.scheduleShiftChange(pool);
+        return;
+      }
+      case QUEUE_ENTRY:
+        this.enterQueue(event.call!);
+        return;
+      case OVERFLOW:
+        this.overflow(event.call!, event.step!);
+        return;
+      case ABANDON:
+        this.abandon(event.call!);
+        return;
+    }
+  }
+
+  private enterQueue(state: CallState): void {
+    const { call } = state;
+    state.waiting = true;
+    this.join(state, state.lastQueue, call.route.priority);
+    call.route.overflow.forEach((step, i) =>
+      this.addTimer(state, { time: call.queuedSec + step.afterSec, kind: OVERFLOW, seq: call.seq, call: state, step: i }),
+    );
+    if (call.patienceSec !== undefined && Number.isFinite(call.patienceSec)) {
+      this.addTimer(state, { time: call.queuedSec + call.patienceSec, kind: ABANDON, seq: call.seq, call: state });
+    }
+  }
+
+  private overflow(state: CallState, stepIndex: number): void {
+    const step = state.call.route.overflow[stepIndex]!;
+    const queue = this.queueById.get(step.queue)!;
+    const priority = step.priority ?? state.call.route.priority;
+    state.overflowed = true;
+    state.lastQueue = queue;
+    const existing = state.entries.find((e) => e.queue === queue);
+    if (existing === undefined) {
+      this.join(state, queue, priority);
+    } else if (priority > existing.priority) {
+      // Offered again to a queue it is already in, more urgently: move it up.
+      queue.waiting.remove(existing);
+      existing.priority = priority;
+      queue.waiting.push(existing);
+    }
+  }
+
+  private join(state: CallState, queue: QueueState, priority: number): void {
+    const entry: QueueEntry = { heapIndex: -1, call: state, queue, priority };
+    state.entries.push(entry);
+    queue.waiting.push(entry);
+    queue.length.set(this.clock, queue.waiting.size);
+  }
+
+  private abandon(state: CallState): void {
+    this.leaveQueues(state);
+    this.emit(state, { answered: false, abandoned: true, waitSec: this.clock - state.call.queuedSec });
+  }
+
+  // --- agents choosing calls -------------------------------------------------------------
+
+  /** Pairs free agents with waiting calls until no free agent can take any waiting call. */
+  private dispatch(): void {
+    for (;;) {
+      let bestPool: AgentPool | undefined;
+      let bestEntry: QueueEntry | undefined;
+      let bestSkill = Infinity;
+      for (const pool of this.pools) {
+        if (pool.idleCount === 0) continue;
+        for (const { queue, skillPriority } of this.skills[pool.index]!) {
+          if (skillPriority > bestSkill) break;
+          const head = queue.waiting.peek();
+          if (head === undefined) continue;
+          if (bestEntry === undefined || this.better(skillPriority, head, pool, bestSkill, bestEntry, bestPool!)) {
+            bestPool = pool;
+            bestEntry = head;
+            bestSkill = skillPriority;
+          }
+        }
+      }
+      if (bestEntry === undefined) return;
+      this.answer(bestEntry.call, bestPool!, bestEntry.queue);
+    }
+  }
+
+  private better(skill: number, entry: QueueEntry, pool: AgentPool, bestSkill: number, best: QueueEntry, bestPool: AgentPool): boolean {
+    if (skill !== bestSkill) return skill < bestSkill;
+    if (entry.call !== best.call) return entryBefore(entry, best);
+    if (pool.longestIdleSince !== bestPool.longestIdleSince) return pool.longestIdleSince < bestPool.longestIdleSince;
+    return pool.index < bestPool.index;
+  }
+
+  private answer(state: CallState, pool: AgentPool, queue: QueueState): void {
+    const { call } = state;
+    this.leaveQueues(state);
+    state.lastQueue = queue;
+    pool.seize(this.clock);
+    const wrapSec = call.wrapSec ?? pool.wrapSec;
+    this.schedule({ time: this.clock + call.talkSec, kind: TALK_END, seq: call.seq, pool, wrapSec });
+    this.emit(state, {
+      answered: true,
+      abandoned: false,
+      waitSec: this.clock - call.queuedSec,
+      answeredSec: this.clock,
+      talkSec: call.talkSec,
+      wrapSec,
+      agentGroup: pool.id,
+    });
+  }
+
+  private leaveQueues(state: CallState): void {
+    for (const entry of state.entries) {
+      entry.queue.waiting.remove(entry);
+      entry.queue.length.set(this.clock, entry.queue.waiting.size);
+    }
+    state.entries = [];
+    for (const timer of state.timers) this.events.remove(timer);
+    state.timers = [];
+    state.waiting = false;
+  }
+
+  private emit(
+    state: CallState,
+    fate: Pick<CallOutcome, 'answered' | 'abandoned' | 'waitSec'> & Partial<Pick<CallOutcome, 'answeredSec' | 'talkSec' | 'wrapSec' | 'agentGroup'>>,
+  ): void {
+    this.active.delete(state);
+    const { call } = state;
+    const outcome: CallOutcome = {
+      seq: call.seq,
+      callId: call.callId,
+      segment: call.segment,
+      queue: state.lastQueue.id,
+      entryQueue: call.route.queue,
+      answered: fate.answered,
+      abandoned: fate.abandoned,
+      waitSec: fate.waitSec,
+      arrivalSec: call.arrivalSec,
+      queuedSec: call.queuedSec,
+      talkSec: fate.talkSec ?? 0,
+      wrapSec: fate.wrapSec ?? 0,
+      overflowed: state.overflowed,
+    };
+    if (fate.answeredSec !== undefined) outcome.answeredSec = fate.answeredSec;
+    if (fate.agentGroup !== undefined) outcome.agentGroup = fate.agentGroup;
+    this.onOutcome(outcome);
+  }
+
+  // --- draining --------------------------------------------------------------------------
+
+  /** True when every call left is waiting where no agent will ever log in, with nothing else due. */
+  private allStranded(): boolean {
+    for (const state of this.active) {
+      if (!state.waiting || state.timers.some((timer) => timer.heapIndex >= 0)) return false;
+      if (state.entries.some((e) => e.queue.everStaffed)) return false;
+    }
+    return true;
+  }
+
+  private endStranded(): void {
+    for (const state of [...this.active].sort((a, b) => a.call.seq - b.call.seq)) {
+      this.leaveQueues(state);
+      this.emit(state, { answered: false, abandoned: false, waitSec: this.clock - state.call.queuedSec });
+    }
+  }
+
+  // --- bookkeeping -----------------------------------------------------------------------
+
+  private schedule(event: Omit<SimEvent, 'heapIndex' | 'order'>): SimEvent {
+    // Every event gets the same fields in the same order: one object shape keeps the heap fast.
+    const full: SimEvent = {
+      heapIndex: -1,
+      time: event.time,
+      kind: event.kind,
+      seq: event.seq,
+      order: this.eventCount++,
+      call: event.call,
+      pool: event.pool,
+      wrapSec: event.wrapSec,
+      step: event.step,
+    };
+    this.events.push(full);
+    return full;
+  }
+
+  private addTimer(state: CallState, event: Omit<SimEvent, 'heapIndex' | 'order'>): void {
+    state.timers.push(this.schedule(event));
+  }
+
+  private scheduleShiftChange(pool: AgentPool): void {
+    if (pool.schedule.length < 2) return;
+    const dayStart = Math.floor(this.clock / DAY_SEC) * DAY_SEC;
+    const within = this.clock - dayStart;
+    const next = pool.schedule.find((p) => p.minute * 60 > within);
+    const time = next === undefined ? dayStart + DAY_SEC : dayStart + next.minute * 60;
+    this.schedule({ time, kind: SHIFT_CHANGE, seq: pool.index, pool });
+  }
+
+  private busyAgents(): number {
+    let busy = 0;
+    for (const pool of this.pools) busy += pool.busyCount;
+    return busy;
+  }
+
+  private flushSeries(): void {
+    for (const queue of this.queues) queue.length.advance(this.clock);
+    for (const pool of this.pools) {
+      pool.staffed.advance(this.clock);
+      pool.busy.advance(this.clock);
+    }
+  }
+
+  private forEachInterval(visit: (slot: number, interval: number, startSec: number, coveredSec: number) => void): void {
+    if (this.startSec === undefined) return;
+    const first = Math.floor(this.startSec / this.intervalSec);
+    const last = this.clock > this.startSec ? Math.ceil(this.clock / this.intervalSec) - 1 : first - 1;
+    for (let interval = first; interval <= last; interval++) {
+      const from = interval * this.intervalSec;
+      const to = from + this.intervalSec;
+      const coveredSec = Math.min(to, this.clock) - Math.max(from, this.startSec);
+      visit(interval - first, interval, from, coveredSec);
+    }
+  }
+}
+
+function secondOfDay(t: number): number {
+  return ((t % DAY_SEC) + DAY_SEC) % DAY_SEC;
+}
