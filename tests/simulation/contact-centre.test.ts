@@ -291,6 +291,25 @@ describe('streaming input', () => {
     centre.finish();
     expect(centre.callsInProgress).toBe(0);
   });
+
+  it('forgets the patience and overflow timers of answered calls, so long patience costs no memory', () => {
+    nextSeq = 0;
+    const centre = new ContactCentre(staffing([{ id: 'floor', skills: { general: 1 }, agents: 1 }]), { onOutcome: () => {} });
+    for (let i = 0; i < 5000; i++) {
+      centre.offer(
+        call({
+          at: i * 60,
+          talkSec: 30,
+          patienceSec: 1e9,
+          route: { queue: 'general', priority: 10, overflow: [{ afterSec: 1e8, queue: 'vip' }] },
+        }),
+      );
+    }
+    // The last call's entry, its two timers and its agent's talk end, at most.
+    expect(centre.pendingEvents).toBeLessThanOrEqual(4);
+    centre.finish();
+    expect(centre.pendingEvents).toBe(0);
+  });
 });
 
 describe('time series', () => {

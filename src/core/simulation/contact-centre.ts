@@ -173,6 +173,11 @@ export class ContactCentre {
     return this.active.size + this.busyAgents();
   }
 
+  /** Events scheduled and not yet handled; stays bounded by the calls in progress and the groups. */
+  get pendingEvents(): number {
+    return this.events.size;
+  }
+
   /**
    * Adds the next call in arrival order. Everything before its arrival is simulated first;
    * the call itself joins the queues at its queuedSec, which may be after later arrivals.
