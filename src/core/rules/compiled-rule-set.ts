@@ -253,11 +253,12 @@ function fail(code: RuleCompileErrorCode, ctx: CompileContext, at: string, detai
 
 function checkKeys(obj: Json, allowed: ReadonlySet<string>, ctx: CompileContext, at: string): void {
   for (const key of Object.keys(obj)) {
+    if (allowed.has(key)) continue;
     if (key === 'params') fail('UNSUPPORTED_FACT_PARAMS', ctx, `${at}.params`, 'fact "params" are not supported');
     if (key === 'condition') {
       fail('UNSUPPORTED_CONDITION_REFERENCE', ctx, `${at}.condition`, 'shared condition references are not supported');
     }
-    if (!allowed.has(key)) fail('UNKNOWN_KEY', ctx, `${at}.${key}`, `unknown key "${key}"`);
+    fail('UNKNOWN_KEY', ctx, `${at}.${key}`, `unknown key "${key}"`);
   }
 }
 
@@ -354,7 +355,11 @@ function directTest(fact: string, base: string, literal: unknown): Test | undefi
       };
     case 'in':
     case 'notIn': {
-      if (!Array.isArray(literal) || literal.length < 8) return undefined;
+      if (!Array.isArray(literal) || literal.length < 8) {
+        // The analysis only lets arrays and strings through here; both have indexOf.
+        const list = literal as Indexable;
+        return base === 'in' ? (f) => list.indexOf(f[fact]) > -1 : (f) => list.indexOf(f[fact]) === -1;
+      }
       // indexOf uses ===, under which NaN is never found; Set.has would find it.
       const members = new Set<unknown>(literal);
       return base === 'in'
