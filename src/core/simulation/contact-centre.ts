@@ -23,10 +23,29 @@ import { agentsAt, daySchedule, everStaffed } from '../staffing/shift-schedule.j
 import type { Staffing } from '../staffing/staffing.js';
 import { AgentPool } from './agent-pool.js';
 import type { CallOutcome } from './call-outcome.js';
-import { IndexedHeap, type HeapItem } from './indexed-heap.js';
+import { IndexedHeap } from './indexed-heap.js';
 import { IntervalIntegral } from './interval-integral.js';
+import { forEachInterval, type GroupIntervalStats, type QueueIntervalStats } from './interval-stats.js';
 import type { OfferedCall } from './offered-call.js';
+import { checkOfferedCall } from './offered-call-check.js';
 import { SimulationError } from './simulation-error.js';
+import {
+  ABANDON,
+  OVERFLOW,
+  QUEUE_ENTRY,
+  SHIFT_CHANGE,
+  TALK_END,
+  WRAP_END,
+  entryBefore,
+  eventBefore,
+  type CallState,
+  type EventSpec,
+  type QueueEntry,
+  type QueueState,
+  type SimEvent,
+} from './simulation-state.js';
+
+export type { GroupIntervalStats, QueueIntervalStats } from './interval-stats.js';
 
 export interface ContactCentreOptions {
   /** Receives each call's outcome, once, when it is known. */
@@ -41,96 +60,7 @@ export interface ContactCentreOptions {
   startSec?: number;
 }
 
-export interface QueueIntervalStats {
-  queue: string;
-  /** Interval number: floor(startSec / intervalSec). */
-  interval: number;
-  startSec: number;
-  /** Seconds of this interval the simulation covered (less than the interval at the ends). */
-  coveredSec: number;
-  /** Time-average number of calls waiting for this queue, overflowed calls included. */
-  avgWaiting: number;
-  maxWaiting: number;
-}
-
-export interface GroupIntervalStats {
-  group: string;
-  interval: number;
-  startSec: number;
-  coveredSec: number;
-  /** Agent-seconds logged in. */
-  staffedAgentSec: number;
-  /** Agent-seconds talking or in after-call work. */
-  busyAgentSec: number;
-  /** Time-average number of agents logged in. */
-  avgStaffed: number;
-  maxStaffed: number;
-  /** busy ÷ staffed; null when nobody was logged in. */
-  occupancy: number | null;
-}
-
-// Event kinds, in the order they are handled when they fall at the same instant: agents
-// free up and shifts change before calls arrive, and abandonments come last, after agents
-// have had their chance to answer.
-const TALK_END = 0;
-const WRAP_END = 1;
-const SHIFT_CHANGE = 2;
-const QUEUE_ENTRY = 3;
-const OVERFLOW = 4;
-const ABANDON = 5;
-type EventKind = typeof TALK_END | typeof WRAP_END | typeof SHIFT_CHANGE | typeof QUEUE_ENTRY | typeof OVERFLOW | typeof ABANDON;
-
-interface SimEvent extends HeapItem {
-  time: number;
-  kind: EventKind;
-  /** Call seq, or group index for shift changes. */
-  seq: number;
-  /** Insertion counter: the last tie-breaker, deterministic because insertion order is. */
-  order: number;
-  call?: CallState;
-  pool?: AgentPool;
-  wrapSec?: number;
-  step?: number;
-}
-
-interface QueueState {
-  id: string;
-  index: number;
-  waiting: IndexedHeap<QueueEntry>;
-  length: IntervalIntegral;
-  everStaffed: boolean;
-}
-
-interface QueueEntry extends HeapItem {
-  call: CallState;
-  queue: QueueState;
-  priority: number;
-}
-
-interface CallState {
-  call: OfferedCall;
-  entries: QueueEntry[];
-  /** Pending overflow and abandonment events, removed when the call's fate is settled. */
-  timers: SimEvent[];
-  lastQueue: QueueState;
-  overflowed: boolean;
-  waiting: boolean;
-}
-
 const DAY_SEC = 86_400;
-
-function eventBefore(a: SimEvent, b: SimEvent): boolean {
-  if (a.time !== b.time) return a.time < b.time;
-  if (a.kind !== b.kind) return a.kind < b.kind;
-  if (a.seq !== b.seq) return a.seq < b.seq;
-  return a.order < b.order;
-}
-
-function entryBefore(a: QueueEntry, b: QueueEntry): boolean {
-  if (a.priority !== b.priority) return a.priority > b.priority;
-  if (a.call.call.queuedSec !== b.call.call.queuedSec) return a.call.call.queuedSec < b.call.call.queuedSec;
-  return a.call.call.seq < b.call.call.seq;
-}
 
 export class ContactCentre {
   private readonly intervalSec: number;
@@ -184,7 +114,8 @@ export class ContactCentre {
    */
   offer(call: OfferedCall): void {
     if (this.finished) throw new SimulationError('FINISHED', 'no calls can be offered after finish()', call.callId);
-    this.check(call);
+    checkOfferedCall(call, this.queueIds);
+    this.checkOrder(call);
     if (this.startSec === undefined) this.start(Math.floor(call.arrivalSec / this.intervalSec) * this.intervalSec);
     this.advanceTo(call.arrivalSec);
     this.lastSeq = call.seq;
@@ -234,7 +165,7 @@ export class ContactCentre {
     this.flushSeries();
     const rows: QueueIntervalStats[] = [];
     for (const queue of this.queues) {
-      this.forEachInterval((slot, interval, startSec, coveredSec) => {
+      this.eachInterval((slot, interval, startSec, coveredSec) => {
         const { area, max } = queue.length.slot(slot);
         rows.push({ queue: queue.id, interval, startSec, coveredSec, avgWaiting: coveredSec > 0 ? area / coveredSec : 0, maxWaiting: max });
       });
@@ -247,7 +178,7 @@ export class ContactCentre {
     this.flushSeries();
     const rows: GroupIntervalStats[] = [];
     for (const pool of this.pools) {
-      this.forEachInterval((slot, interval, startSec, coveredSec) => {
+      this.eachInterval((slot, interval, startSec, coveredSec) => {
         const staffed = pool.staffed.slot(slot);
         const busy = pool.busy.slot(slot);
         rows.push({
@@ -299,12 +230,11 @@ export class ContactCentre {
     }
   }
 
-  private check(call: OfferedCall): void {
-    const fail = (message: string) => new SimulationError('INVALID_CALL', message, call.callId);
-    if (!Number.isInteger(call.seq) || call.seq <= this.lastSeq) {
+  /** Calls must come in arrival order, and not before time already simulated. */
+  private checkOrder(call: OfferedCall): void {
+    if (call.seq <= this.lastSeq) {
       throw new SimulationError('OUT_OF_ORDER', `seq ${call.seq} does not follow seq ${this.lastSeq}`, call.callId);
     }
-    if (!Number.isFinite(call.arrivalSec)) throw fail(`arrivalSec must be a finite number, got ${call.arrivalSec}`);
     if (call.arrivalSec < this.lastArrival || call.arrivalSec < this.horizon) {
       throw new SimulationError(
         'OUT_OF_ORDER',
@@ -314,32 +244,6 @@ export class ContactCentre {
     }
     if (this.startSec !== undefined && call.arrivalSec < this.startSec) {
       throw new SimulationError('OUT_OF_ORDER', `arrives at ${call.arrivalSec}s, before the clock starts (${this.startSec}s)`, call.callId);
-    }
-    if (!(call.queuedSec >= call.arrivalSec) || !Number.isFinite(call.queuedSec)) {
-      throw fail(`queuedSec (${call.queuedSec}) must be a finite number not before arrivalSec (${call.arrivalSec})`);
-    }
-    if (!(call.talkSec >= 0) || !Number.isFinite(call.talkSec)) throw fail(`talkSec must be a finite number >= 0, got ${call.talkSec}`);
-    if (call.wrapSec !== undefined && !(call.wrapSec >= 0 && Number.isFinite(call.wrapSec))) {
-      throw fail(`wrapSec must be a finite number >= 0, got ${call.wrapSec}`);
-    }
-    if (call.patienceSec !== undefined && !(call.patienceSec >= 0)) {
-      throw fail(`patienceSec must be a number >= 0, got ${call.patienceSec}`);
-    }
-    const known = (queue: string) => {
-      if (!this.queueIds.has(queue)) {
-        throw new SimulationError(
-          'UNKNOWN_QUEUE',
-          `routes to queue '${queue}', which the staffing file does not define (known: ${this.staffing.queues.map((q) => q.id).join(', ')})`,
-          call.callId,
-        );
-      }
-    };
-    known(call.route.queue);
-    for (const step of call.route.overflow) {
-      known(step.queue);
-      if (!(step.afterSec >= 0) || !Number.isFinite(step.afterSec)) {
-        throw fail(`overflow to '${step.queue}' must come after a finite number of seconds >= 0, got ${step.afterSec}`);
-      }
     }
   }
 
@@ -543,7 +447,7 @@ export class ContactCentre {
 
   // --- bookkeeping -----------------------------------------------------------------------
 
-  private schedule(event: Omit<SimEvent, 'heapIndex' | 'order'>): SimEvent {
+  private schedule(event: EventSpec): SimEvent {
     // Every event gets the same fields in the same order: one object shape keeps the heap fast.
     const full: SimEvent = {
       heapIndex: -1,
@@ -560,7 +464,7 @@ export class ContactCentre {
     return full;
   }
 
-  private addTimer(state: CallState, event: Omit<SimEvent, 'heapIndex' | 'order'>): void {
+  private addTimer(state: CallState, event: EventSpec): void {
     state.timers.push(this.schedule(event));
   }
 
@@ -579,6 +483,10 @@ export class ContactCentre {
     return busy;
   }
 
+  private eachInterval(visit: (slot: number, interval: number, startSec: number, coveredSec: number) => void): void {
+    if (this.startSec !== undefined) forEachInterval(this.startSec, this.clock, this.intervalSec, visit);
+  }
+
   private flushSeries(): void {
     for (const queue of this.queues) queue.length.advance(this.clock);
     for (const pool of this.pools) {
@@ -587,17 +495,6 @@ export class ContactCentre {
     }
   }
 
-  private forEachInterval(visit: (slot: number, interval: number, startSec: number, coveredSec: number) => void): void {
-    if (this.startSec === undefined) return;
-    const first = Math.floor(this.startSec / this.intervalSec);
-    const last = this.clock > this.startSec ? Math.ceil(this.clock / this.intervalSec) - 1 : first - 1;
-    for (let interval = first; interval <= last; interval++) {
-      const from = interval * this.intervalSec;
-      const to = from + this.intervalSec;
-      const coveredSec = Math.min(to, this.clock) - Math.max(from, this.startSec);
-      visit(interval - first, interval, from, coveredSec);
-    }
-  }
 }
 
 function secondOfDay(t: number): number {
