@@ -86,6 +86,9 @@ export function loadFlows(dir: string, issues = new IssueCollector()): LoadedFlo
     checkFlowTree(new FlowTree(sub.id, sub, file), issues, { kind: 'subflow', prompts });
   }
 
+  const brokenSubflows = new Set(
+    [...subflowFiles].filter(([, f]) => issues.issues.some((i) => i.file === f && i.severity === 'error')).map(([name]) => name),
+  );
   const flows = new Map<string, LoadedFlow>();
   const bySegment = new Map<string, LoadedFlow>();
   const flowFiles = listJson(dir).filter((f) => basename(f) !== PROMPTS_FILE);
@@ -102,12 +105,19 @@ export function loadFlows(dir: string, issues = new IssueCollector()): LoadedFlo
     const before = issues.issues.length;
     const { config, originOf } = expandFlow(source, file, subflows, subflowFiles, issues);
     const tree = new FlowTree(config.id, config, file, originOf);
+    const beforeTree = issues.issues.length;
     checkFlowTree(tree, issues, { kind: 'segment', prompts });
+    // Inlined sub-flow states were checked on their own above; report them once, there.
+    const subflowPaths = new Set(subflowFiles.values());
+    const own = issues.issues.slice(beforeTree).filter((i) => !subflowPaths.has(i.file));
+    issues.issues.splice(beforeTree, issues.issues.length - beforeTree, ...own);
     checkHotKeys(source.meta.hotKeys ?? [], new Set(Object.keys(source.states)), file, issues);
     const dup = bySegment.get(source.meta.segment);
     if (dup) issues.error(file, pointer('meta', 'segment'), `segment "${source.meta.segment}" already has a flow: ${dup.file}`);
     if (flows.has(source.id)) issues.error(file, pointer('id'), `flow id "${source.id}" is used twice`);
     if (issues.issues.slice(before).some((i) => i.severity === 'error')) continue;
+    // A broken sub-flow is reported in its own file; the flows that inline it stop here.
+    if (usesBrokenSubflow(config, brokenSubflows)) continue;
     let machine: AnyStateMachine;
     try {
       machine = createFlowMachine(config);
@@ -142,6 +152,11 @@ export function loadFlows(dir: string, issues = new IssueCollector()): LoadedFlo
     hash: hash.digest('hex').slice(0, 12),
     warnings: issues.issues.filter((i) => i.severity === 'warning'),
   };
+}
+
+function usesBrokenSubflow(state: StateConfig, broken: Set<string>): boolean {
+  if (state.meta?.subflow !== undefined && broken.has(state.meta.subflow)) return true;
+  return Object.values(state.states ?? {}).some((s) => usesBrokenSubflow(s, broken));
 }
 
 /** A sub-flow inlined in several flows reports its problems once. */
