@@ -29,6 +29,7 @@ function issuesOf(value: unknown): Array<{ path: string; message: string }> {
     expect(error).toBeInstanceOf(StaffingFileError);
     const e = error as StaffingFileError;
     expect(e.code).toBe('STAFFING_INVALID');
+    expect(e.exitCode).toBe(1);
     for (const issue of e.issues) expect(issue.file).toBe('staffing.json');
     return e.issues.map(({ path, message }) => ({ path, message }));
   }
@@ -241,6 +242,7 @@ describe('the per-queue staffing override', () => {
       expect(error).toBeInstanceOf(StaffingFileError);
       const e = error as StaffingFileError;
       expect(e.code).toBe('STAFFING_OVERRIDE_INVALID');
+      expect(e.exitCode).toBe(2);
       expect(e.issues.map((i) => `${i.path} ${i.message}`)).toEqual([
         "$[1] names unknown queue 'vipp'; known queues: vip-diamond, vip, vip-card, 4g, data, campus, general, tech",
         "$[2] 'tech' is not of the form queue=agents",

@@ -12,6 +12,8 @@ export type SimulationErrorCode =
 
 export class SimulationError extends Error {
   override readonly name = 'SimulationError';
+  /** For command-line shells: the input data (trace or staffing) is at fault. */
+  readonly exitCode = 1;
 
   constructor(
     readonly code: SimulationErrorCode,

@@ -21,12 +21,15 @@ export type StaffingErrorCode =
 
 export class StaffingFileError extends Error {
   override readonly name = 'StaffingFileError';
+  /** For command-line shells: 2 for a malformed override flag (usage), 1 for a bad file (data). */
+  readonly exitCode: number;
 
   constructor(
     readonly code: StaffingErrorCode,
     readonly issues: readonly StaffingIssue[],
   ) {
     super(formatIssues(code, issues));
+    this.exitCode = code === 'STAFFING_OVERRIDE_INVALID' ? 2 : 1;
   }
 }
 
