@@ -1,0 +1,136 @@
+import { pipeline, type Readable } from 'node:stream';
+import { parse, type CsvError } from 'csv-parse';
+import { csvHeaderProblems, csvRowToLine, isBlankRow } from './trace-csv.js';
+import { TraceError } from './trace-error.js';
+
+/**
+ * What a trace file holds, line by line, before any trace-line check: a parsed value, blank
+ * lines (counted, never calls), or a line that cannot be parsed at all.
+ */
+export type TraceRecord =
+  | { kind: 'value'; line: number; value: unknown; problems: { field: string; message: string }[] }
+  | { kind: 'blank'; count: number }
+  | { kind: 'syntax'; line: number; problems: { field: string; message: string }[] };
+
+/**
+ * JSON Lines, one record per line. Splits the stream itself rather than using readline, so
+ * that a failing input stream rejects the iteration; memory holds one chunk and one line.
+ */
+export async function* jsonlRecords(input: Readable): AsyncGenerator<TraceRecord> {
+  input.setEncoding('utf8');
+  let rest = '';
+  let line = 0;
+  const one = (text: string): TraceRecord => {
+    line++;
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.trim() === '') return { kind: 'blank', count: 1 };
+    try {
+      return { kind: 'value', line, value: JSON.parse(text) as unknown, problems: [] };
+    } catch (err) {
+      return { kind: 'syntax', line, problems: [{ field: '', message: `not valid JSON: ${(err as Error).message}` }] };
+    }
+  };
+  for await (const chunk of input as AsyncIterable<string>) {
+    rest += chunk;
+    let nl: number;
+    while ((nl = rest.indexOf('\n')) >= 0) {
+      const text = rest.charCodeAt(nl - 1) === 13 ? rest.slice(0, nl - 1) : rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      yield one(text);
+    }
+  }
+  // A last line without a newline is still a line; a file ending in a newline has no extra one.
+  if (rest !== '') yield one(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+}
+
+interface CsvRow {
+  record: Record<string, string>;
+  raw: string;
+  info: { lines: number; empty_lines: number };
+}
+
+/**
+ * CSV with a header row naming trace fields, parsed by csv-parse's streaming API. Rows that
+ * cannot be split (wrong cell count, unclosed quote) become syntax records at their line;
+ * csv-parse reports those ahead of the rows it has buffered, so they wait for their turn.
+ */
+export async function* csvRecords(input: Readable, source: string): AsyncGenerator<TraceRecord> {
+  let width = 0;
+  const early: TraceRecord[] = [];
+  const parser = parse({
+    bom: true,
+    trim: true,
+    info: true,
+    raw: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    columns: (header: string[]) => {
+      const problems = csvHeaderProblems(header);
+      if (problems.length) throw new TraceError('TRACE_FORMAT', source, problems.map((p) => ({ line: 1, ...p, reason: 'syntax' as const })));
+      width = header.length;
+      return header;
+    },
+    on_skip: (err: CsvError | undefined, raw: string | undefined) => {
+      if (!err) return;
+      const end = Number((err as CsvError & { lines?: number }).lines ?? 0);
+      const text = raw ?? '';
+      if (text.trim() === '') {
+        early.push({ kind: 'blank', count: 1 });
+        return;
+      }
+      const line = startLine(text, end, err.code !== 'CSV_QUOTE_NOT_CLOSED');
+      early.push({ kind: 'syntax', line, problems: [{ field: '', message: csvMessage(err, width) }] });
+    },
+  });
+  // csv-parse counts the nothing after a final line break as one more empty line; that is not a blank line.
+  let endsWithBreak = false;
+  input.on('data', (chunk: Buffer | string) => {
+    if (chunk.length) endsWithBreak = chunk[chunk.length - 1] === (typeof chunk === 'string' ? '\n' : 10);
+  });
+  // pipeline forwards a failing input to the parser; the parser's own error ends the loop below.
+  pipeline(input, parser, () => undefined);
+  let blanksSeen = 0;
+  const blanksUpTo = function* (emptyLines: number): Generator<TraceRecord> {
+    if (emptyLines > blanksSeen) yield { kind: 'blank', count: emptyLines - blanksSeen };
+    blanksSeen = Math.max(blanksSeen, emptyLines);
+  };
+  for await (const row of parser as AsyncIterable<CsvRow>) {
+    const line = startLine(row.raw, row.info.lines, true);
+    while (early.length && lineOf(early[0]!) < line) yield early.shift()!;
+    yield* blanksUpTo(row.info.empty_lines);
+    if (isBlankRow(row.record)) {
+      yield { kind: 'blank', count: 1 };
+      continue;
+    }
+    const { value, problems } = csvRowToLine(row.record);
+    yield { kind: 'value', line, value, problems };
+  }
+  yield* early.splice(0);
+  yield* blanksUpTo(parser.info.empty_lines - (endsWithBreak ? 1 : 0));
+}
+
+function lineOf(r: TraceRecord): number {
+  return r.kind === 'blank' ? 0 : r.line;
+}
+
+/** The line a row starts on: its end line less the line breaks inside it (quoted cells may hold some). */
+function startLine(raw: string, endLine: number, endsWithBreak: boolean): number {
+  let body = raw.replace(/^(?:[ \t]*\r?\n)+/, '');
+  if (endsWithBreak) body = body.replace(/\r?\n$/, '');
+  let breaks = 0;
+  for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) breaks++;
+  return Math.max(1, endLine - breaks);
+}
+
+function csvMessage(err: CsvError, width: number): string {
+  const record = (err as CsvError & { record?: unknown[] }).record;
+  switch (err.code) {
+    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+      return `has ${Array.isArray(record) ? record.length : 'a different number of'} cells; the header has ${width} columns (quote cells that contain commas)`;
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted cell is never closed';
+    default:
+      return `cannot be read as CSV: ${err.message}`;
+  }
+}
