@@ -123,7 +123,7 @@ describe('loading a staffing file', () => {
         { path: '$.groups[0].agents', message: 'must be >= 0 (got -2)' },
         {
           path: '$.groups[0].wrapsec',
-          message: 'is not a known property; expected one of: id, name, skills, wrapSec, agents, shifts',
+          message: "is not a known property (did you mean 'wrapSec'?); expected one of: id, name, skills, wrapSec, agents, shifts",
         },
         { path: '$.groups[1].shifts[0].from', message: 'must be a time of day as HH:MM, from 00:00 to 23:59 (got "8:00")' },
         { path: '$.groups[1].shifts[0].to', message: 'must be a time of day as HH:MM, from 00:00 to 24:00 (got "25:00")' },
@@ -132,11 +132,15 @@ describe('loading a staffing file', () => {
     );
   });
 
-  it('refuses skills that name queues the file does not define', () => {
+  it('refuses skills that name queues the file does not define, suggesting the near miss', () => {
     const doc = minimal();
+    doc.queues = [{ id: 'vip-diamond' }, { id: 'vip' }, { id: 'general' }];
     doc.groups = [{ id: 'floor', skills: { general: 1, 'vip-diamnod': 2 }, agents: 5 }];
     expect(issuesOf(doc)).toEqual([
-      { path: '$.groups[0].skills["vip-diamnod"]', message: "names unknown queue 'vip-diamnod'; known queues: vip, general" },
+      {
+        path: '$.groups[0].skills["vip-diamnod"]',
+        message: "names unknown queue 'vip-diamnod' (did you mean 'vip-diamond'?); known queues: vip-diamond, vip, general",
+      },
     ]);
   });
 
@@ -244,7 +248,7 @@ describe('the per-queue staffing override', () => {
       expect(e.code).toBe('STAFFING_OVERRIDE_INVALID');
       expect(e.exitCode).toBe(2);
       expect(e.issues.map((i) => `${i.path} ${i.message}`)).toEqual([
-        "$[1] names unknown queue 'vipp'; known queues: vip-diamond, vip, vip-card, 4g, data, campus, general, tech",
+        "$[1] names unknown queue 'vipp' (did you mean 'vip'?); known queues: vip-diamond, vip, vip-card, 4g, data, campus, general, tech",
         "$[2] 'tech' is not of the form queue=agents",
         "$[3] agents for 'data' must be a whole number >= 0, got '-1'",
         "$[4] gives queue 'general' a second time",

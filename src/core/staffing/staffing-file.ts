@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { suggestion } from './did-you-mean.js';
 import { locateJsonSyntaxError } from './json-syntax.js';
 import { daySchedule, everStaffed, shiftSegments } from './shift-schedule.js';
 import { DEFAULT_INTERVAL_MIN, DEFAULT_WRAP_SEC, MINUTES_PER_DAY, type Staffing } from './staffing.js';
@@ -96,8 +97,9 @@ function schemaIssues(errors: readonly ErrorObject[], file: string): StaffingIss
   const issues: StaffingIssue[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    // The branches of a oneOf fail individually; the oneOf error itself says it better.
-    if (error.schemaPath.includes('/oneOf/')) continue;
+    // The branches of a oneOf, and the pattern inside propertyNames, fail individually;
+    // the enclosing error says it better.
+    if (error.schemaPath.includes('/oneOf/') || error.schemaPath.includes('/propertyNames/')) continue;
     const issue = describeSchemaError(error, file);
     const key = `${issue.path}\u0000${issue.message}`;
     if (!seen.has(key)) {
@@ -122,10 +124,8 @@ function describeSchemaError(error: ErrorObject, file: string): StaffingIssue {
       return at([String(params.missingProperty)], 'is required');
     case 'additionalProperties': {
       const known = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
-      return at(
-        [String(params.additionalProperty)],
-        `is not a known property${known.length > 0 ? `; expected one of: ${known.join(', ')}` : ''}`,
-      );
+      const name = String(params.additionalProperty);
+      return at([name], `is not a known property${suggestion(name, known)}; expected one of: ${known.join(', ')}`);
     }
     case 'oneOf':
       return at([], "must set exactly one of 'agents' (the same number all day) or 'shifts'");
@@ -179,7 +179,8 @@ function crossReferenceIssues(staffing: Staffing, file: string): StaffingIssue[]
 
     for (const queue of Object.keys(group.skills)) {
       if (!queueIds.has(queue)) {
-        issue(['groups', g, 'skills', queue], `names unknown queue '${queue}'; known queues: ${[...queueIds.keys()].join(', ')}`);
+        const known = [...queueIds.keys()];
+        issue(['groups', g, 'skills', queue], `names unknown queue '${queue}'${suggestion(queue, known)}; known queues: ${known.join(', ')}`);
       }
     }
 

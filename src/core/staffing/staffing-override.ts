@@ -5,6 +5,7 @@
  * groups are not, so a queue left out of the spec has no agents.
  */
 
+import { suggestion } from './did-you-mean.js';
 import type { AgentGroupSpec, Staffing } from './staffing.js';
 import { StaffingFileError, type StaffingIssue } from './staffing-file-error.js';
 
@@ -25,7 +26,7 @@ export function overrideStaffing(spec: string, base: Staffing, source = 'staffin
         return;
       }
       const [, queue, count] = match as unknown as [string, string, string];
-      if (!known.includes(queue)) problem(path, `names unknown queue '${queue}'; known queues: ${known.join(', ')}`);
+      if (!known.includes(queue)) problem(path, `names unknown queue '${queue}'${suggestion(queue, known)}; known queues: ${known.join(', ')}`);
       else if (agentsByQueue.has(queue)) problem(path, `gives queue '${queue}' a second time`);
       if (!/^\d+$/.test(count)) problem(path, `agents for '${queue}' must be a whole number >= 0, got '${count}'`);
       else agentsByQueue.set(queue, Number(count));
