@@ -3,6 +3,8 @@ import { ConfigError, formatIssue } from '../core/config/config-error.js';
 import { UsageError } from './cli-error.js';
 import { processIO, type CliIO } from './cli-io.js';
 import { registerCallCommand } from './commands/call.js';
+import { registerErlangCommand } from './commands/erlang.js';
+import { registerReplayCommand } from './commands/replay.js';
 import { registerValidateCommand } from './commands/validate.js';
 
 /** Builds the `ivr-sim` program; every command writes through `io`. */
@@ -14,6 +16,8 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerCallCommand(program, io);
   registerValidateCommand(program, io);
+  registerReplayCommand(program, io);
+  registerErlangCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

@@ -39,15 +39,15 @@ describe('ivr-sim erlang', () => {
     expect(figures.serviceLevel).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('aims for 80% within 20 s when given neither a head count nor a target', async () => {
+  it('aims for 80% within 30 s when given neither a head count nor a target', async () => {
     const { stdout } = await run('--calls-per-hour', '600', '--aht', '180', '--json');
-    expect(JSON.parse(stdout).agents).toBe(agentsForServiceLevel(600, 180, 0.8, 20).agents);
+    expect(JSON.parse(stdout).agents).toBe(agentsForServiceLevel(600, 180, 0.8, 30).agents);
   });
 
   it('uses Erlang A with a patience and reports the share of callers who hang up', async () => {
     const { stdout } = await run('--calls-per-hour', '600', '--aht', '180', '--agents', '30', '--patience', '120', '--json');
     const figures = JSON.parse(stdout);
-    expect(figures).toEqual(erlangA({ callsPerHour: 600, ahtSec: 180, agents: 30, thresholdSec: 20, patienceSec: 120 }));
+    expect(figures).toEqual(erlangA({ callsPerHour: 600, ahtSec: 180, agents: 30, thresholdSec: 30, patienceSec: 120 }));
     expect(figures.pAbandon).toBeGreaterThan(0);
   });
 

@@ -3,7 +3,7 @@ import { agentsForServiceLevelErlangA, erlangA, type ErlangAResult } from '../..
 import { agentsForServiceLevel, erlangC, type ErlangCResult } from '../../core/staffing/erlang-c.js';
 
 const DEFAULT_TARGET_SL = 0.8;
-const DEFAULT_THRESHOLD_SEC = 20;
+const DEFAULT_THRESHOLD_SEC = 30;
 
 interface ErlangFlags {
   callsPerHour: number;

@@ -29,6 +29,8 @@ export interface CallInput {
   hangupInIvrSec?: number;
   /** Include the transcript with rendered prompts. */
   transcript?: boolean;
+  /** Picks among rotating prompts (rolling promotions); default a hash of the call id. */
+  rotation?: number;
 }
 
 /** FNV-1a: a stable, fast hash of the call id, so rolling promotions rotate reproducibly. */
@@ -149,7 +151,7 @@ export class CallDecider {
       facts,
       keys: input.keys,
       language,
-      rotation: rotationOf(input.callId),
+      rotation: input.rotation ?? rotationOf(input.callId),
       hangupInIvrSec: input.hangupInIvrSec,
       transcript: input.transcript ?? false,
     });

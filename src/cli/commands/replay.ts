@@ -1,0 +1,79 @@
+import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { renderReportHtml } from '../../core/replay/report-html.js';
+import { ReplayRun } from '../../core/replay/replay-run.js';
+import { replayTrace } from '../../core/replay/replay-trace.js';
+import { UsageError } from '../cli-error.js';
+import type { CliIO } from '../cli-io.js';
+import { formatReport } from '../report-table.js';
+import { loadScenario, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
+
+interface ReplayFlags extends ScenarioFlags {
+  json?: boolean;
+  out?: string;
+  onError: string;
+  sort?: boolean;
+}
+
+export function parseOnError(v: string): 'fail' | 'skip' {
+  if (v !== 'fail' && v !== 'skip') throw new UsageError(`--on-error ${v}: expected fail or skip`);
+  return v;
+}
+
+/** A progress bar on stderr when it is a terminal; nothing otherwise. */
+export function progress(io: CliIO, label: string): { update(n: number): void; stop(): void } {
+  if (!io.interactive) return { update() {}, stop() {} };
+  const bar = new SingleBar({ format: `${label} {value} calls | {rate} calls/s | {duration_formatted}`, stream: process.stderr, clearOnComplete: true });
+  const started = Date.now();
+  bar.start(0, 0, { rate: 0 });
+  return {
+    update(n) {
+      bar.update(n, { rate: Math.round(n / Math.max(0.001, (Date.now() - started) / 1000)) });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}
+
+/** Writes a file so that a reader never sees it half-written. */
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export function registerReplayCommand(program: Command, io: CliIO): void {
+  withScenarioOptions(
+    program
+      .command('replay')
+      .argument('<trace>', 'trace file: JSON Lines (.jsonl) or CSV (.csv), one call per line in arrival order')
+      .description('replay a call trace against flows, rules and staffing; report service level, ASA, abandonment, handle time, containment'),
+  )
+    .option('--json', 'print the report as one JSON object')
+    .option('--out <dir>', 'also write report.json and a self-contained report.html there')
+    .option('--on-error <mode>', 'fail: stop and list up to 10 bad lines; skip: leave them out and count them', 'fail')
+    .option('--sort', 'sort the trace by arrival instead of refusing out-of-order lines (reads it all into memory)')
+    .action(async (trace: string, flags: ReplayFlags) => {
+      const onError = parseOnError(flags.onError);
+      const run = new ReplayRun(await loadScenario(flags, io));
+      const bar = progress(io, 'replay');
+      let input;
+      try {
+        input = await replayTrace(resolve(trace), [run], { onError, sort: flags.sort ?? false, onProgress: (n) => bar.update(n) });
+      } finally {
+        bar.stop();
+      }
+      const paths = run.scenario.config.paths;
+      const report = run.report({ trace, flowsDir: paths.flowsDir, rulesDir: paths.rulesDir, customersFile: paths.customersFile }, input);
+      if (flags.out) {
+        mkdirSync(flags.out, { recursive: true });
+        writeFileAtomic(join(flags.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+        writeFileAtomic(join(flags.out, 'report.html'), renderReportHtml(report));
+      }
+      io.out(flags.json ? JSON.stringify(report) + '\n' : formatReport(report));
+      if (flags.out && !flags.json) io.out(`\nwrote ${join(flags.out, 'report.json')} and report.html\n`);
+    });
+}

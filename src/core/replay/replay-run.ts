@@ -1,0 +1,179 @@
+import type { Configuration } from '../config/configuration.js';
+import { CallDecider, rotationOf } from '../decision/call-decider.js';
+import type { Decision } from '../decision/decision.js';
+import type { CallOutcome } from '../simulation/call-outcome.js';
+import { ContactCentre } from '../simulation/contact-centre.js';
+import type { OfferedCall } from '../simulation/offered-call.js';
+import { QueueKpiAccumulator } from '../simulation/queue-kpi-accumulator.js';
+import type { Staffing } from '../staffing/staffing.js';
+import type { TraceCall } from '../trace/trace-call.js';
+import { emptyIvrSums, IvrKpiAccumulator } from './ivr-kpis.js';
+import { clockLabel, kpiRow, type InputInfo, type IntervalRow, type KpiRow, type ReplayReport, type ScenarioInfo } from './replay-report.js';
+
+/** A configuration to replay a trace against. */
+export interface Scenario {
+  config: Configuration;
+  staffing: Staffing;
+  /** Shown in reports: where the staffing came from (a file, or a --staff override). */
+  staffingSource: string;
+  seed: number;
+  /** Reporting interval; default the staffing file's. */
+  intervalMin?: number;
+}
+
+/** Priority of ACD-level trace lines that give none: the routing default's segment priority. */
+const DIRECT_PRIORITY_FALLBACK = 10;
+
+/**
+ * Replays calls against one scenario: each call is decided (flow + rules), handed-off calls
+ * go through the discrete-event contact centre, and every figure is folded into running sums.
+ * Feed calls in arrival order with `offer`, then call `report`.
+ */
+export class ReplayRun {
+  readonly decider: CallDecider;
+  private readonly centre: ContactCentre;
+  private readonly byQueue: QueueKpiAccumulator;
+  private readonly bySegment: QueueKpiAccumulator;
+  private readonly ivr: IvrKpiAccumulator;
+  private readonly intervalSec: number;
+  private readonly queueIds: ReadonlySet<string>;
+  private seq = 0;
+  private finished = false;
+
+  constructor(readonly scenario: Scenario) {
+    this.decider = new CallDecider(scenario.config);
+    const intervalMin = scenario.intervalMin ?? scenario.staffing.intervalMin;
+    this.intervalSec = intervalMin * 60;
+    const thresholdSec = scenario.staffing.serviceLevel.thresholdSec;
+    const queueOrder = scenario.staffing.queues.map((q) => q.id);
+    this.queueIds = new Set(queueOrder);
+    this.byQueue = new QueueKpiAccumulator({ thresholdSec, intervalSec: this.intervalSec, queueOrder, keyBy: (o) => o.entryQueue });
+    this.bySegment = new QueueKpiAccumulator({ thresholdSec, intervalSec: this.intervalSec, keyBy: (o) => o.segment });
+    this.ivr = new IvrKpiAccumulator(this.intervalSec);
+    this.centre = new ContactCentre(scenario.staffing, {
+      intervalSec: this.intervalSec,
+      onOutcome: (o: CallOutcome) => {
+        this.byQueue.add(o);
+        this.bySegment.add(o);
+      },
+    });
+  }
+
+  /** Decides one call; the returned decision is null for ACD-level lines (no IVR, no rules). */
+  decide(call: TraceCall): Decision | null {
+    if (call.queue !== undefined) return null;
+    return this.decider.decide({
+      callId: call.callId,
+      ...(call.caller !== undefined ? { caller: call.caller } : {}),
+      ...(call.profile !== undefined ? { profile: call.profile } : {}),
+      keys: call.keys,
+      ...(call.language !== undefined ? { language: call.language } : {}),
+      ...(call.hangupInIvrSec !== undefined ? { hangupInIvrSec: call.hangupInIvrSec } : {}),
+      rotation: rotationOf(`${this.scenario.seed}:${call.callId}`),
+    });
+  }
+
+  /** Adds a call (in arrival order) with its decision from `decide`. */
+  offer(call: TraceCall, decision: Decision | null): void {
+    const seq = this.seq++;
+    if (decision === null) {
+      const queue = call.queue!;
+      this.ivr.add(['overall', 'segment:direct', `queue:${queue}`], call.arrivalSec, null);
+      this.centre.offer(this.offered(call, seq, 'direct', call.arrivalSec, { queue, priority: call.priority ?? DIRECT_PRIORITY_FALLBACK, overflow: [] }));
+      return;
+    }
+    const keys = ['overall', `segment:${decision.segment.id}`];
+    if (decision.route) keys.push(`queue:${decision.route.queue}`);
+    this.ivr.add(keys, call.arrivalSec, decision);
+    if (decision.route) {
+      this.centre.offer(this.offered(call, seq, decision.segment.id, call.arrivalSec + decision.flow.ivrSec, decision.route));
+    } else {
+      // Calls that never reach an agent still move the clock, so agents' time is accounted for.
+      this.centre.advanceTo(call.arrivalSec);
+    }
+  }
+
+  private offered(call: TraceCall, seq: number, segment: string, queuedSec: number, route: OfferedCall['route']): OfferedCall {
+    const o: OfferedCall = { seq, callId: call.callId, segment, arrivalSec: call.arrivalSec, queuedSec, route, talkSec: call.talkSec };
+    if (call.wrapSec !== undefined) o.wrapSec = call.wrapSec;
+    if (call.patienceSec !== undefined) o.patienceSec = call.patienceSec;
+    return o;
+  }
+
+  knowsQueue(queue: string): boolean {
+    return this.queueIds.has(queue);
+  }
+
+  /** Drains the contact centre and builds the report. */
+  report(info: Omit<ScenarioInfo, 'configVersion' | 'seed' | 'thresholdSec' | 'serviceLevelTarget' | 'intervalMin' | 'staffing'>, input: InputInfo): ReplayReport {
+    if (!this.finished) {
+      this.centre.finish();
+      for (const g of this.centre.groupSeries()) this.byQueue.addAgentTime(g);
+      this.finished = true;
+    }
+    const q = this.byQueue.report();
+    const s = this.bySegment.report();
+    const ivrOf = (key: string) => this.ivr.byKey.get(key) ?? emptyIvrSums();
+
+    const bySegment: Record<string, KpiRow> = {};
+    const segments = [...this.ivr.byKey.keys()].filter((k) => k.startsWith('segment:')).map((k) => k.slice(8)).sort();
+    for (const seg of segments) bySegment[seg] = kpiRow(ivrOf(`segment:${seg}`), s.queues.find((x) => x.queue === seg)?.overall, false);
+
+    const byQueue: Record<string, KpiRow> = {};
+    for (const queue of this.scenario.staffing.queues.map((x) => x.id)) {
+      const kq = q.queues.find((x) => x.queue === queue)?.overall;
+      if (!kq && !this.ivr.byKey.has(`queue:${queue}`)) continue;
+      byQueue[queue] = { ...kpiRow(ivrOf(`queue:${queue}`), kq, false), containmentRate: null };
+    }
+
+    const intervals = new Set<number>([...this.ivr.byInterval.keys(), ...q.intervals.map((i) => i.interval)]);
+    const byInterval: IntervalRow[] = [...intervals]
+      .sort((a, b) => a - b)
+      .map((interval) => {
+        const startSec = interval * this.intervalSec;
+        const row = kpiRow(this.ivr.byInterval.get(interval) ?? emptyIvrSums(), q.intervals.find((i) => i.interval === interval), true);
+        return { interval, startSec, start: clockLabel(startSec), ...row };
+      });
+
+    const byGroup: ReplayReport['byGroup'] = {};
+    for (const g of q.groups) {
+      byGroup[g.group] = {
+        staffedAgentHours: Math.round((g.staffedAgentSec / 3600) * 100) / 100,
+        busyAgentHours: Math.round((g.busyAgentSec / 3600) * 100) / 100,
+        occupancy: g.occupancy === null ? null : Math.round(g.occupancy * 10_000) / 10_000,
+      };
+    }
+
+    const staffing = this.scenario.staffing;
+    return {
+      ...kpiRow(ivrOf('overall'), q.overall, true),
+      scenario: {
+        ...info,
+        configVersion: this.scenario.config.version,
+        staffing: this.scenario.staffingSource,
+        seed: this.scenario.seed,
+        thresholdSec: staffing.serviceLevel.thresholdSec,
+        serviceLevelTarget: staffing.serviceLevel.target,
+        intervalMin: this.intervalSec / 60,
+      },
+      input,
+      bySegment,
+      byQueue,
+      byInterval,
+      byGroup,
+      series: {
+        serviceLevel: q.queues.flatMap((x) =>
+          x.intervals.map((i) => ({
+            queue: x.queue,
+            interval: i.interval,
+            startSec: i.startSec,
+            offered: i.offered,
+            serviceLevel: i.answered + i.abandoned > 0 ? Math.round((i.answeredWithinThreshold / (i.answered + i.abandoned)) * 10_000) / 10_000 : null,
+          })),
+        ),
+        queues: this.centre.queueSeries(),
+        groups: this.centre.groupSeries(),
+      },
+    };
+  }
+}
