@@ -1,0 +1,73 @@
+import type { TraceLine } from '../trace/trace-line.js';
+import type { LiveCallState } from './live-call-state.js';
+
+/** What Twilio's status callback says about a finished call. */
+export interface CallReport {
+  /** `completed`, `busy`, `failed`, `no-answer` or `canceled`. */
+  callStatus: string;
+  /** CallDuration: seconds from answer to hang-up. */
+  callDurationSec?: number | null;
+  /** QueueTime: seconds the caller waited in the queue, when Twilio reports it. */
+  queueTimeSec?: number | null;
+}
+
+/** Where recorded calls go (a Redis stream in the service, an array in tests). */
+export interface TraceSink {
+  append(line: TraceLine): Promise<void>;
+}
+
+/** Twilio's QueueResult when an agent took the call. */
+const ANSWERED = 'bridged';
+
+/**
+ * A finished live call as one trace line: what a replay needs (arrival, caller, keys with their
+ * timing, a hang-up in the IVR, talk time, patience) plus what was observed live.
+ */
+export function traceLineOf(state: LiveCallState, report: CallReport): TraceLine {
+  const ivr = state.ended?.ivr;
+  const line: TraceLine = {
+    callId: state.callSid,
+    arrivalTime: new Date(state.arrivalMs).toISOString(),
+    caller: state.caller,
+    language: state.language,
+    keys: state.keys.map(({ key, afterSec }) => ({ key, afterSec })),
+  };
+  if (ivr?.outcome === 'hangup') line.hangupInIvrSec = ivr.ivrSec;
+  const observed: NonNullable<TraceLine['observed']> = {
+    segment: state.segment.id,
+    configVersion: state.configVersion,
+    flow: state.flowId,
+    callStatus: report.callStatus,
+  };
+  if (ivr) {
+    observed.outcome = ivr.outcome;
+    observed.finalState = ivr.finalState;
+    observed.ivrSec = ivr.ivrSec;
+  }
+  const route = state.turn.end?.decision?.route ?? null;
+  const handoff = state.turn.end?.handoff ?? null;
+  if (route) {
+    observed.queue = route.queue;
+    observed.priority = route.priority;
+  } else if (handoff) {
+    observed.queue = handoff.queue;
+    observed.priority = handoff.priority;
+  }
+  if (handoff?.fault) observed['fault'] = handoff.fault;
+  const waitSec = report.queueTimeSec ?? state.queue?.waitSec ?? null;
+  if (waitSec !== null) observed.waitSec = waitSec;
+  if (state.queue) {
+    observed['queueResult'] = state.queue.result;
+    observed.answered = state.queue.result === ANSWERED;
+    if (state.queue.result === 'hangup' && waitSec !== null) line.patienceSec = waitSec;
+  }
+  const callSec = report.callDurationSec ?? null;
+  if (callSec !== null) observed['callSec'] = callSec;
+  if (observed.answered && callSec !== null && state.ended) {
+    const ivrWallSec = (state.ended.endedMs - state.arrivalMs) / 1000;
+    line.talkSec = Math.max(0, Math.round((callSec - ivrWallSec - (waitSec ?? 0)) * 10) / 10);
+  }
+  if (!state.keysExact) observed['keysExact'] = false;
+  line.observed = observed;
+  return line;
+}

@@ -1,0 +1,32 @@
+/** The store that holds call state cannot be reached or answered with an error. */
+export class CallStateUnavailableError extends Error {
+  readonly code = 'CALL_STATE_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CallStateUnavailableError';
+  }
+}
+
+/** Other webhooks of the same call kept winning the compare-and-set; gave up after `attempts`. */
+export class CallStateContentionError extends Error {
+  readonly code = 'CALL_STATE_CONTENTION';
+  constructor(
+    readonly callSid: string,
+    readonly attempts: number,
+  ) {
+    super(`call ${callSid}: state changed under ${attempts} consecutive attempts`);
+    this.name = 'CallStateContentionError';
+  }
+}
+
+/** A stored call state this version of the code cannot read (another format, or a flow state that no longer exists). */
+export class CallStateUnreadableError extends Error {
+  readonly code = 'CALL_STATE_UNREADABLE';
+  constructor(
+    readonly callSid: string,
+    message: string,
+  ) {
+    super(`call ${callSid}: ${message}`);
+    this.name = 'CallStateUnreadableError';
+  }
+}
