@@ -277,7 +277,7 @@ function stepperFor(live: LiveConfiguration, segment: string, callSid: string): 
  * same facts, so a node's context may carry another caller's facts: store this caller's.
  */
 function persist(stepper: FlowStepper, node: StepNode, facts: Facts): unknown {
-  const persisted = stepper.flow.machine.getPersistedSnapshot(node.snapshot) as { context: Record<string, unknown> };
+  const persisted = stepper.flow.machine.getPersistedSnapshot(node.snapshot) as unknown as { context: Record<string, unknown> };
   return { ...persisted, context: { ...persisted.context, facts } };
 }
 
