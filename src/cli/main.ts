@@ -3,6 +3,7 @@ import { ConfigError, formatIssue } from '../core/config/config-error.js';
 import { UsageError } from './cli-error.js';
 import { processIO, type CliIO } from './cli-io.js';
 import { registerCallCommand } from './commands/call.js';
+import { registerCompareCommand } from './commands/compare.js';
 import { registerErlangCommand } from './commands/erlang.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -17,6 +18,7 @@ export function buildProgram(io: CliIO): Command {
   registerCallCommand(program, io);
   registerValidateCommand(program, io);
   registerReplayCommand(program, io);
+  registerCompareCommand(program, io);
   registerErlangCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;

@@ -1,0 +1,96 @@
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { scoreScenarios } from '../../core/replay/composite-score.js';
+import { DecisionDiffer, DIFF_KINDS } from '../../core/replay/decision-diff.js';
+import { describeDelta, reportDelta } from '../../core/replay/report-delta.js';
+import { ReplayRun } from '../../core/replay/replay-run.js';
+import { replayTrace } from '../../core/replay/replay-trace.js';
+import { UsageError } from '../cli-error.js';
+import type { CliIO } from '../cli-io.js';
+import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
+import { parseOnError, progress } from './replay.js';
+
+interface CompareFlags extends ScenarioFlags {
+  baseline: string;
+  candidate: string;
+  json?: boolean;
+  onError: string;
+  sort?: boolean;
+}
+
+export function registerCompareCommand(program: Command, io: CliIO): void {
+  withScenarioOptions(
+    program
+      .command('compare')
+      .argument('<trace>', 'trace file (.jsonl or .csv)')
+      .description(
+        'replay one trace against two configurations and report the deltas (pp, seconds) per segment and overall, and which calls were decided differently',
+      ),
+  )
+    .requiredOption('--baseline <dir>', 'directory with flows/ and rules/ (and optionally customers.json, staffing.json) of the current configuration')
+    .requiredOption('--candidate <dir>', 'the same for the proposed configuration')
+    .option('--json', 'print the comparison as one JSON object')
+    .option('--on-error <mode>', 'fail or skip bad trace lines', 'fail')
+    .option('--sort', 'sort the trace by arrival')
+    .action(async (trace: string, flags: CompareFlags) => {
+      const onError = parseOnError(flags.onError);
+      for (const [name, dir] of [['--baseline', flags.baseline], ['--candidate', flags.candidate]] as const) {
+        if (!existsSync(resolve(dir, 'flows')) && !existsSync(resolve(dir, 'rules')) && !existsSync(resolve(dir, 'staffing.json'))) {
+          throw new UsageError(`${name} ${dir}: expected a directory holding flows/, rules/ or staffing.json`);
+        }
+      }
+      const baseline = new ReplayRun(await loadScenario(scenarioFlagsFromDir(flags.baseline, flags), io, 'baseline: '));
+      const candidate = new ReplayRun(await loadScenario(scenarioFlagsFromDir(flags.candidate, flags), io, 'candidate: '));
+      const differ = new DecisionDiffer();
+      const bar = progress(io, 'compare');
+      let input;
+      try {
+        input = await replayTrace(resolve(trace), [baseline, candidate], {
+          onError,
+          sort: flags.sort ?? false,
+          onProgress: (n) => bar.update(n),
+          onCall: (call, [a, b]) => differ.add(call.callId, a ?? null, b ?? null),
+        });
+      } finally {
+        bar.stop();
+      }
+      const info = (r: ReplayRun) => ({ trace, flowsDir: r.scenario.config.paths.flowsDir, rulesDir: r.scenario.config.paths.rulesDir, customersFile: r.scenario.config.paths.customersFile });
+      const base = baseline.report(info(baseline), input);
+      const cand = candidate.report(info(candidate), input);
+      const delta = reportDelta(base, cand);
+      const marketing = new Set(
+        [...baseline.scenario.config.rules.templates.values(), ...candidate.scenario.config.rules.templates.values()].filter((t) => t.class === 'marketing').map((t) => t.id),
+      );
+      const score = scoreScenarios([{ name: 'baseline', row: base }, { name: 'candidate', row: cand }], undefined, marketing);
+      const decisions = differ.result();
+      const result = {
+        trace,
+        baseline: { dir: flags.baseline, configVersion: base.scenario.configVersion, staffing: base.scenario.staffing, overall: stripSeries(base) },
+        candidate: { dir: flags.candidate, configVersion: cand.scenario.configVersion, staffing: cand.scenario.staffing, overall: stripSeries(cand) },
+        delta,
+        decisions,
+        score,
+      };
+      if (flags.json) {
+        io.out(JSON.stringify(result) + '\n');
+        return;
+      }
+      const t = base.scenario.thresholdSec;
+      let out = `Compare on ${trace} (${input.calls} calls): baseline ${flags.baseline} [${base.scenario.configVersion}] → candidate ${flags.candidate} [${cand.scenario.configVersion}]\n\n`;
+      out += `overall: ${describeDelta(delta.overall, t) || 'no change'}\n`;
+      for (const [seg, x] of Object.entries(delta.bySegment)) out += `  ${seg}: ${describeDelta(x, t) || 'no change'}\n`;
+      out += '\nby queue:\n';
+      for (const [q, x] of Object.entries(delta.byQueue)) out += `  ${q}: ${x.calls >= 0 ? '+' : ''}${x.calls} calls; ${describeDelta(x, t) || 'no change'}\n`;
+      out += `\ndecided differently: ${decisions.different} of ${decisions.compared} calls`;
+      out += decisions.different ? ` (${DIFF_KINDS.filter((k) => decisions.byKind[k]).map((k) => `${k} ${decisions.byKind[k]}`).join(', ')})\n` : '\n';
+      for (const e of decisions.examples) out += `  ${e.callId} [${e.kinds.join(', ')}]\n    baseline:  ${e.baseline}\n    candidate: ${e.candidate}\n`;
+      out += `\ncomposite score (min-max across the two): ${score.map((s) => `${s.name} ${s.score} (efficiency ${s.dimensions.efficiency}, quality ${s.dimensions.quality}, marketing ${s.dimensions.marketing})`).join('; ')}\n`;
+      io.out(out);
+    });
+}
+
+function stripSeries<T extends { series: unknown; byInterval: unknown }>(r: T): Omit<T, 'series' | 'byInterval'> {
+  const { series: _s, byInterval: _i, ...rest } = r;
+  return rest;
+}

@@ -1,0 +1,70 @@
+import type { KpiRow, ReplayReport } from './replay-report.js';
+
+/** Differences between two rows: rates in percentage points, times in seconds, counts as counts. */
+export interface KpiDelta {
+  calls: number;
+  serviceLevelPp: number | null;
+  asaSec: number | null;
+  ahtSec: number | null;
+  abandonRatePp: number | null;
+  containmentRatePp: number | null;
+  occupancyPp: number | null;
+  avgIvrSec: number | null;
+  answered: number;
+  abandoned: number;
+  selfServed: number;
+}
+
+const d = (a: number | null, b: number | null, scale: number) => (a === null || b === null ? null : Math.round((b - a) * scale * 100) / 100);
+
+export function kpiDelta(base: KpiRow, cand: KpiRow): KpiDelta {
+  return {
+    calls: cand.calls - base.calls,
+    serviceLevelPp: d(base.serviceLevel, cand.serviceLevel, 100),
+    asaSec: d(base.asaSec, cand.asaSec, 1),
+    ahtSec: d(base.ahtSec, cand.ahtSec, 1),
+    abandonRatePp: d(base.abandonRate, cand.abandonRate, 100),
+    containmentRatePp: d(base.containmentRate, cand.containmentRate, 100),
+    occupancyPp: d(base.occupancy, cand.occupancy, 100),
+    avgIvrSec: d(base.avgIvrSec, cand.avgIvrSec, 1),
+    answered: cand.answered - base.answered,
+    abandoned: cand.abandoned - base.abandoned,
+    selfServed: cand.selfServed - base.selfServed,
+  };
+}
+
+export interface ReportDelta {
+  overall: KpiDelta;
+  bySegment: Record<string, KpiDelta>;
+  byQueue: Record<string, KpiDelta>;
+}
+
+const EMPTY: KpiRow = {
+  calls: 0, selfServed: 0, handedOff: 0, hungUpInIvr: 0, offered: 0, answered: 0, abandoned: 0, unanswered: 0, answeredWithinThreshold: 0,
+  serviceLevel: null, asaSec: null, ahtSec: null, abandonRate: null, containmentRate: null, occupancy: null, avgIvrSec: null, hotKeys: {}, sms: {}, tags: {},
+};
+
+function byKey(a: Record<string, KpiRow>, b: Record<string, KpiRow>): Record<string, KpiDelta> {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return Object.fromEntries(keys.map((k) => [k, kpiDelta(a[k] ?? EMPTY, b[k] ?? EMPTY)]));
+}
+
+export function reportDelta(base: ReplayReport, cand: ReplayReport): ReportDelta {
+  return { overall: kpiDelta(base, cand), bySegment: byKey(base.bySegment, cand.bySegment), byQueue: byKey(base.byQueue, cand.byQueue) };
+}
+
+const sign = (x: number) => (x > 0 ? '+' : x < 0 ? '−' : '±');
+const num = (x: number) => Math.abs(x).toFixed(1);
+
+/** "30-second service level +0.7 pp, ASA −3.1 s, AHT −2.7 s, …" */
+export function describeDelta(x: KpiDelta, thresholdSec: number): string {
+  const parts: string[] = [];
+  if (x.serviceLevelPp !== null) parts.push(`${thresholdSec}-second service level ${sign(x.serviceLevelPp)}${num(x.serviceLevelPp)} pp`);
+  if (x.asaSec !== null) parts.push(`ASA ${sign(x.asaSec)}${num(x.asaSec)} s`);
+  if (x.ahtSec !== null) parts.push(`AHT ${sign(x.ahtSec)}${num(x.ahtSec)} s`);
+  if (x.abandonRatePp !== null) parts.push(`abandonment ${sign(x.abandonRatePp)}${num(x.abandonRatePp)} pp`);
+  if (x.containmentRatePp !== null) parts.push(`containment ${sign(x.containmentRatePp)}${num(x.containmentRatePp)} pp`);
+  if (x.occupancyPp !== null) parts.push(`occupancy ${sign(x.occupancyPp)}${num(x.occupancyPp)} pp`);
+  if (x.avgIvrSec !== null) parts.push(`IVR time ${sign(x.avgIvrSec)}${num(x.avgIvrSec)} s`);
+  return parts.join(', ');
+}
