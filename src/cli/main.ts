@@ -6,6 +6,7 @@ import { registerCallCommand } from './commands/call.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerErlangCommand } from './commands/erlang.js';
 import { registerReplayCommand } from './commands/replay.js';
+import { registerStaffCommand } from './commands/staff.js';
 import { registerValidateCommand } from './commands/validate.js';
 
 /** Builds the `ivr-sim` program; every command writes through `io`. */
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIO): Command {
   registerValidateCommand(program, io);
   registerReplayCommand(program, io);
   registerCompareCommand(program, io);
+  registerStaffCommand(program, io);
   registerErlangCommand(program);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;

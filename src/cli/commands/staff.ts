@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { TraceForecaster } from '../../core/replay/trace-forecast.js';
+import { ReplayRun } from '../../core/replay/replay-run.js';
+import { planStaffing } from '../../core/staffing/staffing-plan.js';
+import { serializeStaffing } from '../../core/staffing/staffing-file.js';
+import { readTrace } from '../../core/trace/trace-reader.js';
+import { UsageError } from '../cli-error.js';
+import type { CliIO } from '../cli-io.js';
+import { loadScenario, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
+import { parseOnError, progress, writeFileAtomic } from './replay.js';
+
+interface StaffFlags extends ScenarioFlags {
+  targetSl: string;
+  threshold: string;
+  minAgents: string;
+  out?: string;
+  onError: string;
+  sort?: boolean;
+}
+
+function fraction(name: string, v: string): number {
+  const x = Number(v);
+  if (!(x > 0 && x < 1)) throw new UsageError(`${name} ${v}: expected a fraction between 0 and 1, e.g. 0.8`);
+  return x;
+}
+
+function wholeNumber(name: string, v: string): number {
+  const x = Number(v);
+  if (!Number.isInteger(x) || x < 0) throw new UsageError(`${name} ${v}: expected a whole number >= 0`);
+  return x;
+}
+
+export function registerStaffCommand(program: Command, io: CliIO): void {
+  withScenarioOptions(
+    program
+      .command('staff')
+      .argument('<trace>', 'trace file (.jsonl or .csv)')
+      .description("write a staffing file per queue and interval from a trace's arrival rates and handle times (Erlang C, or Erlang A when callers' patience is known)"),
+  )
+    .option('--target-sl <fraction>', 'service level to reach', '0.8')
+    .option('--threshold <sec>', 'answered within this many seconds', '30')
+    .option('--min-agents <n>', 'fewest agents per queue at any time', '0')
+    .option('--out <file>', 'write the staffing file here (default: standard output)')
+    .option('--on-error <mode>', 'fail or skip bad trace lines', 'fail')
+    .option('--sort', 'sort the trace by arrival')
+    .action(async (trace: string, flags: StaffFlags) => {
+      const target = fraction('--target-sl', flags.targetSl);
+      const threshold = Number(flags.threshold);
+      if (!(threshold >= 0)) throw new UsageError(`--threshold ${flags.threshold}: expected seconds >= 0`);
+      const minAgents = wholeNumber('--min-agents', flags.minAgents);
+      const scenario = await loadScenario(flags, io);
+      const intervalMin = scenario.intervalMin ?? scenario.staffing.intervalMin;
+      const run = new ReplayRun(scenario);
+      const forecaster = new TraceForecaster(intervalMin);
+      const reader = readTrace(resolve(trace), {
+        onError: parseOnError(flags.onError),
+        sort: flags.sort ?? false,
+        queues: new Set(scenario.staffing.queues.map((q) => q.id)),
+      });
+      const bar = progress(io, 'staff');
+      let n = 0;
+      try {
+        for await (const call of reader) {
+          forecaster.add(call, run.decide(call));
+          if (++n % 10_000 === 0) bar.update(n);
+        }
+      } finally {
+        bar.stop();
+      }
+      const names = new Map(scenario.staffing.queues.map((q) => [q.id, q.name]));
+      const plan = planStaffing({
+        serviceLevel: { target, thresholdSec: threshold },
+        intervalMin,
+        defaultWrapSec: scenario.staffing.defaultWrapSec,
+        minAgents,
+        queues: forecaster.forecasts(scenario.staffing.defaultWrapSec, scenario.staffing.queues.map((q) => q.id)).map((f) => {
+          const name = names.get(f.queue);
+          return name ? { ...f, name } : f;
+        }),
+      });
+      const text = serializeStaffing(plan.staffing);
+      if (flags.out) writeFileAtomic(flags.out, text);
+      else io.out(text);
+      const peak = new Map<string, number>();
+      for (const i of plan.intervals) peak.set(i.queue, Math.max(peak.get(i.queue) ?? 0, i.agents));
+      io.err(
+        `planned ${[...peak].map(([q, a]) => `${q} ≤${a}`).join(', ')} agents for ${Math.round(target * 100)}/${threshold} over ${n} calls ` +
+          `(${forecaster.days()} day(s), ${intervalMin}-minute intervals)${flags.out ? `; wrote ${flags.out}` : ''}\n`,
+      );
+    });
+}
