@@ -165,7 +165,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
         if (failing) continue;
         if (arrival.kind === 'time' && origin === undefined) origin = this.setOrigin(arrival.epochMs, arrival.text);
         this.counts.calls++;
-        yield { line: lineNo, ...call, arrivalSec: arrivalSecOf(checked.line, origin) };
+        yield toCall(lineNo, checked.line, origin);
       }
     } finally {
       input.destroy();
@@ -182,7 +182,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
       const { line, lineNo } = sorted[i]!;
       sorted[i] = undefined; // let yielded calls be collected as the replay goes
       this.counts.calls++;
-      yield { line: lineNo, ...line.call, arrivalSec: arrivalSecOf(line, origin) };
+      yield toCall(lineNo, line, origin);
     }
   }
 
@@ -227,8 +227,10 @@ export function readTrace(source: string | Readable, options: TraceReaderOptions
   return new TraceReader(source, options);
 }
 
-function arrivalSecOf(line: CheckedLine, origin: number | undefined): number {
-  return line.arrival.kind === 'sec' ? line.arrival.sec : (line.arrival.epochMs - origin!) / 1000;
+function toCall(lineNo: number, line: CheckedLine, origin: number | undefined): TraceCall {
+  const { callId, ...rest } = line.call;
+  const arrivalSec = line.arrival.kind === 'sec' ? line.arrival.sec : (line.arrival.epochMs - origin!) / 1000;
+  return { line: lineNo, callId, arrivalSec, ...rest };
 }
 
 /** Seconds after local midnight at the UTC offset written in an RFC 3339 date-time. */
@@ -236,6 +238,7 @@ function secOfDayAt(epochMs: number, text: string): number {
   const m = /(z|([+-])(\d\d):?(\d\d)?)$/i.exec(text.trim());
   let offsetMin = 0;
   if (m && m[2]) offsetMin = (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4] ?? 0));
-  const local = epochMs / 1000 + offsetMin * 60;
-  return ((local % 86400) + 86400) % 86400;
+  // In whole milliseconds, so 09:00:03.597 gives 32403.597 and not a float's neighbour of it.
+  const dayMs = 86_400_000;
+  return ((((epochMs + offsetMin * 60_000) % dayMs) + dayMs) % dayMs) / 1000;
 }
