@@ -1,0 +1,128 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultPaths, type ConfigPaths } from '../../core/config/configuration.js';
+
+/** Everything the service reads from the environment, read once at start-up. */
+export interface AppEnv {
+  port: number;
+  /** Public origin Twilio calls (plus any path prefix a proxy strips), without a trailing slash. */
+  publicBaseUrl: string;
+  twilio: {
+    authToken: string;
+    accountSid: string;
+    /** TaskRouter workflow: hand-offs become tasks; without it they go to a named <Enqueue> queue. */
+    workflowSid: string | null;
+    /** Off only as an explicit development setting (TWILIO_SIGNATURE_VALIDATION=off). */
+    signatureValidation: boolean;
+    taskTimeoutSec: number;
+    holdMusicUrl: string;
+  };
+  redis: { url: string; keyPrefix: string; commandTimeoutMs: number };
+  callStateTtlSec: number;
+  traceStream: { key: string; maxLen: number };
+  configPaths: ConfigPaths;
+  configWatch: { enabled: boolean; debounceMs: number };
+  logLevel: string;
+}
+
+export class AppEnvError extends Error {
+  readonly code = 'ENV_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`the environment is not usable:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'AppEnvError';
+  }
+}
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+export const DEFAULT_TRACE_STREAM = 'ivr-sim:trace';
+const DEFAULT_HOLD_MUSIC = 'http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and checks the environment; throws AppEnvError listing every problem, not just the first. */
+export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const int = (name: string, dflt: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return dflt;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
+      return dflt;
+    }
+    return n;
+  };
+  const onOff = (name: string, dflt: boolean): boolean => {
+    const raw = str(name);
+    if (raw === undefined) return dflt;
+    if (/^(on|true|1)$/i.test(raw)) return true;
+    if (/^(off|false|0)$/i.test(raw)) return false;
+    problems.push(`${name}=${raw}: expected on or off`);
+    return dflt;
+  };
+
+  const port = int('PORT', 3000, 1, 65535);
+
+  let publicBaseUrl = str('PUBLIC_BASE_URL') ?? '';
+  if (!publicBaseUrl) problems.push('PUBLIC_BASE_URL is not set: the https origin Twilio reaches this service at, e.g. https://ivr.example.com');
+  else if (!/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(publicBaseUrl)) problems.push(`PUBLIC_BASE_URL=${publicBaseUrl}: expected an http(s) URL without query or fragment`);
+  publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
+
+  const signatureValidation = onOff('TWILIO_SIGNATURE_VALIDATION', true);
+  const authToken = str('TWILIO_AUTH_TOKEN') ?? '';
+  if (!authToken && signatureValidation) problems.push('TWILIO_AUTH_TOKEN is not set: webhook signatures are checked with it (TWILIO_SIGNATURE_VALIDATION=off only for local development)');
+  const accountSid = str('TWILIO_ACCOUNT_SID') ?? '';
+  if (!accountSid) problems.push('TWILIO_ACCOUNT_SID is not set: the account whose calls this service answers (AC followed by 32 hex digits)');
+  else if (!/^AC[0-9a-f]{32}$/i.test(accountSid)) problems.push(`TWILIO_ACCOUNT_SID=${accountSid}: expected AC followed by 32 hex digits`);
+  const workflowSid = str('TWILIO_WORKFLOW_SID') ?? null;
+  if (workflowSid !== null && !/^WW[0-9a-f]{32}$/i.test(workflowSid)) problems.push(`TWILIO_WORKFLOW_SID=${workflowSid}: expected WW followed by 32 hex digits`);
+
+  const redisUrl = str('REDIS_URL') ?? DEFAULT_REDIS_URL;
+  if (!/^rediss?:\/\/./.test(redisUrl)) problems.push('REDIS_URL: expected redis://host:port or rediss://host:port');
+
+  const d = defaultPaths();
+  const configPaths: ConfigPaths = {
+    flowsDir: resolve(str('FLOWS_DIR') ?? d.flowsDir),
+    rulesDir: resolve(str('RULES_DIR') ?? d.rulesDir),
+    customersFile: resolve(str('CUSTOMERS_FILE') ?? d.customersFile),
+  };
+  const mustBe = (name: string, path: string, kind: 'directory' | 'file') => {
+    const ok = existsSync(path) && (kind === 'directory' ? statSync(path).isDirectory() : statSync(path).isFile());
+    if (!ok) problems.push(`${name}: ${path} is not a ${kind}`);
+  };
+  mustBe('FLOWS_DIR', configPaths.flowsDir, 'directory');
+  mustBe('RULES_DIR', configPaths.rulesDir, 'directory');
+  mustBe('CUSTOMERS_FILE', configPaths.customersFile, 'file');
+
+  const logLevel = str('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
+
+  const result: AppEnv = {
+    port,
+    publicBaseUrl,
+    twilio: {
+      authToken,
+      accountSid,
+      workflowSid,
+      signatureValidation,
+      taskTimeoutSec: int('TWILIO_TASK_TIMEOUT_SEC', 3600, 60, 86_400),
+      holdMusicUrl: str('HOLD_MUSIC_URL') ?? DEFAULT_HOLD_MUSIC,
+    },
+    redis: { url: redisUrl, keyPrefix: str('REDIS_KEY_PREFIX') ?? 'ivr-sim:', commandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 500, 10, 60_000) },
+    callStateTtlSec: int('CALL_STATE_TTL_SEC', 14_400, 60, 7 * 86_400),
+    traceStream: { key: str('TRACE_STREAM') ?? DEFAULT_TRACE_STREAM, maxLen: int('TRACE_STREAM_MAXLEN', 1_000_000, 1, 1_000_000_000) },
+    configPaths,
+    configWatch: { enabled: onOff('CONFIG_WATCH', true), debounceMs: int('CONFIG_RELOAD_DEBOUNCE_MS', 300, 0, 60_000) },
+    logLevel,
+  };
+  if (problems.length) throw new AppEnvError(problems);
+  return result;
+}
+
+/** A Redis URL fit for logs: the password is never printed. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}

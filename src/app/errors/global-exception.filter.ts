@@ -1,0 +1,74 @@
+import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { LiveCallCoordinator } from '../../core/live/live-call-coordinator.js';
+import type { HttpRequest, HttpResponse } from '../http-types.js';
+import type { AppLogger } from '../logging/logger.js';
+import { latencyMs } from '../logging/request-timing.js';
+import { TwimlRenderer } from '../telephony/twiml-renderer.js';
+import { LIVE_CALLS, LOGGER } from '../tokens.js';
+
+/** HTTP status of each named error a request can cause. Anything else in a voice webhook still gets TwiML. */
+const STATUS_BY_CODE: Record<string, number> = {
+  TWILIO_SIGNATURE_MISSING: 400,
+  TWILIO_SIGNATURE_INVALID: 403,
+  TWILIO_ACCOUNT_MISMATCH: 403,
+  CALL_SID_MISSING: 400,
+  WEBHOOK_PARAM_INVALID: 400,
+};
+
+/** Said when even the fault turn cannot be built: a caller never hears dead air. */
+const LAST_RESORT_TWIML =
+  '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="cmn-CN" voice="Polly.Zhiyu">抱歉，系统暂时出现故障，正在为您转接人工服务，请稍候。</Say><Enqueue>general</Enqueue></Response>';
+
+/**
+ * The one place errors become HTTP responses. Requests that cannot be Twilio's (unsigned, badly
+ * signed, without CallSid) get 400/403; a failure while answering a real call gets an apology and
+ * the default queue as TwiML with status 200, so Twilio plays it instead of its error message.
+ */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  constructor(
+    @Inject(LOGGER) private readonly log: AppLogger,
+    @Inject(LIVE_CALLS) private readonly calls: LiveCallCoordinator,
+    @Inject(TwimlRenderer) private readonly twiml: TwimlRenderer,
+  ) {}
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<HttpRequest>();
+    const res = http.getResponse<HttpResponse>();
+    if (res.headersSent) return;
+    const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
+    const message = err instanceof Error ? err.message : String(err);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const callSid = typeof body['CallSid'] === 'string' ? body['CallSid'] : undefined;
+    const base = { webhook: req.path, method: req.method, ...(callSid ? { callSid } : {}), latencyMs: latencyMs(req) };
+
+    const known = code !== undefined ? STATUS_BY_CODE[code] : undefined;
+    if (known !== undefined) {
+      this.log.warn({ ...base, code, status: known }, message);
+      res.status(known).json({ error: code, message });
+      return;
+    }
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      this.log.warn({ ...base, status }, message);
+      res.status(status).json({ error: `HTTP_${status}`, message });
+      return;
+    }
+    if (req.path.startsWith('/voice/')) {
+      this.log.error({ ...base, code: code ?? 'INTERNAL_ERROR', status: 200, err: message, stack: err instanceof Error ? err.stack : undefined }, 'webhook failed; the caller hears an apology and is queued');
+      res.status(200).type('text/xml; charset=utf-8').send(this.faultTwiml(callSid ?? '', code ?? 'INTERNAL_ERROR'));
+      return;
+    }
+    this.log.error({ ...base, status: 500, err: message, stack: err instanceof Error ? err.stack : undefined }, 'request failed');
+    res.status(500).json({ error: code ?? 'INTERNAL_ERROR', message: 'internal error' });
+  }
+
+  private faultTwiml(callSid: string, code: string): string {
+    try {
+      return this.twiml.turn(this.calls.faultTurnFor(callSid, code));
+    } catch {
+      return LAST_RESORT_TWIML;
+    }
+  }
+}

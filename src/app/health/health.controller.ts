@@ -1,0 +1,16 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { HttpResponse } from '../http-types.js';
+import { HealthService, type HealthReport } from './health.service.js';
+
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(HealthService) private readonly health: HealthService) {}
+
+  /** 200 while calls can be served (ok or degraded), 503 when they cannot (Redis down). */
+  @Get()
+  async get(@Res({ passthrough: true }) res: HttpResponse): Promise<HealthReport> {
+    const report = await this.health.check();
+    res.status(report.status === 'down' ? 503 : 200);
+    return report;
+  }
+}

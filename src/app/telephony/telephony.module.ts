@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { CallStateStore } from '../../core/live/call-state-store.js';
+import type { TraceSink } from '../../core/live/call-recording.js';
+import type { Clock } from '../../core/live/clock.js';
+import type { ConfigVersions } from '../../core/live/config-versions.js';
+import { LiveCallCoordinator } from '../../core/live/live-call-coordinator.js';
+import type { AppEnv } from '../config/app-env.js';
+import { RedisTraceStream } from '../recording/redis-trace-stream.js';
+import { APP_ENV, CALL_STATE_STORE, CLOCK, CONFIG_VERSIONS, LIVE_CALLS, REDIS, TRACE_SINK } from '../tokens.js';
+import { RedisCallStateStore } from './redis-call-state-store.js';
+import { TwilioSignatureGuard } from './twilio-signature.guard.js';
+import { TwimlRenderer } from './twiml-renderer.js';
+import { VoiceController } from './voice.controller.js';
+import { VoiceService } from './voice.service.js';
+import { VoiceUrls } from './voice-urls.js';
+import { WebhookLogInterceptor } from './webhook-log.interceptor.js';
+
+@Module({
+  controllers: [VoiceController],
+  providers: [
+    { provide: VoiceUrls, inject: [APP_ENV], useFactory: (env: AppEnv) => new VoiceUrls(env.publicBaseUrl) },
+    {
+      provide: TwimlRenderer,
+      inject: [APP_ENV, VoiceUrls],
+      useFactory: (env: AppEnv, urls: VoiceUrls) =>
+        new TwimlRenderer({ urls, workflowSid: env.twilio.workflowSid, taskTimeoutSec: env.twilio.taskTimeoutSec, holdMusicUrl: env.twilio.holdMusicUrl }),
+    },
+    { provide: CALL_STATE_STORE, inject: [REDIS, APP_ENV], useFactory: (redis: Redis, env: AppEnv) => new RedisCallStateStore(redis, env.redis.keyPrefix) },
+    { provide: TRACE_SINK, inject: [REDIS, APP_ENV], useFactory: (redis: Redis, env: AppEnv) => new RedisTraceStream(redis, env.traceStream.key, env.traceStream.maxLen) },
+    {
+      provide: LIVE_CALLS,
+      inject: [CONFIG_VERSIONS, CALL_STATE_STORE, TRACE_SINK, CLOCK, APP_ENV],
+      useFactory: (configs: ConfigVersions, store: CallStateStore, sink: TraceSink, clock: Clock, env: AppEnv) =>
+        new LiveCallCoordinator({ configs, store, sink, clock, ttlSec: env.callStateTtlSec }),
+    },
+    VoiceService,
+    TwilioSignatureGuard,
+    WebhookLogInterceptor,
+  ],
+  exports: [TwimlRenderer, LIVE_CALLS, CALL_STATE_STORE, TRACE_SINK],
+})
+export class TelephonyModule {}

@@ -1,0 +1,31 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { HttpRequest as Request } from '../http-types.js';
+import twilio from 'twilio';
+import type { AppEnv } from '../config/app-env.js';
+import { APP_ENV } from '../tokens.js';
+import { TwilioAccountMismatchError, TwilioSignatureInvalidError, TwilioSignatureMissingError } from './webhook-errors.js';
+
+/**
+ * Only Twilio may drive calls: X-Twilio-Signature must be the HMAC of the URL Twilio requested
+ * (PUBLIC_BASE_URL + path + query) and the posted parameters under TWILIO_AUTH_TOKEN.
+ * The failures are named errors; the global filter answers 400/403 and logs them (never the token).
+ */
+@Injectable()
+export class TwilioSignatureGuard implements CanActivate {
+  constructor(@Inject(APP_ENV) private readonly env: AppEnv) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const req = context.switchToHttp().getRequest<Request>();
+    const path = req.path;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (this.env.twilio.signatureValidation) {
+      const signature = req.header('x-twilio-signature');
+      if (!signature) throw new TwilioSignatureMissingError(path);
+      const url = this.env.publicBaseUrl + req.originalUrl;
+      if (!twilio.validateRequest(this.env.twilio.authToken, signature, url, body)) throw new TwilioSignatureInvalidError(path);
+    }
+    const account = body['AccountSid'];
+    if (typeof account === 'string' && account !== '' && account !== this.env.twilio.accountSid) throw new TwilioAccountMismatchError(path);
+    return true;
+  }
+}

@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { maskPhone } from '../../core/customers/customer-directory.js';
+import type { ConfigVersions } from '../../core/live/config-versions.js';
+import { CallStateUnavailableError } from '../../core/live/live-call-errors.js';
+import type { LiveCallCoordinator, TurnReply } from '../../core/live/live-call-coordinator.js';
+import type { Language } from '../../core/profile/customer-profile.js';
+import type { AppLogger } from '../logging/logger.js';
+import { CONFIG_VERSIONS, LIVE_CALLS, LOGGER } from '../tokens.js';
+import { TwimlRenderer } from './twiml-renderer.js';
+import { FINAL_STATUSES, type GatherEvent, type HoldRequest, type IncomingCall, type QueueResult, type StatusReport } from './webhook-params.js';
+
+/** A webhook's TwiML and what its log line says about it. */
+export interface WebhookReply {
+  xml: string;
+  log: Record<string, unknown>;
+}
+
+/** Queue results after which the caller is no longer on the line (or is with an agent). */
+const LEFT_THE_LINE: ReadonlySet<string> = new Set(['bridged', 'bridging-in-process', 'hangup', 'redirected']);
+
+/** The voice webhooks: each asks the live-call core for a turn and writes it as TwiML. */
+@Injectable()
+export class VoiceService {
+  constructor(
+    @Inject(LIVE_CALLS) private readonly calls: LiveCallCoordinator,
+    @Inject(TwimlRenderer) private readonly twiml: TwimlRenderer,
+    @Inject(CONFIG_VERSIONS) private readonly versions: ConfigVersions,
+    @Inject(LOGGER) private readonly log: AppLogger,
+  ) {}
+
+  async incoming(call: IncomingCall): Promise<WebhookReply> {
+    return this.answer(await this.calls.incoming(call), { callSid: call.callSid, caller: maskPhone(call.caller) });
+  }
+
+  async gather(ev: GatherEvent): Promise<WebhookReply> {
+    const reply = ev.kind === 'hangup' ? await this.calls.hangup(ev) : await this.calls.input(ev);
+    const input = ev.kind === 'hangup' ? 'hangup' : ev.input.kind;
+    return this.answer(reply, { callSid: ev.callSid, requestStep: ev.step, input });
+  }
+
+  /** Records a finished call; Twilio ignores the body of a status callback. */
+  async status(report: StatusReport): Promise<WebhookReply> {
+    const log: Record<string, unknown> = { callSid: report.callSid, callStatus: report.callStatus };
+    if (!FINAL_STATUSES.has(report.callStatus)) return { xml: this.twiml.empty(), log };
+    try {
+      const line = await this.calls.completed(report);
+      return { xml: this.twiml.empty(), log: { ...log, recorded: line !== null, outcome: line?.observed?.outcome, queue: line?.observed?.queue } };
+    } catch (err) {
+      if (!(err instanceof CallStateUnavailableError)) throw err;
+      this.log.error({ callSid: report.callSid, code: err.code, err: err.message }, 'call not recorded: state store unreachable');
+      return { xml: this.twiml.empty(), log: { ...log, recorded: false, fault: err.code } };
+    }
+  }
+
+  hold(req: HoldRequest): WebhookReply {
+    return { xml: this.twiml.hold(this.versions.current, req.language, req.position), log: { callSid: req.callSid, position: req.position } };
+  }
+
+  /** Keeps how long the caller waited; a caller still on the line without an agent is told and let go. */
+  async queueResult(q: QueueResult): Promise<WebhookReply> {
+    let language: Language | undefined;
+    try {
+      language = (await this.calls.queueResult(q))?.language;
+    } catch (err) {
+      if (!(err instanceof CallStateUnavailableError)) throw err;
+      this.log.error({ callSid: q.callSid, code: err.code }, 'queue result not stored: state store unreachable');
+    }
+    const log = { callSid: q.callSid, queueResult: q.result, waitSec: q.waitSec };
+    if (LEFT_THE_LINE.has(q.result)) return { xml: this.twiml.empty(), log };
+    return { xml: this.twiml.queueFailed(this.versions.current, language ?? 'zh-CN'), log };
+  }
+
+  private answer(reply: TurnReply, log: Record<string, unknown>): WebhookReply {
+    const t = reply.turn;
+    return {
+      xml: this.twiml.turn(t),
+      log: {
+        ...log,
+        reply: reply.kind,
+        ...(reply.fault ? { fault: reply.fault } : {}),
+        state: t.state,
+        step: t.step,
+        ...(t.end ? { outcome: t.end.outcome, queue: t.end.handoff?.queue ?? null } : {}),
+        configVersion: t.configVersion,
+      },
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { HttpRequest as Request, HttpResponse as Response } from '../http-types.js';
+import { map, type Observable } from 'rxjs';
+import type { AppLogger } from '../logging/logger.js';
+import { latencyMs } from '../logging/request-timing.js';
+import { LOGGER } from '../tokens.js';
+import type { WebhookReply } from './voice.service.js';
+
+/** One JSON log line per answered webhook (CallSid, state, latency), then the TwiML as the body. Failures are logged by the exception filter. */
+@Injectable()
+export class WebhookLogInterceptor implements NestInterceptor<WebhookReply, string> {
+  constructor(@Inject(LOGGER) private readonly log: AppLogger) {}
+
+  intercept(context: ExecutionContext, next: CallHandler<WebhookReply>): Observable<string> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    return next.handle().pipe(
+      map((reply) => {
+        const line = { webhook: req.path, ...reply.log, status: res.statusCode, latencyMs: latencyMs(req) };
+        if (reply.log['fault'] !== undefined) this.log.warn(line, 'webhook answered with a fault turn');
+        else this.log.info(line, 'webhook');
+        return reply.xml;
+      }),
+    );
+  }
+}
