@@ -51,14 +51,14 @@ export function segmentOf(rules: LoadedRules, r: RuleSetResult): { id: string; p
 
 /** The facts hand-off rules see: the profile plus what the caller did in the IVR. */
 export function callFacts(profileFacts: Facts, segment: { id: string; priority: number }, ivr: IvrResult): Facts {
-  const f: Facts = {
-    ...profileFacts,
-    segment: segment.id,
-    segmentPriority: segment.priority,
-    outcome: ivr.outcome,
-    intents: ivr.intents,
-    diagnosisSteps: ivr.diagnosis?.steps ?? [],
-  };
+  // The profile facts are inherited rather than copied: a call's facts are built per call on
+  // the replay's hot path. Both evaluators read inherited facts (json-rules-engine with for…in).
+  const f = Object.create(profileFacts) as Facts;
+  f['segment'] = segment.id;
+  f['segmentPriority'] = segment.priority;
+  f['outcome'] = ivr.outcome;
+  f['intents'] = ivr.intents;
+  f['diagnosisSteps'] = ivr.diagnosis?.steps ?? [];
   if (ivr.intent !== null) f['intent'] = ivr.intent;
   if (ivr.hotKey !== null) f['hotKey'] = ivr.hotKey;
   if (ivr.escalation !== null) f['escalation'] = ivr.escalation;

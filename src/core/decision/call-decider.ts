@@ -15,6 +15,7 @@ import {
   tagsOf,
   type FiredFlags,
   type RuleResults,
+  type RuleSetResult,
 } from './assemble.js';
 import type { Decision } from './decision.js';
 
@@ -43,6 +44,20 @@ export function rotationOf(callId: string): number {
   return h >>> 0;
 }
 
+type HandoffParts = Pick<Decision, 'route' | 'tags' | 'sms' | 'explanation'>;
+
+/** What the fast path remembers about one caller (see decisionSteps). */
+interface ProfileMemo {
+  segResult?: RuleSetResult;
+  handoff: Map<string, HandoffParts>;
+}
+
+/** Everything of an IVR result that hand-off rules can read, as a key. */
+function ivrKey(ivr: IvrResult, language: Language): string {
+  const d = ivr.diagnosis;
+  return [ivr.outcome, ivr.intents.join(','), ivr.intent, ivr.hotKey, ivr.escalation, language, d ? `${d.result}|${d.symptom}|${d.outage}|${d.steps.join(',')}` : ''].join('\u0000');
+}
+
 /** A rule set the decision needs evaluated against some facts. */
 interface EvaluationRequest {
   set: LoadedRuleSet;
@@ -59,6 +74,8 @@ export class CallDecider {
   private readonly steppers = new Map<string, FlowStepper>();
   private readonly referenceSteppers = new Map<string, FlowStepper>();
   private readonly buffers = new Map<RuleKind, Uint8Array>();
+  private readonly factsCache = new WeakMap<CustomerProfile, Facts>();
+  private readonly memos = new WeakMap<Facts, ProfileMemo>();
 
   constructor(readonly config: Configuration) {
     for (const f of config.flows.flows.values()) {
@@ -68,7 +85,7 @@ export class CallDecider {
   }
 
   decide(input: CallInput): Decision {
-    return this.runSync(this.decisionSteps(input, this.steppers));
+    return this.runSync(this.decisionSteps(input, this.steppers, undefined, true));
   }
 
   async decideReference(input: CallInput): Promise<Decision> {
@@ -110,16 +127,31 @@ export class CallDecider {
     return r.value;
   }
 
+  /**
+   * @param memo remember, per caller, the segment and the hand-off decision for each distinct
+   * IVR result: a caller's rule outcomes depend only on their profile and on what they did in
+   * the IVR, so replays of the same caller doing the same thing reuse them (fast path only).
+   */
   private *decisionSteps(
     input: CallInput,
     steppers: Map<string, FlowStepper>,
     recordedIvr?: IvrResult,
+    memo = false,
   ): Generator<EvaluationRequest, Decision, FiredFlags> {
     const rules = this.config.rules;
     const { profile, known, facts, language } = this.profileOf(input);
-    const segResult = readRuleSet(rules.segments, yield { set: rules.segments, facts }, facts);
+    let pm: ProfileMemo | undefined;
+    if (memo && known) {
+      pm = this.memos.get(facts);
+      if (!pm) this.memos.set(facts, (pm = { handoff: new Map() }));
+    }
+    const segResult = pm?.segResult ?? readRuleSet(rules.segments, yield { set: rules.segments, facts }, facts);
+    if (pm) pm.segResult = segResult;
     const segment = segmentOf(rules, segResult);
     const ivr = recordedIvr ?? this.walk(steppers, segment.id, facts, input, language);
+    const key = pm ? ivrKey(ivr, language) : '';
+    const remembered = pm?.handoff.get(key);
+    if (remembered) return this.decisionOf(input, profile, known, language, segment, ivr, remembered);
     const cf = callFacts(facts, segment, ivr);
     const handoff = ivr.outcome === 'handoff';
     const results: RuleResults = {
@@ -128,7 +160,12 @@ export class CallDecider {
       popups: handoff ? readRuleSet(rules.popups, yield { set: rules.popups, facts: cf }, cf) : EMPTY_RESULT,
       sms: readRuleSet(rules.sms, yield { set: rules.sms, facts: cf }, cf),
     };
-    return this.assemble(input, profile, known, language, segment, ivr, cf, results);
+    const parts = this.handoffParts(known, language, segment, ivr, cf, results);
+    if (pm) {
+      if (pm.handoff.size > 1000) pm.handoff.clear();
+      pm.handoff.set(key, parts);
+    }
+    return this.decisionOf(input, profile, known, language, segment, ivr, parts);
   }
 
   profileOf(input: CallInput): { profile: CustomerProfile; known: boolean; facts: Facts; language: Language } {
@@ -140,7 +177,12 @@ export class CallDecider {
     } else {
       ({ profile, known } = this.config.customers.lookup(input.caller ?? ''));
     }
-    const facts = deriveProfileFacts(profile, known);
+    // Directory profiles are the same objects call after call: derive their facts once.
+    let facts = this.factsCache.get(profile);
+    if (!facts) {
+      facts = deriveProfileFacts(profile, known);
+      if (known) this.factsCache.set(profile, facts);
+    }
     return { profile, known, facts, language: input.language ?? profile.language ?? DEFAULT_LANGUAGE };
   }
 
@@ -157,22 +199,47 @@ export class CallDecider {
     });
   }
 
-  assemble(
-    input: CallInput,
-    profile: CustomerProfile,
+  /** The parts of a decision that follow from the rules (shared between calls when memoised). */
+  private handoffParts(
     known: boolean,
     language: Language,
     segment: { id: string; priority: number; rule: string | null },
     ivr: IvrResult,
     cf: Facts,
     results: RuleResults,
-  ): Decision {
+  ): HandoffParts {
     const rules = this.config.rules;
     const handoff = ivr.outcome === 'handoff';
     const notes: string[] = [];
     if (!known) notes.push('caller not in the customers file: standard treatment');
     if (segment.rule === null) notes.push(`no segmentation rule fired: default segment "${segment.id}"`);
     if (handoff && results.routing.fired.length === 0) notes.push(`no routing rule fired: default queue "${rules.routeDefault.queue}"`);
+    return {
+      route: handoff ? routeOf(rules, results.routing, segment.priority) : null,
+      tags: handoff ? tagsOf(rules, results.popups, cf, language) : [],
+      sms: smsOf(rules, results.sms, cf),
+      explanation: {
+        fired: {
+          segments: firedNames(rules.segments, results.segments),
+          routing: firedNames(rules.routing, results.routing),
+          popups: firedNames(rules.popups, results.popups),
+          sms: firedNames(rules.sms, results.sms),
+        },
+        skipped: [...results.segments.skipped, ...results.routing.skipped, ...results.popups.skipped, ...results.sms.skipped],
+        notes,
+      },
+    };
+  }
+
+  private decisionOf(
+    input: CallInput,
+    profile: CustomerProfile,
+    known: boolean,
+    language: Language,
+    segment: { id: string; priority: number; rule: string | null },
+    ivr: IvrResult,
+    parts: HandoffParts,
+  ): Decision {
     const decision: Decision = {
       callId: input.callId,
       configVersion: this.config.version,
@@ -190,21 +257,10 @@ export class CallDecider {
         diagnosis: ivr.diagnosis,
         keys: ivr.keys.map((k) => k.key),
       },
-      route: handoff ? routeOf(rules, results.routing, segment.priority) : null,
-      tags: handoff ? tagsOf(rules, results.popups, cf, language) : [],
-      sms: smsOf(rules, results.sms, cf),
-      explanation: {
-        fired: {
-          segments: firedNames(rules.segments, results.segments),
-          routing: firedNames(rules.routing, results.routing),
-          popups: firedNames(rules.popups, results.popups),
-          sms: firedNames(rules.sms, results.sms),
-        },
-        skipped: [...results.segments.skipped, ...results.routing.skipped, ...results.popups.skipped, ...results.sms.skipped],
-        notes,
-      },
+      ...parts,
     };
     if (ivr.transcript) decision.transcript = ivr.transcript;
     return decision;
   }
+
 }

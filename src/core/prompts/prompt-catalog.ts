@@ -76,6 +76,7 @@ export class PromptCatalog {
   }
 
   private readonly durationCache = new Map<string, number>();
+  private readonly durationsByVars = new WeakMap<object, Map<string, number>>();
 
   /**
    * Spoken duration of a prompt for these facts, without building the text when the prompt
@@ -84,13 +85,23 @@ export class PromptCatalog {
   durationSec(id: string, vars: Readonly<Record<string, unknown>>, language: Language = DEFAULT_LANGUAGE): number {
     const given = this.file.prompts[id]?.durationSec;
     if (given !== undefined) return given;
-    let key = id + '\u0000' + language;
-    for (const v of this.variables(id)) key += '\u0000' + String(vars[v] ?? '');
-    let d = this.durationCache.get(key);
+    // A caller's facts object is reused call after call (derived once per profile), so the
+    // durations computed for it are remembered with it.
+    let mine = this.durationsByVars.get(vars);
+    if (!mine) this.durationsByVars.set(vars, (mine = new Map()));
+    const slot = language === DEFAULT_LANGUAGE ? id : id + '\u0001' + language;
+    let d = mine.get(slot);
     if (d === undefined) {
-      d = this.render(id, vars, language).durationSec;
-      if (this.durationCache.size > 100_000) this.durationCache.clear();
-      this.durationCache.set(key, d);
+      const names = this.variables(id);
+      let key = slot;
+      for (let i = 0; i < names.length; i++) key += '\u0000' + String(vars[names[i]!] ?? '');
+      d = this.durationCache.get(key);
+      if (d === undefined) {
+        d = this.render(id, vars, language).durationSec;
+        if (this.durationCache.size > 100_000) this.durationCache.clear();
+        this.durationCache.set(key, d);
+      }
+      mine.set(slot, d);
     }
     return d;
   }
