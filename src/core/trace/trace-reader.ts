@@ -123,7 +123,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
         const checked = checkTraceLine(record.value);
         if (record.problems.length || !checked.ok) {
           // A CSV cell that is not JSON is a syntax error; the rest of the row is still checked.
-          const problems = [...record.problems.map((p) => ({ ...p, reason: 'syntax' as const })), ...(checked.ok ? [] : checked.problems)];
+          const problems = [...record.problems.map((p) => ({ ...p, reason: 'syntax' as const })), ...(checked.ok ? [] : checked.problems.map((p) => ({ ...p, reason: 'schema' as const })))];
           failing = this.reject(lineNo, record.problems.length ? 'syntax' : 'schema', problems) || failing;
           continue;
         }
