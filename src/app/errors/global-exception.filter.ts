@@ -46,13 +46,13 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const known = code !== undefined ? STATUS_BY_CODE[code] : undefined;
     if (known !== undefined) {
       this.log.warn({ ...base, code, status: known }, message);
-      res.status(known).json({ error: code, message });
+      res.status(known).type('application/json').json({ error: code, message });
       return;
     }
     if (err instanceof HttpException) {
       const status = err.getStatus();
       this.log.warn({ ...base, status }, message);
-      res.status(status).json({ error: `HTTP_${status}`, message });
+      res.status(status).type('application/json').json({ error: `HTTP_${status}`, message });
       return;
     }
     if (req.path.startsWith('/voice/')) {
@@ -61,7 +61,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       return;
     }
     this.log.error({ ...base, status: 500, err: message, stack: err instanceof Error ? err.stack : undefined }, 'request failed');
-    res.status(500).json({ error: code ?? 'INTERNAL_ERROR', message: 'internal error' });
+    res.status(500).type('application/json').json({ error: code ?? 'INTERNAL_ERROR', message: 'internal error' });
   }
 
   private faultTwiml(callSid: string, code: string): string {

@@ -1,0 +1,74 @@
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { loadAppEnv, type AppEnv } from '../../src/app/config/app-env.js';
+import { createApp } from '../../src/app/create-app.js';
+import { createLogger } from '../../src/app/logging/logger.js';
+import { CALL_STATE_STORE } from '../../src/app/tokens.js';
+import type { CallStateStore } from '../../src/core/live/call-state-store.js';
+import { ManualClock } from '../../src/core/live/clock.js';
+import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/twilio.js';
+
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** One JSON line the service logged. */
+export type LogLine = Record<string, unknown> & { level: number; msg: string };
+
+export interface Harness {
+  app: INestApplication;
+  server: ReturnType<INestApplication['getHttpServer']>;
+  env: AppEnv;
+  clock: ManualClock;
+  /** Everything the service logged, parsed. */
+  logs: LogLine[];
+  /** The service's own call state store (to see when prompts end, as a caller would hear it). */
+  store: CallStateStore;
+  /** A separate client for assertions on what the service wrote. */
+  redis: Redis;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the voice service as `npm start` would, with a real Redis, a manual clock and a key
+ * prefix of its own (`suite` + a random id), so test files can run in parallel. `close` removes
+ * every key under the prefix.
+ */
+export async function startService(suite: string, env: Record<string, string> = {}): Promise<Harness> {
+  const prefix = `test:${suite}:${randomUUID().slice(0, 8)}:`;
+  const appEnv = loadAppEnv({
+    PUBLIC_BASE_URL: TEST_BASE_URL,
+    TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+    TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    TRACE_STREAM: `${prefix}trace`,
+    CONFIG_WATCH: 'off',
+    ...env,
+  });
+  const logs: LogLine[] = [];
+  const logger = createLogger('info', { write: (s: string) => void logs.push(JSON.parse(s) as LogLine) });
+  const clock = new ManualClock(Date.UTC(2025, 5, 2, 8, 30, 0));
+  const app = await createApp({ env: appEnv, logger, clock });
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  return {
+    app,
+    server: app.getHttpServer(),
+    env: appEnv,
+    clock,
+    logs,
+    store: app.get<CallStateStore>(CALL_STATE_STORE),
+    redis,
+    prefix,
+    async close() {
+      await app.close();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+        if (keys.length) await redis.del(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      await redis.quit();
+    },
+  };
+}

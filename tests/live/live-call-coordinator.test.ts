@@ -1,0 +1,75 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
+import { MemoryCallStateStore, type CallStateStore, type Versioned } from '../../src/core/live/call-state-store.js';
+import { ManualClock } from '../../src/core/live/clock.js';
+import { ConfigVersions } from '../../src/core/live/config-versions.js';
+import { LiveCallCoordinator } from '../../src/core/live/live-call-coordinator.js';
+import { CallStateUnavailableError } from '../../src/core/live/live-call-errors.js';
+import type { LiveCallState } from '../../src/core/live/live-call-state.js';
+
+/** Lets both racers read before either writes: the interleaving that makes a compare-and-set lose. */
+class RacingStore implements CallStateStore {
+  private waiting: (() => void)[] = [];
+  private arrived = 0;
+  constructor(
+    private readonly inner: MemoryCallStateStore,
+    private readonly racers: number,
+  ) {}
+  async get(callSid: string): Promise<Versioned<LiveCallState> | null> {
+    const v = await this.inner.get(callSid);
+    // Only the first reads meet at the barrier; re-reads after a lost race go straight through.
+    if (++this.arrived < this.racers) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else for (const go of this.waiting.splice(0)) go();
+    return v;
+  }
+  compareAndSet(callSid: string, expected: number, state: LiveCallState, ttlSec: number): Promise<boolean> {
+    return this.inner.compareAndSet(callSid, expected, state, ttlSec);
+  }
+}
+
+class DownStore implements CallStateStore {
+  async get(): Promise<never> {
+    throw new CallStateUnavailableError('connection refused');
+  }
+  async compareAndSet(): Promise<never> {
+    throw new CallStateUnavailableError('connection refused');
+  }
+}
+
+describe('the coordinator over a shared state store', () => {
+  let config: Configuration;
+  beforeAll(() => {
+    config = loadConfiguration();
+  });
+  const make = (store: CallStateStore, clock = new ManualClock(1_700_000_000_000)) =>
+    new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink: { append: async () => {} }, ttlSec: 600 });
+
+  it('lets one of two racing webhooks move the call; the loser re-reads and answers with the winner\'s turn', async () => {
+    const memory = new MemoryCallStateStore();
+    await make(memory).incoming({ callSid: 'CArace', caller: '+8613800000300' });
+    const calls = make(new RacingStore(memory, 2));
+    const [a, b] = await Promise.all([
+      calls.input({ callSid: 'CArace', step: 1, input: { kind: 'key', key: '2' } }),
+      calls.input({ callSid: 'CArace', step: 1, input: { kind: 'key', key: '0' } }),
+    ]);
+    expect([a.kind, b.kind].sort()).toEqual(['advanced', 'repeated']);
+    expect(b.turn).toEqual(a.turn);
+    const stored = (await memory.get('CArace'))!;
+    expect(stored.version).toBe(2);
+    expect(stored.value.keys).toHaveLength(1);
+  });
+
+  it('apologises and queues to the default queue when the store is unreachable', async () => {
+    const reply = await make(new DownStore()).incoming({ callSid: 'CAdown', caller: '+8613800000001' });
+    expect(reply.kind).toBe('fault');
+    expect(reply.fault).toBe('CALL_STATE_UNAVAILABLE');
+    expect(reply.turn.prompts.map((p) => p.id)).toEqual(['live.apology']);
+    expect(reply.turn.end?.handoff).toMatchObject({ queue: 'general', fault: 'CALL_STATE_UNAVAILABLE', customer: { phone: '+86138****0001' } });
+  });
+
+  it('apologises and queues a gather for a call it has no state for', async () => {
+    const reply = await make(new MemoryCallStateStore()).input({ callSid: 'CAunknown', step: 3, input: { kind: 'noInput' } });
+    expect(reply).toMatchObject({ kind: 'fault', fault: 'CALL_STATE_UNREADABLE' });
+    expect(reply.turn.end?.handoff?.queue).toBe('general');
+  });
+});
