@@ -81,7 +81,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       out += `overall: ${describeDelta(delta.overall, t) || 'no change'}\n`;
       for (const [seg, x] of Object.entries(delta.bySegment)) out += `  ${seg}: ${describeDelta(x, t) || 'no change'}\n`;
       out += '\nby queue:\n';
-      for (const [q, x] of Object.entries(delta.byQueue)) out += `  ${q}: ${x.calls >= 0 ? '+' : ''}${x.calls} calls; ${describeDelta(x, t) || 'no change'}\n`;
+      for (const [q, x] of Object.entries(delta.byQueue)) out += `  ${q}: ${describeDelta(x, t) || 'no change'}\n`;
       out += `\ndecided differently: ${decisions.different} of ${decisions.compared} calls`;
       out += decisions.different ? ` (${DIFF_KINDS.filter((k) => decisions.byKind[k]).map((k) => `${k} ${decisions.byKind[k]}`).join(', ')})\n` : '\n';
       for (const e of decisions.examples) out += `  ${e.callId} [${e.kinds.join(', ')}]\n    baseline:  ${e.baseline}\n    candidate: ${e.candidate}\n`;

@@ -34,13 +34,21 @@ export interface CallInput {
   rotation?: number;
 }
 
-/** FNV-1a: a stable, fast hash of the call id, so rolling promotions rotate reproducibly. */
+/**
+ * A stable, well-mixed hash of the call id (FNV-1a, then murmur3's finaliser so that even the
+ * low bits depend on every character): rolling promotions rotate reproducibly and evenly.
+ */
 export function rotationOf(callId: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < callId.length; i++) {
     h ^= callId.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 

@@ -32,7 +32,7 @@ export class MemoryCallStateStore implements CallStateStore {
     return e ? { value: JSON.parse(e.json) as LiveCallState, version: e.version } : null;
   }
 
-  async compareAndSet(callSid: string, expectedVersion: number, state: LiveCallState): Promise<boolean> {
+  async compareAndSet(callSid: string, expectedVersion: number, state: LiveCallState, _ttlSec?: number): Promise<boolean> {
     const current = this.entries.get(callSid)?.version ?? 0;
     if (current !== expectedVersion) return false;
     this.entries.set(callSid, { json: JSON.stringify(state), version: expectedVersion + 1 });

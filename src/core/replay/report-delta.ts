@@ -59,6 +59,7 @@ const num = (x: number) => Math.abs(x).toFixed(1);
 /** "30-second service level +0.7 pp, ASA −3.1 s, AHT −2.7 s, …" */
 export function describeDelta(x: KpiDelta, thresholdSec: number): string {
   const parts: string[] = [];
+  if (x.calls !== 0) parts.push(`calls ${x.calls > 0 ? '+' : '−'}${Math.abs(x.calls)}`);
   if (x.serviceLevelPp !== null) parts.push(`${thresholdSec}-second service level ${sign(x.serviceLevelPp)}${num(x.serviceLevelPp)} pp`);
   if (x.asaSec !== null) parts.push(`ASA ${sign(x.asaSec)}${num(x.asaSec)} s`);
   if (x.ahtSec !== null) parts.push(`AHT ${sign(x.ahtSec)}${num(x.ahtSec)} s`);

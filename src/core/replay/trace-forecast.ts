@@ -62,9 +62,12 @@ export class TraceForecaster {
    */
   forecasts(defaultWrapSec: number, queueOrder: readonly string[]): QueueForecast[] {
     const days = this.days();
-    const ordered = [...queueOrder.filter((q) => this.queues.has(q)), ...[...this.queues.keys()].filter((q) => !queueOrder.includes(q)).sort()];
+    const ordered: string[] = [...queueOrder.filter((q) => this.queues.has(q)), ...[...this.queues.keys()].filter((q) => !queueOrder.includes(q)).sort()];
+    // Queues without traffic stay in the plan (with no agents) so routes that name them still load.
+    for (const queue of queueOrder) if (!this.queues.has(queue)) ordered.push(queue);
     return ordered.map((queue) => {
-      const q = this.queues.get(queue)!;
+      const q = this.queues.get(queue);
+      if (!q) return { queue, arrivals: new Array<number>(this.perDay).fill(0), ahtSec: 1, wrapSec: Math.round(defaultWrapSec) };
       const wrapSec = q.wrapCount > 0 ? q.wrapSec / q.wrapCount : defaultWrapSec;
       const f: QueueForecast = {
         queue,
