@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
 import { loadCustomers } from '../customers/customers-file.js';
 import type { CustomerDirectory } from '../customers/customer-directory.js';
 import { loadFlows, type LoadedFlows } from '../flows/flow-loader.js';
 import { loadRules, type LoadedRules, type RouteParams, type SegmentParams } from '../rules/rule-files.js';
 import { ConfigError, IssueCollector, pointer } from './config-error.js';
 
-/** The repository root, where the shipped flows/, rules/ and data/ live. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export { PACKAGE_ROOT } from './package-root.js';
 
 export interface ConfigPaths {
   flowsDir: string;

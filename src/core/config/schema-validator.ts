@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { IssueCollector } from './config-error.js';
+import { schemaFile } from './package-root.js';
 
-const schemaDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schemas');
 
 const ajv = new Ajv2020({ allErrors: true, strict: false, allowUnionTypes: true });
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
@@ -17,7 +15,7 @@ const compiled = new Map<string, ValidateFunction>();
 export type SchemaName = 'flow' | 'prompts' | 'rules' | 'customers' | 'sms-templates' | 'trace-line' | 'staffing' | 'flow-test';
 
 export function schemaPath(name: SchemaName): string {
-  return join(schemaDir, `${name}.schema.json`);
+  return schemaFile(name);
 }
 
 function validatorFor(name: SchemaName): ValidateFunction {

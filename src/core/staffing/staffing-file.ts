@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { schemaFile } from '../config/package-root.js';
 import { suggestion } from './did-you-mean.js';
 import { locateJsonSyntaxError } from './json-syntax.js';
 import { daySchedule, everStaffed, shiftSegments } from './shift-schedule.js';
@@ -79,9 +80,7 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
-    // src/core/staffing and dist/core/staffing both sit three levels below the repository root.
-    const schemaUrl = new URL('../../../schemas/staffing.schema.json', import.meta.url);
-    const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(schemaFile('staffing'), 'utf8')) as object;
     compiled = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false }).compile(schema);
   }
   return compiled;
