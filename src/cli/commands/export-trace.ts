@@ -1,0 +1,82 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import { DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM, redactUrl } from '../../app/config/app-env.js';
+import { RedisTraceStream } from '../../app/recording/redis-trace-stream.js';
+import { UsageError } from '../cli-error.js';
+import type { CliIO } from '../cli-io.js';
+
+interface ExportTraceFlags {
+  fromRedis?: boolean;
+  redisUrl?: string;
+  stream?: string;
+  since?: string;
+  out?: string;
+}
+
+/** Redis could not be reached or read: nothing was exported. */
+export class TraceExportError extends Error {
+  readonly code = 'TRACE_EXPORT_FAILED';
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'TraceExportError';
+  }
+}
+
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `--since`: an ISO-8601 time, or a duration back from `nowMs` such as 30m, 24h or 7d. */
+export function parseSince(text: string, nowMs: number): number {
+  const t = text.trim();
+  const d = /^(\d+(?:\.\d+)?)([smhd])$/.exec(t);
+  if (d) return nowMs - Number(d[1]) * UNIT_MS[d[2]!]!;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(t) ? Date.parse(t) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`--since ${text}: expected an ISO time (2025-06-02T08:00:00Z) or a duration such as 30m, 24h, 7d`);
+  return ms;
+}
+
+export function registerExportTraceCommand(program: Command, io: CliIO): void {
+  program
+    .command('export-trace')
+    .description('write the calls the voice service recorded as a JSON Lines trace (one call per line, replayable)')
+    .option('--from-redis', 'read the Redis stream the voice service records completed calls in')
+    .option('--redis-url <url>', `Redis to read (default: $REDIS_URL, else ${DEFAULT_REDIS_URL})`)
+    .option('--stream <key>', `stream key (default: $TRACE_STREAM, else ${DEFAULT_TRACE_STREAM})`)
+    .option('--since <when>', 'only calls recorded since then: an ISO time, or a duration back from now (30m, 24h, 7d)')
+    .option('--out <file>', 'write the trace to this file instead of stdout')
+    .action(async (flags: ExportTraceFlags) => {
+      if (!flags.fromRedis) throw new UsageError('export-trace needs a source: --from-redis');
+      const sinceMs = flags.since === undefined ? 0 : parseSince(flags.since, Date.now());
+      const url = flags.redisUrl ?? process.env['REDIS_URL'] ?? DEFAULT_REDIS_URL;
+      const key = flags.stream ?? process.env['TRACE_STREAM'] ?? DEFAULT_TRACE_STREAM;
+      const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+      redis.on('error', () => undefined); // reported below, once
+      let file: WriteStream | null = null;
+      let count = 0;
+      try {
+        try {
+          await redis.connect();
+        } catch (err) {
+          throw new TraceExportError(`cannot reach Redis at ${redactUrl(url)}: ${(err as Error).message}`);
+        }
+        if (flags.out) file = createWriteStream(flags.out);
+        const stream = new RedisTraceStream(redis, key, 0);
+        try {
+          for await (const line of stream.read(sinceMs)) {
+            const text = JSON.stringify(line) + '\n';
+            if (file) {
+              if (!file.write(text)) await new Promise<void>((resolve) => file!.once('drain', () => resolve()));
+            } else io.out(text);
+            count++;
+          }
+        } catch (err) {
+          throw new TraceExportError(`reading stream ${key} at ${redactUrl(url)}: ${(err as Error).message}`);
+        }
+      } finally {
+        if (file) await new Promise<void>((resolve, reject) => file!.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        redis.disconnect();
+      }
+      io.err(`exported ${count} call${count === 1 ? '' : 's'} from ${key}${flags.out ? ` to ${flags.out}` : ''}\n`);
+    });
+}
