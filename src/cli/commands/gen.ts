@@ -1,6 +1,5 @@
 import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -12,7 +11,7 @@ import { loadDayProfile } from '../../core/trace/day-profile.js';
 import { TraceGenerationError } from '../../core/trace/trace-generation-error.js';
 import { DEFAULT_UNKNOWN_SHARE, formatTraceLine, TraceGenerator } from '../../core/trace/trace-generator.js';
 import { UsageError } from '../cli-error.js';
-import type { CliIO } from '../cli-io.js';
+import { processIO, type CliIO } from '../cli-io.js';
 import { configPaths, withConfigOptions, type ConfigFlags } from '../config-options.js';
 
 interface GenFlags extends ConfigFlags {
@@ -75,7 +74,13 @@ export function registerGenCommand(program: Command, io: CliIO): void {
       throw err;
     }
 
-    const sink = flags.out ? fileSink(flags.out) : { write: (t: string) => io.out(t), close: async () => undefined };
+    // The real stdout is written as a stream, so a slow reader holds the generator back instead
+    // of output piling up in memory; a test's captured io just collects the text.
+    const sink = flags.out
+      ? streamSink(createWriteStream(flags.out), `--out ${flags.out}`, true)
+      : io === processIO
+        ? streamSink(process.stdout, 'stdout', false)
+        : { write: async (t: string) => io.out(t), close: async () => undefined, stopped: () => false };
     const bar = io.interactive ? new cliProgress.SingleBar({ stream: process.stderr, format: 'gen [{bar}] {percentage}% | {value}/{total} calls | ETA {eta}s', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(calls, 0);
     let buffer = '';
@@ -86,10 +91,11 @@ export function registerGenCommand(program: Command, io: CliIO): void {
         if (buffer.length >= CHUNK) {
           await sink.write(buffer);
           buffer = '';
+          if (sink.stopped()) break;
         }
         if (++n % 1000 === 0) bar?.update(n);
       }
-      if (buffer) await sink.write(buffer);
+      if (buffer && !sink.stopped()) await sink.write(buffer);
     } finally {
       bar?.update(n);
       bar?.stop();
@@ -99,26 +105,49 @@ export function registerGenCommand(program: Command, io: CliIO): void {
   });
 }
 
-/** Writes to a file, waiting when the disk falls behind so memory stays flat. */
-function fileSink(file: string): { write(text: string): Promise<void>; close(): Promise<void> } {
-  const stream = createWriteStream(file);
-  let failure: Error | undefined;
-  stream.on('error', (err) => (failure = err));
+interface Sink {
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+  /** The reader went away (stdout piped into `head`): stop generating, quietly. */
+  stopped(): boolean;
+}
+
+/** Writes to a stream, waiting whenever it falls behind so that memory stays flat. */
+function streamSink(stream: NodeJS.WritableStream, what: string, end: boolean): Sink {
+  let failure: NodeJS.ErrnoException | undefined;
+  const onError = (err: NodeJS.ErrnoException) => (failure = err);
+  stream.on('error', onError);
+  const closedByReader = () => failure?.code === 'EPIPE';
   const check = () => {
-    if (failure) throw new UsageError(`--out ${file}: ${failure.message}`);
+    if (failure && !closedByReader()) throw new UsageError(`${what}: ${failure.message}`);
   };
   return {
     async write(text) {
       check();
-      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      if (!closedByReader() && !stream.write(text)) await drained(stream);
       check();
     },
     async close() {
-      stream.end();
-      await finished(stream).catch(() => undefined);
+      if (end) {
+        stream.end();
+        await finished(stream).catch(() => undefined);
+      }
+      stream.off('error', onError);
       check();
     },
+    stopped: closedByReader,
   };
+}
+
+/** Resolves when the stream wants more, or has failed or closed; leaves no listener behind. */
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const event of ['drain', 'close', 'error']) stream.off(event, done);
+      resolve();
+    };
+    for (const event of ['drain', 'close', 'error']) stream.on(event, done);
+  });
 }
 
 /** `vip-gold=0.05,campus=0.2` as segment → share. */

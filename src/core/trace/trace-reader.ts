@@ -109,63 +109,65 @@ export class TraceReader implements AsyncIterable<TraceCall> {
     let failing = false;
 
     try {
-      for await (const record of this.guard(records)) {
-        if (record.kind === 'blank') {
-          this.counts.blank += record.count;
-          continue;
-        }
-        this.counts.read++;
-        const lineNo = record.line;
-        if (record.kind === 'syntax') {
-          failing = this.reject(lineNo, 'syntax', record.problems) || failing;
-          continue;
-        }
-        const checked = checkTraceLine(record.value);
-        if (record.problems.length || !checked.ok) {
-          // A CSV cell that is not JSON is a syntax error; the rest of the row is still checked.
-          const problems = [...record.problems.map((p) => ({ ...p, reason: 'syntax' as const })), ...(checked.ok ? [] : checked.problems.map((p) => ({ ...p, reason: 'schema' as const })))];
-          failing = this.reject(lineNo, record.problems.length ? 'syntax' : 'schema', problems) || failing;
-          continue;
-        }
-        const { call, arrival } = checked.line;
-        if (!style) style = { kind: arrival.kind, line: lineNo };
-        else if (arrival.kind !== style.kind) {
-          const [used, other] = style.kind === 'sec' ? ['arrivalSec', 'arrivalTime'] : ['arrivalTime', 'arrivalSec'];
-          failing =
-            this.reject(lineNo, 'arrivalStyle', [{ field: `/${other}`, message: `this trace gives ${used} (from line ${style.line}); use one style in a file` }]) || failing;
-          continue;
-        }
-        const first = seen.get(call.callId);
-        if (first !== undefined) {
-          failing = this.reject(lineNo, 'duplicateCallId', [{ field: '/callId', message: `callId "${call.callId}" is already used on line ${first}` }]) || failing;
-          continue;
-        }
-        if (call.queue !== undefined && this.options.queues && !this.options.queues.has(call.queue)) {
-          const known = [...this.options.queues].join(', ');
-          failing = this.reject(lineNo, 'unknownQueue', [{ field: '/queue', message: `queue "${call.queue}" is not in the staffing file; queues: ${known}` }]) || failing;
-          continue;
-        }
-        const at = arrival.kind === 'sec' ? arrival.sec : arrival.epochMs;
-        if (!this.options.sort) {
-          if (previous && at < previous.at) {
-            const unit = (x: number) => (arrival.kind === 'sec' ? `${x} s` : new Date(x).toISOString());
-            failing =
-              this.reject(lineNo, 'outOfOrder', [
-                { field: arrival.kind === 'sec' ? '/arrivalSec' : '/arrivalTime', message: `arrives at ${unit(at)}, before the call on line ${previous.line} (${unit(previous.at)}); a trace lists calls in arrival order (or read it sorted)` },
-              ]) || failing;
+      for await (const batch of this.guard(records)) {
+        for (const record of batch) {
+          if (record.kind === 'blank') {
+            this.counts.blank += record.count;
             continue;
           }
-          previous = { at, line: lineNo };
+          this.counts.read++;
+          const lineNo = record.line;
+          if (record.kind === 'syntax') {
+            failing = this.reject(lineNo, 'syntax', record.problems) || failing;
+            continue;
+          }
+          const checked = checkTraceLine(record.value);
+          if (record.problems.length || !checked.ok) {
+            // A CSV cell that is not JSON is a syntax error; the rest of the row is still checked.
+            const problems = [...record.problems.map((p) => ({ ...p, reason: 'syntax' as const })), ...(checked.ok ? [] : checked.problems.map((p) => ({ ...p, reason: 'schema' as const })))];
+            failing = this.reject(lineNo, record.problems.length ? 'syntax' : 'schema', problems) || failing;
+            continue;
+          }
+          const { call, arrival } = checked.line;
+          if (!style) style = { kind: arrival.kind, line: lineNo };
+          else if (arrival.kind !== style.kind) {
+            const [used, other] = style.kind === 'sec' ? ['arrivalSec', 'arrivalTime'] : ['arrivalTime', 'arrivalSec'];
+            failing =
+              this.reject(lineNo, 'arrivalStyle', [{ field: `/${other}`, message: `this trace gives ${used} (from line ${style.line}); use one style in a file` }]) || failing;
+            continue;
+          }
+          const first = seen.get(call.callId);
+          if (first !== undefined) {
+            failing = this.reject(lineNo, 'duplicateCallId', [{ field: '/callId', message: `callId "${call.callId}" is already used on line ${first}` }]) || failing;
+            continue;
+          }
+          if (call.queue !== undefined && this.options.queues && !this.options.queues.has(call.queue)) {
+            const known = [...this.options.queues].join(', ');
+            failing = this.reject(lineNo, 'unknownQueue', [{ field: '/queue', message: `queue "${call.queue}" is not in the staffing file; queues: ${known}` }]) || failing;
+            continue;
+          }
+          const at = arrival.kind === 'sec' ? arrival.sec : arrival.epochMs;
+          if (!this.options.sort) {
+            if (previous && at < previous.at) {
+              const unit = (x: number) => (arrival.kind === 'sec' ? `${x} s` : new Date(x).toISOString());
+              failing =
+                this.reject(lineNo, 'outOfOrder', [
+                  { field: arrival.kind === 'sec' ? '/arrivalSec' : '/arrivalTime', message: `arrives at ${unit(at)}, before the call on line ${previous.line} (${unit(previous.at)}); a trace lists calls in arrival order (or read it sorted)` },
+                ]) || failing;
+              continue;
+            }
+            previous = { at, line: lineNo };
+          }
+          seen.set(call.callId, lineNo);
+          if (this.options.sort) {
+            sorted.push({ line: checked.line, lineNo });
+            continue;
+          }
+          if (failing) continue;
+          if (arrival.kind === 'time' && origin === undefined) origin = this.setOrigin(arrival.epochMs, arrival.text);
+          this.counts.calls++;
+          yield toCall(lineNo, checked.line, origin);
         }
-        seen.set(call.callId, lineNo);
-        if (this.options.sort) {
-          sorted.push({ line: checked.line, lineNo });
-          continue;
-        }
-        if (failing) continue;
-        if (arrival.kind === 'time' && origin === undefined) origin = this.setOrigin(arrival.epochMs, arrival.text);
-        this.counts.calls++;
-        yield toCall(lineNo, checked.line, origin);
       }
     } finally {
       input.destroy();
@@ -187,7 +189,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
   }
 
   /** Turns a failing source (missing file, a bad CSV header) into a TraceError. */
-  private async *guard(records: AsyncGenerator<TraceRecord>): AsyncGenerator<TraceRecord> {
+  private async *guard(records: AsyncGenerator<TraceRecord[]>): AsyncGenerator<TraceRecord[]> {
     try {
       yield* records;
     } catch (err) {
@@ -228,9 +230,8 @@ export function readTrace(source: string | Readable, options: TraceReaderOptions
 }
 
 function toCall(lineNo: number, line: CheckedLine, origin: number | undefined): TraceCall {
-  const { callId, ...rest } = line.call;
   const arrivalSec = line.arrival.kind === 'sec' ? line.arrival.sec : (line.arrival.epochMs - origin!) / 1000;
-  return { line: lineNo, callId, arrivalSec, ...rest };
+  return Object.assign({ line: lineNo, callId: line.call.callId, arrivalSec }, line.call);
 }
 
 /** Seconds after local midnight at the UTC offset written in an RFC 3339 date-time. */

@@ -13,10 +13,11 @@ export type TraceRecord =
   | { kind: 'syntax'; line: number; problems: { field: string; message: string }[] };
 
 /**
- * JSON Lines, one record per line. Splits the stream itself rather than using readline, so
+ * JSON Lines, one record per line, handed out a chunk's worth at a time (an await per line
+ * would cost more than parsing it). Splits the stream itself rather than using readline, so
  * that a failing input stream rejects the iteration; memory holds one chunk and one line.
  */
-export async function* jsonlRecords(input: Readable): AsyncGenerator<TraceRecord> {
+export async function* jsonlRecords(input: Readable): AsyncGenerator<TraceRecord[]> {
   input.setEncoding('utf8');
   let rest = '';
   let line = 0;
@@ -32,15 +33,17 @@ export async function* jsonlRecords(input: Readable): AsyncGenerator<TraceRecord
   };
   for await (const chunk of input as AsyncIterable<string>) {
     rest += chunk;
-    let nl: number;
-    while ((nl = rest.indexOf('\n')) >= 0) {
-      const text = rest.charCodeAt(nl - 1) === 13 ? rest.slice(0, nl - 1) : rest.slice(0, nl);
-      rest = rest.slice(nl + 1);
-      yield one(text);
+    const batch: TraceRecord[] = [];
+    let start = 0;
+    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', start)) {
+      batch.push(one(rest.slice(start, rest.charCodeAt(nl - 1) === 13 ? nl - 1 : nl)));
+      start = nl + 1;
     }
+    rest = rest.slice(start);
+    if (batch.length) yield batch;
   }
   // A last line without a newline is still a line; a file ending in a newline has no extra one.
-  if (rest !== '') yield one(rest.endsWith('\r') ? rest.slice(0, -1) : rest);
+  if (rest !== '') yield [one(rest.endsWith('\r') ? rest.slice(0, -1) : rest)];
 }
 
 interface CsvRow {
@@ -54,7 +57,7 @@ interface CsvRow {
  * cannot be split (wrong cell count, unclosed quote) become syntax records at their line;
  * csv-parse reports those ahead of the rows it has buffered, so they wait for their turn.
  */
-export async function* csvRecords(input: Readable, source: string): AsyncGenerator<TraceRecord> {
+export async function* csvRecords(input: Readable, source: string): AsyncGenerator<TraceRecord[]> {
   let width = 0;
   const early: TraceRecord[] = [];
   const parser = parse({
@@ -90,23 +93,25 @@ export async function* csvRecords(input: Readable, source: string): AsyncGenerat
   // pipeline forwards a failing input to the parser; the parser's own error ends the loop below.
   pipeline(input, parser, () => undefined);
   let blanksSeen = 0;
-  const blanksUpTo = function* (emptyLines: number): Generator<TraceRecord> {
-    if (emptyLines > blanksSeen) yield { kind: 'blank', count: emptyLines - blanksSeen };
+  const blanksUpTo = (emptyLines: number, batch: TraceRecord[]) => {
+    if (emptyLines > blanksSeen) batch.push({ kind: 'blank', count: emptyLines - blanksSeen });
     blanksSeen = Math.max(blanksSeen, emptyLines);
   };
   for await (const row of parser as AsyncIterable<CsvRow>) {
     const line = startLine(row.raw, row.info.lines, true);
-    while (early.length && lineOf(early[0]!) < line) yield early.shift()!;
-    yield* blanksUpTo(row.info.empty_lines);
-    if (isBlankRow(row.record)) {
-      yield { kind: 'blank', count: 1 };
-      continue;
+    const batch: TraceRecord[] = [];
+    while (early.length && lineOf(early[0]!) < line) batch.push(early.shift()!);
+    blanksUpTo(row.info.empty_lines, batch);
+    if (isBlankRow(row.record)) batch.push({ kind: 'blank', count: 1 });
+    else {
+      const { value, problems } = csvRowToLine(row.record);
+      batch.push({ kind: 'value', line, value, problems });
     }
-    const { value, problems } = csvRowToLine(row.record);
-    yield { kind: 'value', line, value, problems };
+    yield batch;
   }
-  yield* early.splice(0);
-  yield* blanksUpTo(parser.info.empty_lines - (endsWithBreak ? 1 : 0));
+  const last = early.splice(0);
+  blanksUpTo(parser.info.empty_lines - (endsWithBreak ? 1 : 0), last);
+  if (last.length) yield last;
 }
 
 function lineOf(r: TraceRecord): number {
