@@ -2,6 +2,7 @@ import { formatKeys } from '../flows/key-presses.js';
 import { SeededRandom } from '../random/seeded-random.js';
 import { ArrivalProcess, type ArrivalRate } from './arrival-process.js';
 import { BehaviourSampler } from './behaviour-sampler.js';
+import { formatOffsetDateTime, parseOffsetDateTime, type OffsetDateTime } from './date-time.js';
 import type { CallerBehaviour } from './caller-behaviour.js';
 import type { CallerPopulation } from './caller-population.js';
 import { TraceGenerationError } from './trace-generation-error.js';
@@ -29,12 +30,6 @@ export interface TraceGeneratorOptions {
   behaviour: CallerBehaviour;
 }
 
-interface Start {
-  epochMs: number;
-  offsetMin: number;
-  secOfDay: number;
-}
-
 /**
  * A synthetic trace, generated lazily: iterating yields one TraceLine at a time, so a million
  * calls need no more memory than one. Arrivals, callers, keys and times each draw from their
@@ -42,7 +37,7 @@ interface Start {
  * Every option is checked on construction, before the first line.
  */
 export class TraceGenerator implements Iterable<TraceLine> {
-  private readonly start: Start | undefined;
+  private readonly start: OffsetDateTime | undefined;
   private readonly sampler: BehaviourSampler;
   private readonly drawCaller: ReturnType<CallerPopulation['sampler']>;
 
@@ -74,7 +69,7 @@ export class TraceGenerator implements Iterable<TraceLine> {
       const hangupInIvrSec = this.sampler.hangupInIvrSec(times);
 
       const line: TraceLine = { callId: `c${String(i).padStart(width, '0')}` };
-      if (this.start) line.arrivalTime = formatDateTime(this.start.epochMs + ms, this.start.offsetMin);
+      if (this.start) line.arrivalTime = formatOffsetDateTime(this.start.epochMs + ms, this.start.offsetMin);
       else line.arrivalSec = ms / 1000;
       line.caller = who.caller;
       if (keys.length) line.keys = formatKeys(keys);
@@ -91,24 +86,9 @@ export function formatTraceLine(line: TraceLine): string {
   return JSON.stringify(line);
 }
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/i;
-
 /** Reads --start: a date-time with an explicit offset, so the output never depends on the machine's time zone. */
-export function parseStart(text: string): Start {
-  const m = DATE_TIME.exec(text.trim());
-  const epochMs = Date.parse(text);
-  if (!m || Number.isNaN(epochMs)) {
-    throw new TraceGenerationError(`start "${text}": expected an ISO-8601 date-time with a UTC offset, e.g. 2025-03-03T09:00:00+08:00`);
-  }
-  const offsetMin = m[2] ? (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4])) : 0;
-  const dayMs = 86_400_000;
-  return { epochMs, offsetMin, secOfDay: ((((epochMs + offsetMin * 60_000) % dayMs) + dayMs) % dayMs) / 1000 };
-}
-
-/** `2025-03-03T09:00:01.250+08:00`: always milliseconds and the offset, so lines line up. */
-export function formatDateTime(epochMs: number, offsetMin: number): string {
-  const local = new Date(epochMs + offsetMin * 60_000).toISOString().slice(0, 23);
-  const sign = offsetMin < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMin);
-  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+export function parseStart(text: string): OffsetDateTime {
+  const start = parseOffsetDateTime(text);
+  if (!start) throw new TraceGenerationError(`start "${text}": expected an ISO-8601 date-time with a UTC offset, e.g. 2025-03-03T09:00:00+08:00`);
+  return start;
 }

@@ -1,11 +1,12 @@
 import { KeySyntaxError, parseKeys } from '../flows/key-presses.js';
 import type { KeyPress } from '../flows/call-walker.js';
 import type { TraceCall } from './trace-call.js';
+import { parseOffsetDateTime, type OffsetDateTime } from './date-time.js';
 import type { TraceLine } from './trace-line.js';
 import { checkAgainstTraceSchema, type SchemaProblem } from './trace-schemas.js';
 
 /** When a line says its call arrived, before it is placed relative to the rest of the trace. */
-export type LineArrival = { kind: 'sec'; sec: number } | { kind: 'time'; epochMs: number; text: string };
+export type LineArrival = { kind: 'sec'; sec: number } | { kind: 'time'; epochMs: number; text: string; secOfDay: number };
 
 /** A line that passed every check a single line can pass on its own. */
 export interface CheckedLine {
@@ -47,10 +48,10 @@ export function checkTraceLine(doc: unknown): LineCheck {
   } else if (Array.isArray(o['keys'])) {
     keys = (o['keys'] as KeyPress[]).map((k) => (k.afterSec === undefined ? { key: k.key } : { key: k.key, afterSec: k.afterSec }));
   }
-  let epochMs = NaN;
+  let time: OffsetDateTime | undefined;
   if (typeof o['arrivalTime'] === 'string' && !problems.some((p) => p.field === '/arrivalTime')) {
-    epochMs = Date.parse(o['arrivalTime']);
-    if (Number.isNaN(epochMs)) {
+    time = parseOffsetDateTime(o['arrivalTime']);
+    if (!time) {
       problems.push({ field: '/arrivalTime', message: `cannot be read as a date-time (got ${JSON.stringify(o['arrivalTime'])}); use e.g. "2025-03-03T09:00:00+08:00"` });
     }
   }
@@ -68,7 +69,7 @@ export function checkTraceLine(doc: unknown): LineCheck {
   if (line.language !== undefined) call.language = line.language;
   if (line.observed !== undefined) call.observed = line.observed;
   const arrival: LineArrival =
-    line.arrivalSec !== undefined ? { kind: 'sec', sec: line.arrivalSec } : { kind: 'time', epochMs, text: line.arrivalTime! };
+    line.arrivalSec !== undefined ? { kind: 'sec', sec: line.arrivalSec } : { kind: 'time', epochMs: time!.epochMs, secOfDay: time!.secOfDay, text: line.arrivalTime! };
   return { ok: true, line: { call, arrival } };
 }
 

@@ -44,6 +44,13 @@ export interface TraceReadStats {
 
 const DEFAULT_MAX_ERRORS = 10;
 
+/** A line that passed every check, with its arrival as a sortable number (seconds or epoch ms). */
+interface Admitted {
+  lineNo: number;
+  line: CheckedLine;
+  at: number;
+}
+
 /** The format a file's extension names. */
 export function traceFormatOf(path: string): TraceFormat {
   const ext = extname(path).toLowerCase();
@@ -67,6 +74,13 @@ export class TraceReader implements AsyncIterable<TraceCall> {
   private readonly maxErrors: number;
   private readonly counts: TraceReadStats;
   private started = false;
+  // Reading state, for the checks that look at earlier lines.
+  private readonly seen = new Map<string, number>();
+  private style: { kind: 'sec' | 'time'; line: number } | undefined;
+  private previous: Admitted | undefined;
+  private origin: number | undefined;
+  /** Fail mode after the first error: nothing more is yielded; reading goes on only to collect errors. */
+  private failing = false;
 
   constructor(
     private readonly source: string | Readable,
@@ -100,14 +114,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
   private async *calls(): AsyncGenerator<TraceCall> {
     const input = typeof this.source === 'string' ? createReadStream(this.source) : this.source;
     const records = this.format === 'csv' ? csvRecords(input, this.name) : jsonlRecords(input);
-    const sorted: ({ line: CheckedLine; lineNo: number } | undefined)[] = [];
-    const seen = new Map<string, number>();
-    let style: { kind: 'sec' | 'time'; line: number } | undefined;
-    let previous: { at: number; line: number } | undefined;
-    let origin: number | undefined;
-    // After the first error in fail mode nothing more is yielded; reading goes on only to collect errors.
-    let failing = false;
-
+    const sorted: (Admitted | undefined)[] = [];
     try {
       for await (const batch of this.guard(records)) {
         for (const record of batch) {
@@ -116,76 +123,79 @@ export class TraceReader implements AsyncIterable<TraceCall> {
             continue;
           }
           this.counts.read++;
-          const lineNo = record.line;
-          if (record.kind === 'syntax') {
-            failing = this.reject(lineNo, 'syntax', record.problems) || failing;
-            continue;
-          }
-          const checked = checkTraceLine(record.value);
-          if (record.problems.length || !checked.ok) {
-            // A CSV cell that is not JSON is a syntax error; the rest of the row is still checked.
-            const problems = [...record.problems.map((p) => ({ ...p, reason: 'syntax' as const })), ...(checked.ok ? [] : checked.problems.map((p) => ({ ...p, reason: 'schema' as const })))];
-            failing = this.reject(lineNo, record.problems.length ? 'syntax' : 'schema', problems) || failing;
-            continue;
-          }
-          const { call, arrival } = checked.line;
-          if (!style) style = { kind: arrival.kind, line: lineNo };
-          else if (arrival.kind !== style.kind) {
-            const [used, other] = style.kind === 'sec' ? ['arrivalSec', 'arrivalTime'] : ['arrivalTime', 'arrivalSec'];
-            failing =
-              this.reject(lineNo, 'arrivalStyle', [{ field: `/${other}`, message: `this trace gives ${used} (from line ${style.line}); use one style in a file` }]) || failing;
-            continue;
-          }
-          const first = seen.get(call.callId);
-          if (first !== undefined) {
-            failing = this.reject(lineNo, 'duplicateCallId', [{ field: '/callId', message: `callId "${call.callId}" is already used on line ${first}` }]) || failing;
-            continue;
-          }
-          if (call.queue !== undefined && this.options.queues && !this.options.queues.has(call.queue)) {
-            const known = [...this.options.queues].join(', ');
-            failing = this.reject(lineNo, 'unknownQueue', [{ field: '/queue', message: `queue "${call.queue}" is not in the staffing file; queues: ${known}` }]) || failing;
-            continue;
-          }
-          const at = arrival.kind === 'sec' ? arrival.sec : arrival.epochMs;
-          if (!this.options.sort) {
-            if (previous && at < previous.at) {
-              const unit = (x: number) => (arrival.kind === 'sec' ? `${x} s` : new Date(x).toISOString());
-              failing =
-                this.reject(lineNo, 'outOfOrder', [
-                  { field: arrival.kind === 'sec' ? '/arrivalSec' : '/arrivalTime', message: `arrives at ${unit(at)}, before the call on line ${previous.line} (${unit(previous.at)}); a trace lists calls in arrival order (or read it sorted)` },
-                ]) || failing;
-              continue;
-            }
-            previous = { at, line: lineNo };
-          }
-          seen.set(call.callId, lineNo);
-          if (this.options.sort) {
-            sorted.push({ line: checked.line, lineNo });
-            continue;
-          }
-          if (failing) continue;
-          if (arrival.kind === 'time' && origin === undefined) origin = this.setOrigin(arrival.epochMs, arrival.text);
-          this.counts.calls++;
-          yield toCall(lineNo, checked.line, origin);
+          const admitted = this.admit(record);
+          if (!admitted) continue;
+          if (this.options.sort) sorted.push(admitted);
+          else if (!this.failing) yield this.toCall(admitted);
         }
       }
     } finally {
       input.destroy();
     }
-    if (failing) throw this.failure(false);
+    if (this.failing) throw this.failure(false);
     if (!this.options.sort) return;
 
     // Stable: calls arriving together keep the order of the file.
-    const key = (l: CheckedLine) => (l.arrival.kind === 'sec' ? l.arrival.sec : l.arrival.epochMs);
-    sorted.sort((a, b) => key(a!.line) - key(b!.line));
-    const head = sorted[0]?.line.arrival;
-    if (head?.kind === 'time') origin = this.setOrigin(head.epochMs, head.text);
+    sorted.sort((a, b) => a!.at - b!.at);
     for (let i = 0; i < sorted.length; i++) {
-      const { line, lineNo } = sorted[i]!;
+      const admitted = sorted[i]!;
       sorted[i] = undefined; // let yielded calls be collected as the replay goes
-      this.counts.calls++;
-      yield toCall(lineNo, line, origin);
+      yield this.toCall(admitted);
     }
+  }
+
+  /** Checks one non-blank record against the line and the lines before it; undefined when rejected. */
+  private admit(record: Exclude<TraceRecord, { kind: 'blank' }>): Admitted | undefined {
+    const lineNo = record.line;
+    if (record.kind === 'syntax') return this.reject(lineNo, 'syntax', record.problems);
+    const checked = checkTraceLine(record.value);
+    if (record.problems.length || !checked.ok) {
+      // A CSV cell that is not JSON is a syntax error; the rest of the row is still checked.
+      const problems = [
+        ...record.problems.map((p) => ({ ...p, reason: 'syntax' as const })),
+        ...(checked.ok ? [] : checked.problems.map((p) => ({ ...p, reason: 'schema' as const }))),
+      ];
+      return this.reject(lineNo, record.problems.length ? 'syntax' : 'schema', problems);
+    }
+    const { call, arrival } = checked.line;
+    if (!this.style) this.style = { kind: arrival.kind, line: lineNo };
+    else if (arrival.kind !== this.style.kind) {
+      const [used, other] = this.style.kind === 'sec' ? ['arrivalSec', 'arrivalTime'] : ['arrivalTime', 'arrivalSec'];
+      return this.reject(lineNo, 'arrivalStyle', [{ field: `/${other}`, message: `this trace gives ${used} (from line ${this.style.line}); use one style in a file` }]);
+    }
+    const first = this.seen.get(call.callId);
+    if (first !== undefined) {
+      return this.reject(lineNo, 'duplicateCallId', [{ field: '/callId', message: `callId "${call.callId}" is already used on line ${first}` }]);
+    }
+    const queues = this.options.queues;
+    if (call.queue !== undefined && queues && !queues.has(call.queue)) {
+      return this.reject(lineNo, 'unknownQueue', [{ field: '/queue', message: `queue "${call.queue}" is not in the staffing file; queues: ${[...queues].join(', ')}` }]);
+    }
+    const admitted: Admitted = { lineNo, line: checked.line, at: arrival.kind === 'sec' ? arrival.sec : arrival.epochMs };
+    if (!this.options.sort) {
+      const before = this.previous;
+      if (before && admitted.at < before.at) {
+        const when = (a: Admitted) => (a.line.arrival.kind === 'sec' ? `${a.line.arrival.sec} s` : a.line.arrival.text);
+        const field = arrival.kind === 'sec' ? '/arrivalSec' : '/arrivalTime';
+        const message = `arrives at ${when(admitted)}, before the call on line ${before.lineNo} (${when(before)}); a trace lists calls in arrival order (or read it sorted)`;
+        return this.reject(lineNo, 'outOfOrder', [{ field, message }]);
+      }
+      this.previous = admitted;
+    }
+    this.seen.set(call.callId, lineNo);
+    return admitted;
+  }
+
+  /** The call as yielded; an arrivalTime counts from the first call yielded (the earliest, when sorted). */
+  private toCall({ lineNo, line }: Admitted): TraceCall {
+    const a = line.arrival;
+    if (a.kind === 'time' && this.origin === undefined) {
+      this.origin = a.epochMs;
+      this.counts.origin = { arrivalTime: a.text, secOfDay: a.secOfDay };
+    }
+    const arrivalSec = a.kind === 'sec' ? a.sec : (a.epochMs - this.origin!) / 1000;
+    this.counts.calls++;
+    return Object.assign({ line: lineNo, callId: line.call.callId, arrivalSec }, line.call);
   }
 
   /** Turns a failing source (missing file, a bad CSV header) into a TraceError. */
@@ -201,45 +211,28 @@ export class TraceReader implements AsyncIterable<TraceCall> {
   }
 
   /**
-   * Records a bad line under `reason` (a problem may name its own); returns whether reading is
-   * now failing. Throws once fail mode reaches its limit.
+   * Records a bad line under `reason` (a problem may name its own). In fail mode nothing more is
+   * yielded from here on, and reading stops once the error limit is reached.
    */
-  private reject(line: number, reason: TraceIssueReason, problems: { field: string; message: string; reason?: TraceIssueReason }[]): boolean {
+  private reject(line: number, reason: TraceIssueReason, problems: { field: string; message: string; reason?: TraceIssueReason }[]): undefined {
     for (const p of problems) {
       if (this.counts.errors.length < this.maxErrors) this.counts.errors.push({ line, field: p.field, message: p.message, reason: p.reason ?? reason });
     }
     this.counts.skipped++;
     this.counts.skippedByReason[reason]++;
-    if (this.onError === 'fail' && this.counts.errors.length >= this.maxErrors) throw this.failure(true);
-    return this.onError === 'fail';
+    if (this.onError === 'fail') {
+      this.failing = true;
+      if (this.counts.errors.length >= this.maxErrors) throw this.failure(true);
+    }
+    return undefined;
   }
 
   private failure(truncated: boolean): TraceError {
     return new TraceError('TRACE_INVALID', this.name, [...this.counts.errors], truncated);
-  }
-
-  private setOrigin(epochMs: number, text: string): number {
-    this.counts.origin = { arrivalTime: text, secOfDay: secOfDayAt(epochMs, text) };
-    return epochMs;
   }
 }
 
 /** A reader over a trace file or stream; see TraceReader. */
 export function readTrace(source: string | Readable, options: TraceReaderOptions = {}): TraceReader {
   return new TraceReader(source, options);
-}
-
-function toCall(lineNo: number, line: CheckedLine, origin: number | undefined): TraceCall {
-  const arrivalSec = line.arrival.kind === 'sec' ? line.arrival.sec : (line.arrival.epochMs - origin!) / 1000;
-  return Object.assign({ line: lineNo, callId: line.call.callId, arrivalSec }, line.call);
-}
-
-/** Seconds after local midnight at the UTC offset written in an RFC 3339 date-time. */
-function secOfDayAt(epochMs: number, text: string): number {
-  const m = /(z|([+-])(\d\d):?(\d\d)?)$/i.exec(text.trim());
-  let offsetMin = 0;
-  if (m && m[2]) offsetMin = (m[2] === '-' ? -1 : 1) * (Number(m[3]) * 60 + Number(m[4] ?? 0));
-  // In whole milliseconds, so 09:00:03.597 gives 32403.597 and not a float's neighbour of it.
-  const dayMs = 86_400_000;
-  return ((((epochMs + offsetMin * 60_000) % dayMs) + dayMs) % dayMs) / 1000;
 }
