@@ -1,6 +1,7 @@
 import type { Configuration } from '../config/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import { FlowStepper } from '../flows/flow-stepper.js';
+import { FlowNodeCache } from './flow-node-cache.js';
 
 /** A configuration made ready for live calls: its decider and one stepper per segment flow. */
 export interface LiveConfiguration {
@@ -8,12 +9,14 @@ export interface LiveConfiguration {
   readonly decider: CallDecider;
   /** By segment id. */
   readonly steppers: ReadonlyMap<string, FlowStepper>;
+  /** Memoised nodes of stored calls (see FlowNodeCache). */
+  readonly nodes: FlowNodeCache;
 }
 
 export function liveConfigurationOf(config: Configuration): LiveConfiguration {
   const steppers = new Map<string, FlowStepper>();
   for (const f of config.flows.flows.values()) steppers.set(f.segment, new FlowStepper(f, { memo: true }));
-  return { config, decider: new CallDecider(config), steppers };
+  return { config, decider: new CallDecider(config), steppers, nodes: new FlowNodeCache() };
 }
 
 /**

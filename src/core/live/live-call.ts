@@ -62,8 +62,7 @@ export function continueLiveCall(live: LiveConfiguration, state: LiveCallState, 
   const wait = state.wait;
   if (!wait || state.ended) throw new CallStateUnreadableError(state.callSid, 'the call is not waiting for input');
   const stepper = stepperFor(live, state.segment.id, state.callSid);
-  const node = restore(stepper, state);
-  const facts = node.context.facts;
+  const { node, facts } = restore(live, stepper, state);
   const windowSec = wait.promptSec + wait.timeoutSec;
   const next: LiveCallState = { ...state, keys: [...state.keys], turnFor: state.step, step: state.step + 1 };
   let eventSec: number;
@@ -200,6 +199,7 @@ function play(
       prompts,
     };
     const snapshot = persist(stepper, node, facts);
+    if (!node.done) live.nodes.remember(live.nodes.key(stepper.flow, facts, snapshot), node);
     if (node.done) {
       const ivr = ivrResultOf(node, state.keys, t + d);
       const decision = live.decider.decideWithIvr({ callId: state.callSid, caller: state.caller, keys: state.keys }, ivr);
@@ -276,19 +276,28 @@ function stepperFor(live: LiveConfiguration, segment: string, callSid: string): 
  * The snapshot to store. The memoised stepper shares nodes between callers whose guards read the
  * same facts, so a node's context may carry another caller's facts: store this caller's.
  */
-function persist(stepper: FlowStepper, node: StepNode, facts: Facts): unknown {
-  const persisted = stepper.flow.machine.getPersistedSnapshot(node.snapshot) as unknown as { context: Record<string, unknown> };
+function persist(stepper: FlowStepper, node: StepNode, facts: Facts): PersistedFlow {
+  const persisted = stepper.flow.machine.getPersistedSnapshot(node.snapshot) as unknown as PersistedFlow;
   return { ...persisted, context: { ...persisted.context, facts } };
 }
 
-/** The flow node a stored call is at. */
-function restore(stepper: FlowStepper, state: LiveCallState): StepNode {
-  const persisted = state.snapshot as { status?: string; value?: unknown; context?: unknown } | null;
-  if (!persisted || persisted.status !== 'active') throw new CallStateUnreadableError(state.callSid, 'no active flow snapshot');
-  let snapshot: AnyMachineSnapshot;
+/** The parts of XState's persisted snapshot read back here. */
+interface PersistedFlow {
+  status: string;
+  value: unknown;
+  context: Record<string, unknown>;
+}
+
+/** The flow node a stored call is at (the memoised one when known), and the caller's facts. */
+function restore(live: LiveConfiguration, stepper: FlowStepper, state: LiveCallState): { node: StepNode; facts: Facts } {
+  const persisted = state.snapshot as { status?: string; value?: unknown; context?: Record<string, unknown> & { facts?: Facts } } | null;
+  if (!persisted || persisted.status !== 'active' || !persisted.context?.facts) throw new CallStateUnreadableError(state.callSid, 'no active flow snapshot');
+  const facts = persisted.context.facts;
+  const known = live.nodes.get(live.nodes.key(stepper.flow, facts, persisted));
+  if (known) return { node: known, facts };
   try {
-    snapshot = stepper.flow.machine.resolveState({ value: persisted.value as never, context: persisted.context as never });
-    return stepper.nodeFor(snapshot);
+    const snapshot: AnyMachineSnapshot = stepper.flow.machine.resolveState({ value: persisted.value as never, context: persisted.context as never });
+    return { node: stepper.nodeFor(snapshot), facts };
   } catch (err) {
     throw new CallStateUnreadableError(state.callSid, `flow ${stepper.flow.id} cannot resume the stored state: ${(err as Error).message}`);
   }
