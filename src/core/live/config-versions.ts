@@ -41,11 +41,18 @@ export class ConfigVersions {
     return this.entries.get(this.currentVersion)!.live;
   }
 
-  /** Makes `config` the one new calls start on. False when its version is already current. */
+  /**
+   * Makes `config` the one new calls start on. False when its version (flows and rules) is
+   * already current; the new load still replaces the old one then, since the customers file is
+   * not part of the version and may be what changed.
+   */
   install(config: Configuration, nowMs: number): boolean {
     const previous = this.entries.get(this.currentVersion)!;
     previous.lastUsedMs = nowMs;
-    if (config.version === this.currentVersion) return false;
+    if (config.version === this.currentVersion) {
+      if (config !== previous.live.config) previous.live = liveConfigurationOf(config);
+      return false;
+    }
     const existing = this.entries.get(config.version);
     if (existing) existing.lastUsedMs = nowMs;
     else this.entries.set(config.version, { live: liveConfigurationOf(config), lastUsedMs: nowMs });
@@ -62,9 +69,9 @@ export class ConfigVersions {
     return e.live;
   }
 
-  /** Versions held, current first. */
+  /** Versions held, current first, then the others newest first. */
   versions(): string[] {
-    return [this.currentVersion, ...[...this.entries.keys()].filter((v) => v !== this.currentVersion)];
+    return [this.currentVersion, ...[...this.entries.keys()].reverse().filter((v) => v !== this.currentVersion)];
   }
 
   prune(nowMs: number): void {

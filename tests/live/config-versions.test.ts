@@ -1,0 +1,35 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
+import { CustomerDirectory } from '../../src/core/customers/customer-directory.js';
+import { ConfigVersions } from '../../src/core/live/config-versions.js';
+
+describe('configuration versions held for live calls', () => {
+  let config: Configuration;
+  beforeAll(() => {
+    config = loadConfiguration();
+  });
+  const other = (version: string): Configuration => ({ ...config, version });
+
+  it('starts new calls on the newest version and keeps older ones while calls still ask for them', () => {
+    const versions = new ConfigVersions(config, 60_000, 0);
+    expect(versions.install(other('v2'), 1_000)).toBe(true);
+    expect(versions.current.config.version).toBe('v2');
+    expect(versions.versions()).toEqual(['v2', config.version]);
+    // A call on the first version keeps it alive.
+    expect(versions.get(config.version, 50_000)?.config.version).toBe(config.version);
+    versions.install(other('v3'), 100_000);
+    expect(versions.versions()).toEqual(['v3', 'v2', config.version]);
+    // Unused for longer than the retention: dropped at the next install.
+    versions.install(other('v4'), 200_000);
+    expect(versions.versions()).toEqual(['v4', 'v3']);
+    expect(versions.get(config.version, 200_000)).toBeUndefined();
+  });
+
+  it('takes a reload with the same flows and rules but other customers', () => {
+    const versions = new ConfigVersions(config, 60_000, 0);
+    const customers = new CustomerDirectory([{ phone: '+8613900000001', vipLevel: 'diamond' }]);
+    expect(versions.install({ ...config, customers }, 1_000)).toBe(false);
+    expect(versions.current.config.customers).toBe(customers);
+    expect(versions.current.decider.segmentFor({ caller: '+8613900000001' }).id).toBe('vip-diamond');
+  });
+});
