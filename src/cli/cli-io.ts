@@ -6,6 +6,12 @@ export interface CliIO {
   readonly interactive: boolean;
 }
 
+// A reader that stops early (`ivr-sim … | head`) closes the pipe: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 export const processIO: CliIO = {
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),

@@ -5,6 +5,7 @@ import { processIO, type CliIO } from './cli-io.js';
 import { registerCallCommand } from './commands/call.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerErlangCommand } from './commands/erlang.js';
+import { registerGenCommand } from './commands/gen.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerStaffCommand } from './commands/staff.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -22,6 +23,7 @@ export function buildProgram(io: CliIO): Command {
   registerCompareCommand(program, io);
   registerStaffCommand(program, io);
   registerErlangCommand(program);
+  registerGenCommand(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

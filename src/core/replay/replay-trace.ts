@@ -27,7 +27,12 @@ export async function replayTrace(source: string | Readable, runs: readonly Repl
   const reader = readTrace(source, { onError: opts.onError ?? 'fail', sort: opts.sort ?? false, queues });
   const every = opts.progressEvery ?? 10_000;
   let n = 0;
-  for await (const call of reader) {
+  // A trace written with arrivalTime counts seconds from its first call; shift it to that call's
+  // time of day so it meets the shifts that were on duty then.
+  let offset: number | undefined;
+  for await (const read of reader) {
+    offset ??= reader.stats().origin?.secOfDay ?? 0;
+    const call = offset === 0 ? read : { ...read, arrivalSec: read.arrivalSec + offset };
     const decisions = runs.map((r) => r.decide(call));
     runs.forEach((r, i) => r.offer(call, decisions[i]!));
     opts.onCall?.(call, decisions);

@@ -68,7 +68,8 @@ export class TraceGenerator implements Iterable<TraceLine> {
       const patienceSec = this.sampler.patienceSec(who.segment, times);
       const hangupInIvrSec = this.sampler.hangupInIvrSec(times);
 
-      const line: TraceLine = { callId: `c${String(i).padStart(width, '0')}` };
+      // Built field by field so the JSON keeps the documented field order; talkSec is set below.
+      const line = { callId: `c${String(i).padStart(width, '0')}` } as TraceLine;
       if (this.start) line.arrivalTime = formatOffsetDateTime(this.start.epochMs + ms, this.start.offsetMin);
       else line.arrivalSec = ms / 1000;
       line.caller = who.caller;

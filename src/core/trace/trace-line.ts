@@ -18,8 +18,8 @@ export interface TraceLine {
   profile?: CustomerProfile;
   /** DTMF presses in order; `afterSec` counts from the start of the prompt waiting for the key. Shorthand "2,1" or "2@3.1,1". */
   keys?: KeyPress[] | string;
-  /** Handle time if an agent answers. */
-  talkSec?: number;
+  /** Handle time if an agent answers (required on every line: any call may reach an agent). */
+  talkSec: number;
   /** After-call work; default from the staffing file. */
   wrapSec?: number;
   /** How long the caller waits in queue before hanging up; absent = waits. */
