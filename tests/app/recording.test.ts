@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIO } from '../../src/cli/cli-io.js';
@@ -9,6 +10,8 @@ import { loadConfiguration } from '../../src/core/config/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import type { KeyPress } from '../../src/core/flows/call-walker.js';
 import type { TraceLine } from '../../src/core/trace/trace-line.js';
+import { checkTraceLine } from '../../src/core/trace/trace-line-check.js';
+import { readTrace } from '../../src/core/trace/trace-reader.js';
 import { twilioPost } from '../helpers/twilio.js';
 import { driveCall } from './call-driver.js';
 import { REDIS_URL, startService, type Harness } from './harness.js';
@@ -80,7 +83,9 @@ describe('every completed live call is recorded as a replayable trace line', () 
     expect((line.keys as KeyPress[]).map((k) => k.key)).toEqual(['3', '0']);
     expect((line.keys as KeyPress[])[0]!.afterSec).toBe(4.2);
     expect(line.talkSec).toBeCloseTo(Math.ceil(ivrWallSec) + 90 - ivrWallSec, 1);
+    expect(line.observed?.['talkSecFrom']).toBe('measured');
     expect(line.hangupInIvrSec).toBeUndefined();
+    expect(checkTraceLine(line)).toMatchObject({ ok: true });
 
     // Replaying the line decides the call as it was decided live.
     const replayed = decider.decide({ callId: line.callId, caller: line.caller!, keys: line.keys as KeyPress[] });
@@ -95,26 +100,29 @@ describe('every completed live call is recorded as a replayable trace line', () 
     h.clock.set(wait.promptsStartMs + 6_000);
     await twilioPost(h.server, '/voice/status', { CallSid: callSid, CallStatus: 'completed', CallDuration: '6' }).expect(200);
     const line = (await recorded()).find((l) => l.callId === callSid)!;
-    expect(line).toMatchObject({ caller, keys: [], hangupInIvrSec: 6, observed: { outcome: 'hangup', segment: 'standard', finalState: 'menu.welcome' } });
+    // The trace format wants a talk time on every line: the segment's mean from the caller-behaviour model.
+    expect(line).toMatchObject({ caller, keys: [], hangupInIvrSec: 6, talkSec: 260, observed: { outcome: 'hangup', segment: 'standard', finalState: 'menu.welcome', talkSecFrom: 'assumed' } });
+    expect(checkTraceLine(line)).toMatchObject({ ok: true });
     const replayed = decider.decide({ callId: callSid, caller, keys: [], hangupInIvrSec: line.hangupInIvrSec! });
     expect(replayed.flow).toMatchObject({ outcome: 'hangup', finalState: 'menu.welcome', ivrSec: 6 });
   });
 
   it('records a self-served call without a queue, and a caller who gave up waiting with their patience', async () => {
     const selfServed = sid();
-    await driveCall(h, selfServed, '+8613800000300', [{ key: '2' }, { key: '9' }]);
-    await twilioPost(h.server, '/voice/status', { CallSid: selfServed, CallStatus: 'completed', CallDuration: '40' }).expect(200);
+    await driveCall(h, selfServed, '+8613800000001', [{ key: '2' }, { key: '9' }]);
     const gaveUp = sid();
     await driveCall(h, gaveUp, '+8613800000300', [{ key: '0' }]);
     await twilioPost(h.server, '/voice/queue-result', { CallSid: gaveUp, QueueResult: 'hangup', QueueTime: '75' }).expect(200);
+    // Recorded in the order the calls end, not the order they arrived.
     await twilioPost(h.server, '/voice/status', { CallSid: gaveUp, CallStatus: 'completed', CallDuration: '95' }).expect(200);
+    await twilioPost(h.server, '/voice/status', { CallSid: selfServed, CallStatus: 'completed', CallDuration: '40' }).expect(200);
     const lines = await recorded();
     const a = lines.find((l) => l.callId === selfServed)!;
-    expect(a.observed).toMatchObject({ outcome: 'selfServed' });
+    expect(a).toMatchObject({ talkSec: 420, observed: { outcome: 'selfServed', segment: 'vip-diamond', talkSecFrom: 'assumed' } });
     expect(a.observed?.queue).toBeUndefined();
     const b = lines.find((l) => l.callId === gaveUp)!;
-    expect(b).toMatchObject({ patienceSec: 75, observed: { outcome: 'handoff', queue: 'general', waitSec: 75, answered: false } });
-    expect(b.talkSec).toBeUndefined();
+    expect(b).toMatchObject({ patienceSec: 75, talkSec: 260, observed: { outcome: 'handoff', queue: 'general', waitSec: 75, answered: false } });
+    for (const line of lines) expect(checkTraceLine(line), line.callId).toMatchObject({ ok: true });
   });
 
   it('records nothing for progress callbacks or calls it never saw', async () => {
@@ -127,12 +135,18 @@ describe('every completed live call is recorded as a replayable trace line', () 
   });
 
   describe('ivr-sim export-trace --from-redis', () => {
-    it('writes the recorded calls as JSON Lines, oldest first', async () => {
+    it('writes the recorded calls as JSON Lines by arrival, a trace the replayer reads', async () => {
       const out = await exportTrace(['--from-redis', '--redis-url', REDIS_URL, '--stream', stream()]);
       expect(out.code).toBe(0);
       const lines = out.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as TraceLine);
-      expect(lines).toEqual(await recorded());
+      const byArrival = [...(await recorded())].sort((x, y) => Date.parse(x.arrivalTime!) - Date.parse(y.arrivalTime!));
+      expect(lines).toEqual(byArrival);
+      expect(lines.map((l) => l.callId)).not.toEqual((await recorded()).map((l) => l.callId));
       expect(out.stderr).toMatch(new RegExp(`exported ${lines.length} calls`));
+
+      const calls = [];
+      for await (const call of readTrace(Readable.from([out.stdout]), { name: 'exported' })) calls.push(call);
+      expect(calls.map((c) => c.callId)).toEqual(lines.map((l) => l.callId));
     });
 
     it('keeps only calls recorded since a time or a duration ago, and writes to a file', async () => {

@@ -42,7 +42,7 @@ describe('the coordinator over a shared state store', () => {
     config = loadConfiguration();
   });
   const make = (store: CallStateStore, clock = new ManualClock(1_700_000_000_000)) =>
-    new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink: { append: async () => {} }, ttlSec: 600 });
+    new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink: { append: async () => {} }, assumedTalkSec: () => 240, ttlSec: 600 });
 
   it('lets one of two racing webhooks move the call; the loser re-reads and answers with the winner\'s turn', async () => {
     const memory = new MemoryCallStateStore();

@@ -28,7 +28,7 @@ function setup(config: Configuration) {
   const store = new MemoryCallStateStore();
   const lines: TraceLine[] = [];
   const sink: TraceSink = { append: async (l) => void lines.push(l) };
-  const calls = new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink, ttlSec: 3600 });
+  const calls = new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink, assumedTalkSec: () => 240, ttlSec: 3600 });
   return { clock, store, lines, calls };
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultPaths, type ConfigPaths } from '../../core/config/configuration.js';
+import { defaultPaths, PACKAGE_ROOT, type ConfigPaths } from '../../core/config/configuration.js';
 
 /** Everything the service reads from the environment, read once at start-up. */
 export interface AppEnv {
@@ -21,6 +21,8 @@ export interface AppEnv {
   callStateTtlSec: number;
   traceStream: { key: string; maxLen: number };
   configPaths: ConfigPaths;
+  /** The caller-behaviour model: its mean handle times go on recorded calls no agent answered. */
+  callerBehaviourFile: string;
   configWatch: { enabled: boolean; debounceMs: number };
   logLevel: string;
 }
@@ -96,6 +98,8 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   mustBe('FLOWS_DIR', configPaths.flowsDir, 'directory');
   mustBe('RULES_DIR', configPaths.rulesDir, 'directory');
   mustBe('CUSTOMERS_FILE', configPaths.customersFile, 'file');
+  const callerBehaviourFile = resolve(str('CALLER_BEHAVIOUR_FILE') ?? resolve(PACKAGE_ROOT, 'data', 'caller-behaviour.json'));
+  mustBe('CALLER_BEHAVIOUR_FILE', callerBehaviourFile, 'file');
 
   const logLevel = str('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
@@ -115,6 +119,7 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     callStateTtlSec: int('CALL_STATE_TTL_SEC', 14_400, 60, 7 * 86_400),
     traceStream: { key: str('TRACE_STREAM') ?? DEFAULT_TRACE_STREAM, maxLen: int('TRACE_STREAM_MAXLEN', 1_000_000, 1, 1_000_000_000) },
     configPaths,
+    callerBehaviourFile,
     configWatch: { enabled: onOff('CONFIG_WATCH', true), debounceMs: int('CONFIG_RELOAD_DEBOUNCE_MS', 300, 0, 60_000) },
     logLevel,
   };

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { CallStateStore } from '../../core/live/call-state-store.js';
-import type { TraceSink } from '../../core/live/call-recording.js';
+import { talkSecFromBehaviour, type TraceSink } from '../../core/live/call-recording.js';
 import type { Clock } from '../../core/live/clock.js';
 import type { ConfigVersions } from '../../core/live/config-versions.js';
 import { LiveCallCoordinator } from '../../core/live/live-call-coordinator.js';
+import { loadCallerBehaviour } from '../../core/trace/caller-behaviour.js';
 import type { AppEnv } from '../config/app-env.js';
 import { RedisTraceStream } from '../recording/redis-trace-stream.js';
 import { APP_ENV, CALL_STATE_STORE, CLOCK, CONFIG_VERSIONS, LIVE_CALLS, REDIS, TRACE_SINK } from '../tokens.js';
@@ -32,7 +33,14 @@ import { WebhookLogInterceptor } from './webhook-log.interceptor.js';
       provide: LIVE_CALLS,
       inject: [CONFIG_VERSIONS, CALL_STATE_STORE, TRACE_SINK, CLOCK, APP_ENV],
       useFactory: (configs: ConfigVersions, store: CallStateStore, sink: TraceSink, clock: Clock, env: AppEnv) =>
-        new LiveCallCoordinator({ configs, store, sink, clock, ttlSec: env.callStateTtlSec }),
+        new LiveCallCoordinator({
+          configs,
+          store,
+          sink,
+          clock,
+          ttlSec: env.callStateTtlSec,
+          assumedTalkSec: talkSecFromBehaviour(loadCallerBehaviour(env.callerBehaviourFile)),
+        }),
     },
     VoiceService,
     TwilioSignatureGuard,

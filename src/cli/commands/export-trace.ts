@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM, redactUrl } from '../../app/config/app-env.js';
 import { RedisTraceStream } from '../../app/recording/redis-trace-stream.js';
+import type { TraceLine } from '../../core/trace/trace-line.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 
@@ -39,7 +40,7 @@ export function parseSince(text: string, nowMs: number): number {
 export function registerExportTraceCommand(program: Command, io: CliIO): void {
   program
     .command('export-trace')
-    .description('write the calls the voice service recorded as a JSON Lines trace (one call per line, replayable)')
+    .description('write the calls the voice service recorded as a JSON Lines trace (one call per line, by arrival, replayable)')
     .option('--from-redis', 'read the Redis stream the voice service records completed calls in')
     .option('--redis-url <url>', `Redis to read (default: $REDIS_URL, else ${DEFAULT_REDIS_URL})`)
     .option('--stream <key>', `stream key (default: $TRACE_STREAM, else ${DEFAULT_TRACE_STREAM})`)
@@ -60,18 +61,28 @@ export function registerExportTraceCommand(program: Command, io: CliIO): void {
         } catch (err) {
           throw new TraceExportError(`cannot reach Redis at ${redactUrl(url)}: ${(err as Error).message}`);
         }
-        if (flags.out) file = createWriteStream(flags.out);
         const stream = new RedisTraceStream(redis, key, 0);
+        const lines: TraceLine[] = [];
+        const seen = new Set<string>();
         try {
           for await (const line of stream.read(sinceMs)) {
-            const text = JSON.stringify(line) + '\n';
-            if (file) {
-              if (!file.write(text)) await new Promise<void>((resolve) => file!.once('drain', () => resolve()));
-            } else io.out(text);
-            count++;
+            // A call is recorded once; should a line ever come twice, the first one counts.
+            if (seen.has(line.callId)) continue;
+            seen.add(line.callId);
+            lines.push(line);
           }
         } catch (err) {
           throw new TraceExportError(`reading stream ${key} at ${redactUrl(url)}: ${(err as Error).message}`);
+        }
+        // Recorded when each call ended; a trace lists calls by arrival (stable for equal times).
+        lines.sort((a, b) => Date.parse(a.arrivalTime ?? '') - Date.parse(b.arrivalTime ?? ''));
+        if (flags.out) file = createWriteStream(flags.out);
+        for (const line of lines) {
+          const text = JSON.stringify(line) + '\n';
+          if (file) {
+            if (!file.write(text)) await new Promise<void>((resolve) => file!.once('drain', () => resolve()));
+          } else io.out(text);
+          count++;
         }
       } finally {
         if (file) await new Promise<void>((resolve, reject) => file!.end((err?: Error | null) => (err ? reject(err) : resolve())));

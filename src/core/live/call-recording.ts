@@ -1,3 +1,4 @@
+import type { CallerBehaviour } from '../trace/caller-behaviour.js';
 import type { TraceLine } from '../trace/trace-line.js';
 import type { LiveCallState } from './live-call-state.js';
 
@@ -16,14 +17,27 @@ export interface TraceSink {
   append(line: TraceLine): Promise<void>;
 }
 
+/**
+ * Handle time to record for a call no agent answered. The trace format needs one on every line
+ * (a replay under another configuration may hand the call off): the segment's assumed mean.
+ */
+export type AssumedTalkSec = (segment: string) => number;
+
+/** The mean handle times of the caller-behaviour model (data/caller-behaviour.json). */
+export function talkSecFromBehaviour(behaviour: Pick<CallerBehaviour, 'talkSec'>): AssumedTalkSec {
+  return (segment) => Math.round(behaviour.talkSec.bySegment?.[segment]?.mean ?? behaviour.talkSec.mean);
+}
+
 /** Twilio's QueueResult when an agent took the call. */
 const ANSWERED = 'bridged';
 
 /**
  * A finished live call as one trace line: what a replay needs (arrival, caller, keys with their
- * timing, a hang-up in the IVR, talk time, patience) plus what was observed live.
+ * timing, a hang-up in the IVR, talk time, patience) plus what was observed live. Talk time is
+ * measured when an agent answered and Twilio reported the call's duration, assumed otherwise
+ * (`observed.talkSecFrom` says which).
  */
-export function traceLineOf(state: LiveCallState, report: CallReport): TraceLine {
+export function traceLineOf(state: LiveCallState, report: CallReport, assumedTalkSec: AssumedTalkSec): TraceLine {
   const ivr = state.ended?.ivr;
   const line: TraceLine = {
     callId: state.callSid,
@@ -31,6 +45,7 @@ export function traceLineOf(state: LiveCallState, report: CallReport): TraceLine
     caller: state.caller,
     language: state.language,
     keys: state.keys.map(({ key, afterSec }) => ({ key, afterSec })),
+    talkSec: assumedTalkSec(state.segment.id),
   };
   if (ivr?.outcome === 'hangup') line.hangupInIvrSec = ivr.ivrSec;
   const observed: NonNullable<TraceLine['observed']> = {
@@ -63,9 +78,11 @@ export function traceLineOf(state: LiveCallState, report: CallReport): TraceLine
   }
   const callSec = report.callDurationSec ?? null;
   if (callSec !== null) observed['callSec'] = callSec;
+  observed['talkSecFrom'] = 'assumed';
   if (observed.answered && callSec !== null && state.ended) {
     const ivrWallSec = (state.ended.endedMs - state.arrivalMs) / 1000;
     line.talkSec = Math.max(0, Math.round((callSec - ivrWallSec - (waitSec ?? 0)) * 10) / 10);
+    observed['talkSecFrom'] = 'measured';
   }
   if (!state.keysExact) observed['keysExact'] = false;
   line.observed = observed;

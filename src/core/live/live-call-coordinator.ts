@@ -2,7 +2,7 @@ import type { TraceLine } from '../trace/trace-line.js';
 import type { CallStateStore, Versioned } from './call-state-store.js';
 import type { Clock } from './clock.js';
 import type { ConfigVersions, LiveConfiguration } from './config-versions.js';
-import { traceLineOf, type CallReport, type TraceSink } from './call-recording.js';
+import { traceLineOf, type AssumedTalkSec, type CallReport, type TraceSink } from './call-recording.js';
 import { startLiveCall, continueLiveCall, faultTurn, hangUpLiveCall, type LiveInput } from './live-call.js';
 import { CallStateContentionError, CallStateUnavailableError, CallStateUnreadableError } from './live-call-errors.js';
 import { LIVE_CALL_STATE_FORMAT, type LiveCallState } from './live-call-state.js';
@@ -31,6 +31,8 @@ export interface LiveCallCoordinatorOptions {
   store: CallStateStore;
   clock: Clock;
   sink: TraceSink;
+  /** Handle time recorded for calls no agent answered (the trace format needs one on every line). */
+  assumedTalkSec: AssumedTalkSec;
   ttlSec: number;
   /** Compare-and-set attempts before giving up on a contended call (default 8). */
   maxAttempts?: number;
@@ -124,7 +126,7 @@ export class LiveCallCoordinator {
       return { next, reply: next };
     });
     if (!marked) return null;
-    const line = traceLineOf(marked, report);
+    const line = traceLineOf(marked, report, this.opts.assumedTalkSec);
     try {
       await this.opts.sink.append(line);
     } catch (err) {
