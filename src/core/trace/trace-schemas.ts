@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { pathToFileURL } from 'node:url';
+import { schemaFile } from '../config/package-root.js';
 
 /** The schemas of the trace formats and of the generator's data files, in `schemas/`. */
 export type TraceSchemaName = 'trace-line' | 'day-profile' | 'caller-behaviour';
@@ -22,8 +24,7 @@ addFormats(ajv);
 const compiled = new Map<TraceSchemaName, ValidateFunction>();
 
 export function traceSchemaUrl(name: TraceSchemaName): URL {
-  // src/core/trace and dist/core/trace both sit three levels below the repository root.
-  return new URL(`../../../schemas/${name}.schema.json`, import.meta.url);
+  return pathToFileURL(schemaFile(name));
 }
 
 function validatorFor(name: TraceSchemaName): ValidateFunction {
