@@ -29,6 +29,7 @@ describe('TwiML the caller hears', () => {
     expect(gather.attrs).toEqual({
       input: 'dtmf',
       numDigits: '1',
+      finishOnKey: '',
       timeout: '5',
       action: `${TEST_BASE_URL}/voice/gather?step=1`,
       method: 'POST',

@@ -44,6 +44,8 @@ export class TwimlRenderer {
       const gather = r.gather({
         input: ['dtmf'],
         numDigits: input.numDigits,
+        // '#' is a key the flows handle, not the end of the input (Twilio's default finishOnKey).
+        finishOnKey: '',
         timeout: Math.max(1, Math.round(input.timeoutSec)),
         action: this.opts.urls.gather(turn.step),
         method: 'POST',
