@@ -17,8 +17,8 @@ function callSidOf(path: string, body: TwilioParams): string {
   return sid;
 }
 
-/** Whole seconds Twilio reports, or null when absent or unreadable. */
-function seconds(body: TwilioParams, name: string): number | null {
+/** A non-negative number Twilio reports (seconds, a queue position), or null when absent or unreadable. */
+function amount(body: TwilioParams, name: string): number | null {
   const raw = text(body, name);
   if (raw === undefined || raw.trim() === '') return null;
   const n = Number(raw);
@@ -68,8 +68,8 @@ export function readStatus(body: TwilioParams): StatusReport {
   return {
     callSid: callSidOf('/voice/status', body),
     callStatus: text(body, 'CallStatus') ?? '',
-    callDurationSec: seconds(body, 'CallDuration'),
-    queueTimeSec: seconds(body, 'QueueTime'),
+    callDurationSec: amount(body, 'CallDuration'),
+    queueTimeSec: amount(body, 'QueueTime'),
   };
 }
 
@@ -81,7 +81,7 @@ export interface HoldRequest {
 
 export function readHold(body: TwilioParams, query: TwilioParams): HoldRequest {
   const lang = text(query, 'lang');
-  const position = seconds(body, 'QueuePosition');
+  const position = amount(body, 'QueuePosition');
   return {
     callSid: callSidOf('/voice/hold', body),
     language: (LANGUAGES as readonly string[]).includes(lang ?? '') ? (lang as Language) : DEFAULT_LANGUAGE,
@@ -96,5 +96,5 @@ export interface QueueResult {
 }
 
 export function readQueueResult(body: TwilioParams): QueueResult {
-  return { callSid: callSidOf('/voice/queue-result', body), result: text(body, 'QueueResult') ?? '', waitSec: seconds(body, 'QueueTime') };
+  return { callSid: callSidOf('/voice/queue-result', body), result: text(body, 'QueueResult') ?? '', waitSec: amount(body, 'QueueTime') };
 }
