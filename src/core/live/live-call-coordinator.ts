@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGE } from '../profile/customer-profile.js';
 import type { TraceLine } from '../trace/trace-line.js';
 import type { CallStateStore, Versioned } from './call-state-store.js';
 import type { Clock } from './clock.js';
@@ -7,7 +8,6 @@ import { startLiveCall, continueLiveCall, faultTurn, hangUpLiveCall, type LiveIn
 import { CallStateContentionError, CallStateUnavailableError, CallStateUnreadableError } from './live-call-errors.js';
 import { LIVE_CALL_STATE_FORMAT, type LiveCallState } from './live-call-state.js';
 import type { Turn } from './turn.js';
-import { DEFAULT_LANGUAGE } from '../profile/customer-profile.js';
 
 /** How a webhook was answered. */
 export type TurnKind =
