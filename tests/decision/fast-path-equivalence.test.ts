@@ -2,26 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { KeyPress } from '../../src/core/flows/call-walker.js';
 import { DTMF_KEYS } from '../../src/core/flows/flow-types.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
+import { mulberry32 } from '../helpers/seeded-random.js';
 import { shippedConfig } from '../helpers/shipped.js';
-
-/** mulberry32: a tiny seeded generator, so the sample of calls is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('the fast path decides exactly as the reference', () => {
   const config = shippedConfig();
   const customers = [...config.customers.all()];
 
   it('for every sample customer and random key sequences (memoised XState + compiled rules vs XState + json-rules-engine)', async () => {
-    const next = rng(7);
+    const next = mulberry32(7);
     const fast = new CallDecider(config);
     const reference = new CallDecider(config);
     let compared = 0;

@@ -3,6 +3,8 @@
  * the same seed always produces the same cases, so a failure can be replayed.
  */
 
+import { SeededRandom } from '../../src/core/random/seeded-random.js';
+
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
@@ -14,14 +16,9 @@ export interface Random {
 }
 
 export function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // The product's own generator (src/core/random), so tests and the trace generator agree.
+  const source = new SeededRandom(seed);
+  const next = (): number => source.next();
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

@@ -4,18 +4,15 @@
  * plus the few distributions the tests draw from.
  */
 
+import { SeededRandom } from '../../src/core/random/seeded-random.js';
+
 export type Random = () => number;
 
 /** Uniform numbers in [0, 1) from a 32-bit seed. */
 export function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  // The product's own generator (src/core/random), so tests and the trace generator agree.
+  const source = new SeededRandom(seed);
+  return () => source.next();
 }
 
 /** Exponential variate with the given mean; 1 − u keeps the logarithm away from zero. */

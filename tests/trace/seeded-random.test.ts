@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/core/random/seeded-random.js';
-import { mulberry32 } from '../helpers/seeded-random.js';
 
 // Tolerances: four standard errors of the estimate (see trace-generator.test.ts).
 const Z = 4;
@@ -12,10 +11,12 @@ const variance = (xs: number[]) => {
 };
 
 describe('SeededRandom', () => {
-  it('is mulberry32, the generator the statistical tests already use', () => {
+  it('is mulberry32: the first outputs for seed 12345 match an independent implementation', () => {
+    // Reference values computed outside this code base (a Python transcription of mulberry32).
     const ours = new SeededRandom(12345);
-    const theirs = mulberry32(12345);
-    for (let i = 0; i < 1000; i++) expect(ours.next()).toBe(theirs());
+    expect(Array.from({ length: 5 }, () => ours.next())).toEqual([
+      0.9797282677609473, 0.3067522644996643, 0.484205421525985, 0.817934412509203, 0.5094283693470061,
+    ]);
   });
 
   it('gives each labelled stream of a seed its own numbers, the same every time', () => {

@@ -1,5 +1,4 @@
-import type { IvrOutcome, TranscriptEntry } from '../flows/call-walker.js';
-import type { DiagnosisRecord } from '../flows/flow-machine.js';
+import type { IvrResult, TranscriptEntry } from '../flows/call-walker.js';
 import type { Language } from '../profile/customer-profile.js';
 import type { OverflowStep, RuleKind } from '../rules/rule-files.js';
 
@@ -40,16 +39,9 @@ export interface Decision {
   configVersion: string;
   caller: { phone: string; known: boolean; language: Language };
   segment: { id: string; priority: number; rule: string | null };
-  flow: {
+  /** What the caller did in the flow (the IVR result without key timings). */
+  flow: Pick<IvrResult, 'outcome' | 'finalState' | 'ivrSec' | 'intent' | 'intents' | 'hotKey' | 'escalation' | 'diagnosis'> & {
     id: string;
-    outcome: IvrOutcome;
-    finalState: string;
-    ivrSec: number;
-    intent: string | null;
-    intents: string[];
-    hotKey: string | null;
-    escalation: string | null;
-    diagnosis: DiagnosisRecord | null;
     keys: string[];
   };
   /** Where a handed-off call queues; null when the caller self-served or hung up. */

@@ -14,22 +14,17 @@ import type { IvrSums } from './ivr-kpis.js';
  * - containmentRate: selfServed ÷ calls (finished in the IVR without an agent).
  * - occupancy: agent busy time ÷ staffed time (overall and per interval; null per segment/queue).
  */
-export interface KpiRow {
+export interface KpiRow
+  extends Pick<Kpis, 'offered' | 'answered' | 'abandoned' | 'unanswered' | 'answeredWithinThreshold' | 'asaSec' | 'ahtSec' | 'occupancy'> {
   calls: number;
   selfServed: number;
   handedOff: number;
   hungUpInIvr: number;
-  offered: number;
-  answered: number;
-  abandoned: number;
-  unanswered: number;
-  answeredWithinThreshold: number;
+  /** Answered within the threshold ÷ (answered + abandoned). */
   serviceLevel: number | null;
-  asaSec: number | null;
-  ahtSec: number | null;
+  /** Abandoned ÷ (answered + abandoned). */
   abandonRate: number | null;
   containmentRate: number | null;
-  occupancy: number | null;
   avgIvrSec: number | null;
   hotKeys: Record<string, number>;
   sms: Record<string, number>;
