@@ -5,6 +5,7 @@ import { processIO, type CliIO } from './cli-io.js';
 import { registerCallCommand } from './commands/call.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerErlangCommand } from './commands/erlang.js';
+import { registerExportTraceCommand } from './commands/export-trace.js';
 import { registerGenCommand } from './commands/gen.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerStaffCommand } from './commands/staff.js';
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIO): Command {
   registerStaffCommand(program, io);
   registerErlangCommand(program);
   registerGenCommand(program, io);
+  registerExportTraceCommand(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

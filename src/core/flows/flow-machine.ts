@@ -122,7 +122,8 @@ export function createFlowMachine(flow: FlowFile): AnyStateMachine {
   const { $schema: _schema, context: _context, ...config } = flow;
   const machine = implementations.createMachine({
     ...(config as object),
-    context: ({ input }: { input: FlowInput }) => initialFlowContext(input.facts),
+    // XState's pure transition() may build the context without input; facts then come later.
+    context: ({ input }: { input?: FlowInput }) => initialFlowContext(input?.facts ?? {}),
   } as never);
   // The config is data checked at load time, so the machine's precise type adds nothing here.
   return machine as unknown as AnyStateMachine;
