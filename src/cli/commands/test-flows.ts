@@ -78,7 +78,9 @@ function writtenPath(ptr: string): string {
 export function describeTransition(t: TransitionRef, origin: { pointer: string }): string {
   const targets = asArray(t.transition.target);
   const source = writtenPath(origin.pointer.replace(/\/(on|always|onDone)(\/.*)?$/, '')) || t.source.path;
-  return `${source} —${transitionLabel(t) || 'at once'}→ ${targets.length ? targets.join(', ') : '(stays)'}`;
+  // Hot keys target `#flow.state`; show the state as the flow file names it.
+  const shown = targets.map((x) => x.replace(/^#[^.]+\./, ''));
+  return `${source} —${transitionLabel(t) || 'at once'}→ ${shown.length ? shown.join(', ') : '(stays)'}`;
 }
 
 export function formatCoverage(coverage: readonly CoverageReport[]): string {

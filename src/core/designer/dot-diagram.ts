@@ -2,7 +2,7 @@ import type { DiagramEdge, DiagramNode, FlowDiagram } from './flow-diagram.js';
 
 /**
  * A flow as a Graphviz DOT digraph: compound states (and the inlined sub-flow) as clusters,
- * outcomes as double circles, input states bold, hot keys blue, escalations red, retries dashed.
+ * outcomes double-bordered and coloured, input states bold, hot keys blue, escalations red, retries dashed.
  * Transitions of a compound state leave its cluster boundary (`compound=true`, `ltail`).
  */
 export function toDot(d: FlowDiagram): string {
@@ -41,7 +41,7 @@ function nodeAttrs(n: DiagramNode): string {
   const label = q([n.title, ...n.lines].join('\n'));
   switch (n.kind) {
     case 'outcome':
-      return `id=${q(n.path)}, shape=doublecircle, style=filled, fillcolor=${n.path === 'handoff' ? '"#dbe9f7"' : '"#d9f2d9"'}, fontsize=11, label=${label}`;
+      return `id=${q(n.path)}, peripheries=2, style="rounded,filled,bold", fillcolor=${n.path === 'handoff' ? '"#dbe9f7"' : '"#d9f2d9"'}, fontsize=11, label=${label}`;
     case 'final':
       return `id=${q(n.path)}, peripheries=2, style="rounded,filled", fillcolor="#eeeeee", label=${label}`;
     case 'input':

@@ -37,7 +37,10 @@ export function flowDiagramsMarkdown(config: Configuration): string {
     const hot = flow.source.meta.hotKeys ?? [];
     lines.push(`## ${flow.source.meta.title ?? flow.id} — \`${flow.id}\``, '');
     lines.push(`Segment \`${flow.segment}\`, file \`flows/${basename(flow.file)}\`.`);
-    if (hot.length) lines.push(`Hot keys (from the greeting on): ${hot.map((h) => `\`${h.key}\` → ${h.target}${h.label ? ` (${h.label})` : ''}`).join(', ')}.`);
+    const where = flow.tree.states().filter((s) => s.config.meta?.input?.hotKeys).map((s) => `\`${s.path}\``);
+    if (hot.length && where.length) {
+      lines.push(`Hot keys, active in ${where.join(', ')}: ${hot.map((h) => `\`${h.key}\` → ${h.target}${h.label ? ` (${h.label})` : ''}`).join(', ')}.`);
+    }
     lines.push('', '```mermaid', toMermaid(flowDiagram(flow)).trimEnd(), '```', '');
   }
   return lines.join('\n');

@@ -15,7 +15,7 @@ export function checkReachability(exploration: FlowExploration, issues: IssueCol
   const { flow } = exploration;
   const reached = reachedStates(exploration);
   const anyReached = (n: StateNodeInfo): boolean => reached.has(n.path) || n.children.some(anyReached);
-  const guardFacts = flow.guardFacts.length ? ` and every value its guards test of ${flow.guardFacts.join(', ')}` : '';
+  const guardFacts = flow.guardFacts.length ? `, and with each value of ${flow.guardFacts.join(', ')} its guards test` : '';
   for (const s of flow.tree.states()) {
     if (s === flow.tree.root || anyReached(s) || (s.parent !== flow.tree.root && !anyReached(s.parent!))) continue;
     const ways = waysIn(exploration, s)
