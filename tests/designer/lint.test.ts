@@ -58,6 +58,8 @@ describe('ivr-sim lint on a broken copy', () => {
       // The greeting's own key 1 overrides hot key 1 (→ dataBalance).
       f.states.menu.states.welcome.on = { 'KEY.1': { target: '#standard.billBalance' } };
     });
+    // Silence at the outage notice repeats it forever, in the sub-flow every flow inlines.
+    copy.edit('flows/shared/self-diagnosis.json', (f) => (f.states.outageNotice.on.NO_INPUT = { target: 'outageNotice', reenter: true }));
     // Hot key 2 (→ billBalance) shadows the menu's key 2, sent elsewhere.
     copy.edit('flows/vip-gold.json', (f) => (f.states.menu.on['KEY.2'].target = 'offers'));
     copy.edit('flows/prompts.json', (p) => (p.prompts['greeting.standard'].text['zh-CN'] = '您好，欢迎致电客户服务热线。'.repeat(8)));
@@ -128,7 +130,21 @@ describe('ivr-sim lint on a broken copy', () => {
   it('finds a timeout loop without a retry bound, but not the anything-else loop that needs a key', () => {
     const [w] = at(`${flows()}/standard.json`, '/states/menu/on/NO_INPUT');
     expect(w?.message).toMatch(/^loop without a retry bound: with no key pressed, a call goes menu\.(welcome|repeat) —no input→ menu\.repeat/);
-    expect(issues.filter((i) => i.message.startsWith('loop without a retry bound'))).toHaveLength(1);
+    expect(issues.filter((i) => i.file === `${flows()}/standard.json` && i.message.startsWith('loop without a retry bound'))).toHaveLength(1);
+  });
+
+  it('reports a problem in the shared sub-flow once, in the sub-flow file, though every flow inlines it', () => {
+    const loops = issues.filter((i) => i.file === `${flows()}/shared/self-diagnosis.json`);
+    expect(loops).toEqual([
+      {
+        severity: 'warning',
+        file: `${flows()}/shared/self-diagnosis.json`,
+        path: '/states/outageNotice/on/NO_INPUT',
+        message:
+          'loop without a retry bound: with no key pressed, a call goes diagnosis.outageNotice —no input→ diagnosis.outageNotice again and again, forever; ' +
+          'guard a transition on the loop with retriesBelow (counting with countRetry) and send the call on when retries run out',
+      },
+    ]);
   });
 
   it('finds a prompt longer than the limit for a typical caller', () => {
@@ -172,7 +188,7 @@ describe('ivr-sim lint on a broken copy', () => {
   });
 
   it('lists nothing else', () => {
-    const expected = 1 + 1 + 1 + 1 + 2 + 5 + 2;
+    const expected = 1 + 1 + 1 + 1 + 1 + 2 + 5 + 2;
     const staffingOwn = issues.filter((i) => i.file === join(copy.dir, 'staffing.json'));
     expect(issues.length - staffingOwn.length, issues.map((i) => `${i.path}: ${i.message}`).join('\n')).toBe(expected);
   });

@@ -48,6 +48,8 @@ const MAX_SITUATIONS = 50_000;
 
 export class ExplorationLimitError extends Error {
   readonly code = 'EXPLORATION_LIMIT';
+  /** A flow file problem: the command line reports it like bad data (exit code 1). */
+  readonly exitCode = 1;
   constructor(flowId: string) {
     super(`flow ${flowId} has more than ${MAX_SITUATIONS} distinct situations; retry counters without a bound?`);
     this.name = 'ExplorationLimitError';

@@ -59,5 +59,16 @@ export function lintLoaded(config: Configuration, opts: LintOptions = {}): Confi
   checkPromptLengths(config, callers, opts.maxPromptSec ?? DEFAULT_MAX_PROMPT_SEC, issues);
   checkRulesFire(config, decider, callers, callsBySegment, issues);
   if (opts.staffing) checkQueuesStaffed(config.rules, opts.staffing, issues);
-  return issues.issues;
+  return unique(issues.issues);
+}
+
+/** A shared sub-flow is inlined in every flow: a problem in it is found once per flow, reported once. */
+function unique(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.severity}|${i.file}|${i.path}|${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
