@@ -12,7 +12,7 @@ addFormats(ajv);
 const compiled = new Map<string, ValidateFunction>();
 
 /** Names of the checked-in JSON Schemas in `schemas/` (without `.schema.json`). */
-export type SchemaName = 'flow' | 'prompts' | 'rules' | 'customers' | 'sms-templates' | 'trace-line' | 'staffing' | 'flow-test';
+export type SchemaName = 'flow' | 'prompts' | 'rules' | 'customers' | 'sms-templates' | 'trace-line' | 'staffing' | 'flow-test' | 'contact-policy';
 
 export function schemaPath(name: SchemaName): string {
   return schemaFile(name);

@@ -1,0 +1,137 @@
+import type { Redis } from 'ioredis';
+import type { ClassPolicy, ContactCap, ContactState, SmsClass, SuppressReason } from '../core/sms/contact-policy.js';
+import type { ContactLedger, LedgerMessage, LedgerVerdict, OptOutSource } from '../core/sms/contact-ledger.js';
+
+/** How long a message key and the send history are kept when no cap needs longer: 8 days. */
+export const DEFAULT_RETENTION_MS = 8 * 86_400_000;
+
+/**
+ * Check and count in one script, so the check and the count are atomic at send time.
+ * KEYS: message key, template sends (zset), class sends (zset), opt-out flag.
+ * ARGV: now, member, opt-out suppresses (1/0), template max (-1: no cap), template window,
+ *       class max, class window, retention.
+ * A cap counts the sends whose time is inside the window ending now (score > now - window).
+ */
+const CHECK_AND_RECORD = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'duplicate' end
+if ARGV[3] == '1' and redis.call('EXISTS', KEYS[4]) == 1 then return 'opted-out' end
+local now = tonumber(ARGV[1])
+local retention = tonumber(ARGV[8])
+local function over(key, max, window)
+  if max < 0 then return false end
+  return redis.call('ZCOUNT', key, '(' .. (now - window), '+inf') >= max
+end
+if over(KEYS[2], tonumber(ARGV[4]), tonumber(ARGV[5])) then return 'template-cap' end
+if over(KEYS[3], tonumber(ARGV[6]), tonumber(ARGV[7])) then return 'overall-cap' end
+for i = 2, 3 do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - retention)
+  redis.call('ZADD', KEYS[i], now, ARGV[2])
+  redis.call('PEXPIRE', KEYS[i], retention)
+end
+redis.call('SET', KEYS[1], 'reserved', 'PX', retention)
+return 'recorded'
+`;
+
+const RELEASE = `
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('DEL', KEYS[1])
+return 1
+`;
+
+type LedgerClient = Redis & {
+  smsCheckAndRecord(claim: string, t: string, c: string, optOut: string, ...args: string[]): Promise<string>;
+  smsRelease(claim: string, t: string, c: string, member: string): Promise<number>;
+};
+
+/**
+ * The contact ledger in Redis. Every key of one customer shares a hash tag (`{+86…}`), so the
+ * script's keys sit in one slot. Sends are sorted sets scored by time, trimmed to the retention
+ * and expiring with it; opt-outs never expire.
+ */
+export class RedisContactLedger implements ContactLedger {
+  private readonly redis: LedgerClient;
+
+  /**
+   * @param prefix key prefix, e.g. `ivr-sim:sms:` (tests use one of their own)
+   * @param retentionMs how long history is kept; at least the longest cap window
+   */
+  constructor(
+    redis: Redis,
+    readonly prefix: string,
+    private readonly retentionMs = DEFAULT_RETENTION_MS,
+  ) {
+    if (!('smsCheckAndRecord' in redis)) redis.defineCommand('smsCheckAndRecord', { numberOfKeys: 4, lua: CHECK_AND_RECORD });
+    if (!('smsRelease' in redis)) redis.defineCommand('smsRelease', { numberOfKeys: 3, lua: RELEASE });
+    this.redis = redis as LedgerClient;
+  }
+
+  private customer(phone: string): string {
+    return `${this.prefix}c:{${phone}}:`;
+  }
+
+  keys(msg: Pick<LedgerMessage, 'key' | 'phone' | 'template' | 'class'>): [claim: string, template: string, cls: string, optOut: string] {
+    const c = this.customer(msg.phone);
+    return [`${c}m:${msg.key}`, `${c}t:${msg.template}`, `${c}k:${msg.class}`, `${c}optout`];
+  }
+
+  /** The set of opted-out numbers (for counting them in stats). */
+  get optOutSetKey(): string {
+    return `${this.prefix}optouts`;
+  }
+
+  async stateOf(phone: string, template: string, cls: SmsClass, policy: ClassPolicy, nowMs: number): Promise<ContactState> {
+    const [, t, k, o] = this.keys({ key: '', phone, template, class: cls });
+    const count = (key: string, cap: ContactCap | null) => (cap ? this.redis.zcount(key, `(${nowMs - cap.windowMs}`, '+inf') : Promise.resolve(0));
+    const [optedOut, sentOfTemplate, sentOfClass] = await Promise.all([this.redis.exists(o), count(t, policy.perTemplate), count(k, policy.overall)]);
+    return { optedOut: optedOut === 1, sentOfTemplate, sentOfClass };
+  }
+
+  async checkAndRecord(msg: LedgerMessage, policy: ClassPolicy): Promise<LedgerVerdict> {
+    const [claim, t, k, o] = this.keys(msg);
+    const longest = Math.max(this.retentionMs, policy.perTemplate?.windowMs ?? 0, policy.overall?.windowMs ?? 0);
+    const r = await this.redis.smsCheckAndRecord(
+      claim,
+      t,
+      k,
+      o,
+      String(msg.atMs),
+      msg.key,
+      policy.whenOptedOut === 'suppress' ? '1' : '0',
+      String(policy.perTemplate?.max ?? -1),
+      String(policy.perTemplate?.windowMs ?? 0),
+      String(policy.overall?.max ?? -1),
+      String(policy.overall?.windowMs ?? 0),
+      String(longest),
+    );
+    if (r === 'recorded') return { kind: 'recorded' };
+    if (r === 'duplicate') return { kind: 'duplicate' };
+    return { kind: 'suppressed', reason: r as SuppressReason };
+  }
+
+  async markSent(msg: LedgerMessage, sid: string): Promise<void> {
+    await this.redis.set(this.keys(msg)[0], `sent:${sid}`, 'KEEPTTL');
+  }
+
+  async release(msg: LedgerMessage): Promise<void> {
+    const [claim, t, k] = this.keys(msg);
+    await this.redis.smsRelease(claim, t, k, msg.key);
+  }
+
+  async optOut(phone: string, atMs: number, source: OptOutSource): Promise<void> {
+    await this.redis.multi().set(`${this.customer(phone)}optout`, JSON.stringify({ atMs, source })).sadd(this.optOutSetKey, phone).exec();
+  }
+
+  async optIn(phone: string): Promise<void> {
+    await this.redis.multi().del(`${this.customer(phone)}optout`).srem(this.optOutSetKey, phone).exec();
+  }
+
+  async isOptedOut(phone: string): Promise<boolean> {
+    return (await this.redis.exists(`${this.customer(phone)}optout`)) === 1;
+  }
+
+  /** What the ledger holds about one message key: null, `reserved`, or `sent:<sid>`. */
+  async claimOf(msg: Pick<LedgerMessage, 'key' | 'phone' | 'template' | 'class'>): Promise<string | null> {
+    return this.redis.get(this.keys(msg)[0]);
+  }
+}

@@ -1,0 +1,101 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defaultPaths } from '../core/config/configuration.js';
+import type { SmsOrigin } from './twilio-sms-sender.js';
+
+/** Everything the SMS worker reads from the environment, read once at start-up. */
+export interface SmsWorkerEnv {
+  redis: { url: string; keyPrefix: string };
+  twilio: { accountSid: string; authToken: string; origin: SmsOrigin; apiBaseUrl: string | null; timeoutMs: number };
+  /** Where Twilio reaches the voice service (its /sms/status takes the delivery reports). */
+  publicBaseUrl: string;
+  ratePerSec: number;
+  concurrency: number;
+  /** sms-templates.json and contact-policy.json. */
+  rulesDir: string;
+  logLevel: string;
+}
+
+export class SmsWorkerEnvError extends Error {
+  readonly code = 'ENV_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`the environment is not usable:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SmsWorkerEnvError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const HTTP_URL = /^https?:\/\/[^/?#]+(\/[^?#]*)?$/;
+
+/** Reads and checks the worker's environment; throws SmsWorkerEnvError listing every problem. */
+export function loadSmsWorkerEnv(env: NodeJS.ProcessEnv = process.env): SmsWorkerEnv {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const num = (name: string, dflt: number, ok: (n: number) => boolean, expected: string): number => {
+    const raw = str(name);
+    if (raw === undefined) return dflt;
+    const n = Number(raw);
+    if (!ok(n)) {
+      problems.push(`${name}=${raw}: expected ${expected}`);
+      return dflt;
+    }
+    return n;
+  };
+
+  const redisUrl = str('REDIS_URL') ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\/./.test(redisUrl)) problems.push('REDIS_URL: expected redis://host:port or rediss://host:port');
+
+  const accountSid = str('TWILIO_ACCOUNT_SID') ?? '';
+  if (!accountSid) problems.push('TWILIO_ACCOUNT_SID is not set: the account the texts are sent from (AC followed by 32 hex digits)');
+  else if (!/^AC[0-9a-f]{32}$/i.test(accountSid)) problems.push(`TWILIO_ACCOUNT_SID=${accountSid}: expected AC followed by 32 hex digits`);
+  const authToken = str('TWILIO_AUTH_TOKEN') ?? '';
+  if (!authToken) problems.push('TWILIO_AUTH_TOKEN is not set: the REST API is called with it');
+
+  const from = str('TWILIO_SMS_FROM');
+  const service = str('TWILIO_MESSAGING_SERVICE_SID');
+  let origin: SmsOrigin = { from: '' };
+  if (from && service) problems.push('TWILIO_SMS_FROM and TWILIO_MESSAGING_SERVICE_SID are both set: set one (a sender number or id, or a Messaging Service)');
+  else if (service) {
+    if (!/^MG[0-9a-f]{32}$/i.test(service)) problems.push(`TWILIO_MESSAGING_SERVICE_SID=${service}: expected MG followed by 32 hex digits`);
+    origin = { messagingServiceSid: service };
+  } else if (from) {
+    if (!/^(\+[1-9]\d{6,14}|[A-Za-z0-9 ]{1,11})$/.test(from)) problems.push(`TWILIO_SMS_FROM=${from}: expected an E.164 number (+8610…) or an alphanumeric sender id of up to 11 characters`);
+    origin = { from };
+  } else {
+    problems.push('neither TWILIO_SMS_FROM nor TWILIO_MESSAGING_SERVICE_SID is set: one says who the texts come from');
+  }
+
+  const apiBaseUrl = str('TWILIO_API_BASE_URL') ?? null;
+  if (apiBaseUrl !== null && !HTTP_URL.test(apiBaseUrl)) problems.push(`TWILIO_API_BASE_URL=${apiBaseUrl}: expected an http(s) URL such as http://127.0.0.1:4010`);
+
+  let publicBaseUrl = str('PUBLIC_BASE_URL') ?? '';
+  if (!publicBaseUrl) problems.push('PUBLIC_BASE_URL is not set: the origin Twilio reaches the voice service at; delivery reports go to its /sms/status');
+  else if (!HTTP_URL.test(publicBaseUrl)) problems.push(`PUBLIC_BASE_URL=${publicBaseUrl}: expected an http(s) URL without query or fragment`);
+  publicBaseUrl = publicBaseUrl.replace(/\/+$/, '');
+
+  const rateRaw = str('SMS_RATE_PER_SEC');
+  if (rateRaw === undefined) problems.push('SMS_RATE_PER_SEC is not set: messages per second the sender may send (Twilio: 1 for a long code, more for short codes and Messaging Services)');
+  const ratePerSec = num('SMS_RATE_PER_SEC', 1, (n) => Number.isFinite(n) && n > 0 && n <= 10_000, 'a number of messages per second above 0 (e.g. 1, 10, 0.5)');
+  const concurrency = num('SMS_CONCURRENCY', 5, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000');
+  const timeoutMs = num('TWILIO_TIMEOUT_MS', 15_000, (n) => Number.isInteger(n) && n >= 100 && n <= 120_000, 'a whole number of milliseconds from 100 to 120000');
+
+  const rulesDir = resolve(str('RULES_DIR') ?? defaultPaths().rulesDir);
+  if (!existsSync(rulesDir) || !statSync(rulesDir).isDirectory()) problems.push(`RULES_DIR: ${rulesDir} is not a directory`);
+
+  const logLevel = str('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
+
+  if (problems.length) throw new SmsWorkerEnvError(problems);
+  return {
+    redis: { url: redisUrl, keyPrefix: str('REDIS_KEY_PREFIX') ?? 'ivr-sim:' },
+    twilio: { accountSid, authToken, origin, apiBaseUrl, timeoutMs },
+    publicBaseUrl,
+    ratePerSec,
+    concurrency,
+    rulesDir,
+    logLevel,
+  };
+}

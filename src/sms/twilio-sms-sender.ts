@@ -1,0 +1,73 @@
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import { classifySendFailure, SmsSendError } from '../core/sms/sms-errors.js';
+import type { OutgoingSms, SentSms, SmsSender } from '../core/sms/sms-sender.js';
+
+/** Who the texts come from: a number (or alphanumeric sender id), or a Messaging Service. */
+export type SmsOrigin = { from: string } | { messagingServiceSid: string };
+
+export interface TwilioClientOptions {
+  accountSid: string;
+  authToken: string;
+  /** Send the REST calls here instead of https://api.twilio.com (a stand-in for tests and benchmarks). */
+  apiBaseUrl?: string | null;
+  /** Per request, ms (default 15 000): a slow Twilio is a retryable failure, not a stuck worker. */
+  timeoutMs?: number;
+}
+
+/**
+ * Twilio's own HTTP client, with every request's origin replaced by `baseUrl`: the path, the form
+ * body, the basic auth stay exactly as the library builds them.
+ */
+class BaseUrlRequestClient extends twilio.RequestClient {
+  private readonly base: URL;
+
+  constructor(baseUrl: string, opts: ConstructorParameters<typeof twilio.RequestClient>[0]) {
+    super(opts);
+    this.base = new URL(baseUrl);
+  }
+
+  override request<TData>(opts: RequestClient.RequestOptions<TData>) {
+    const uri = new URL(opts.uri);
+    const target = new URL(this.base.href.replace(/\/+$/, '') + uri.pathname + uri.search);
+    return super.request<TData>({ ...opts, uri: target.href });
+  }
+}
+
+/** The real `twilio` client, optionally pointed at a stand-in. */
+export function createTwilioClient(opts: TwilioClientOptions): twilio.Twilio {
+  const timeout = opts.timeoutMs ?? 15_000;
+  const httpClient = opts.apiBaseUrl ? new BaseUrlRequestClient(opts.apiBaseUrl, { timeout }) : new twilio.RequestClient({ timeout });
+  return twilio(opts.accountSid, opts.authToken, { httpClient, timeout });
+}
+
+/**
+ * Sends through Twilio's Messages API (`messages.create`). Failures come back as SmsSendError:
+ * 429, 5xx and network failures are retryable, other 4xx are not, and 21610 (the number texted
+ * STOP to this sender) says the number has unsubscribed.
+ */
+export class TwilioSmsSender implements SmsSender {
+  constructor(
+    private readonly client: twilio.Twilio,
+    private readonly origin: SmsOrigin,
+  ) {}
+
+  async send(sms: OutgoingSms): Promise<SentSms> {
+    try {
+      const m = await this.client.messages.create({ to: sms.to, body: sms.body, statusCallback: sms.statusCallback, ...this.origin });
+      return { sid: m.sid, status: m.status };
+    } catch (err) {
+      throw toSendError(err);
+    }
+  }
+}
+
+/** Twilio's RestException / TwilioServiceException carry `status` and `code`; network errors carry neither. */
+export function toSendError(err: unknown): SmsSendError {
+  const e = err as { status?: unknown; code?: unknown; message?: unknown };
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  const twilioCode = status !== undefined && typeof e.code === 'number' ? e.code : undefined;
+  const kind = classifySendFailure(status, twilioCode);
+  const what = status !== undefined ? `Twilio answered ${status}${twilioCode !== undefined ? ` (error ${twilioCode})` : ''}` : `no answer from Twilio (${typeof e.code === 'string' ? e.code : 'network error'})`;
+  return new SmsSendError(kind, `${what}: ${typeof e.message === 'string' ? e.message : String(err)}`, status, twilioCode);
+}
