@@ -81,13 +81,14 @@ describe('ivr-sim test-flows coverage', () => {
         scenarios: [
           { name: 'remaining data, then goodbye', profile: {}, keys: '1,9', expect: { segment: 'standard', outcome: 'selfServed' } },
           { name: 'a fixed fault', profile: {}, keys: '3,1,1', expect: { diagnosis: { result: 'fixed', symptom: 'noSignal' } } },
+          { name: 'hangs up during the greeting', profile: {}, keys: '', hangupAfterSec: 2, expect: { outcome: 'hangup', queue: null, sms: [] } },
         ],
       }),
     );
     const r = await cli('test-flows', ...configFlags(copy), '--dir', dir);
     expect(r.code).toBe(0);
     const out = r.out;
-    expect(out).toContain('2 scenarios: 2 passed, 0 failed');
+    expect(out).toContain('3 scenarios: 3 passed, 0 failed');
     expect(out).toMatch(/^ {2}standard +states 4\/9 \(44%\) +transitions 5\/23 \(22%\)/m);
     expect(out).toContain('      state not visited: menu.repeat   (at /states/menu/states/repeat)');
     expect(out).toContain('      transition not taken: anythingElse —0→ agent   (at /states/anythingElse/on/KEY.0)');

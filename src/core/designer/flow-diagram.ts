@@ -143,11 +143,10 @@ function edgesOf(flow: LoadedFlow, t: TransitionRef): RawEdge[] {
         event: t.event,
         condition,
         marks,
-        label: '',
+        label: hot !== undefined ? `hot ${hot}` : '',
         kind: kindOf(t.event, hot !== undefined),
         retry: marks.includes('retry'),
         escalation: marks.includes('escalate'),
-        ...(hot !== undefined ? { label: `hot ${hot}` } : {}),
       });
     }
   }
