@@ -7,8 +7,12 @@ import { registerCompareCommand } from './commands/compare.js';
 import { registerErlangCommand } from './commands/erlang.js';
 import { registerExportTraceCommand } from './commands/export-trace.js';
 import { registerGenCommand } from './commands/gen.js';
+import { registerGraphCommand } from './commands/graph.js';
+import { registerLintCommand } from './commands/lint.js';
+import { registerPathsCommand } from './commands/paths.js';
 import { registerReplayCommand } from './commands/replay.js';
 import { registerStaffCommand } from './commands/staff.js';
+import { registerTestFlowsCommand } from './commands/test-flows.js';
 import { registerValidateCommand } from './commands/validate.js';
 
 /** Builds the `ivr-sim` program; every command writes through `io`. */
@@ -26,6 +30,10 @@ export function buildProgram(io: CliIO): Command {
   registerErlangCommand(program);
   registerGenCommand(program, io);
   registerExportTraceCommand(program, io);
+  registerGraphCommand(program, io);
+  registerLintCommand(program, io);
+  registerPathsCommand(program, io);
+  registerTestFlowsCommand(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
