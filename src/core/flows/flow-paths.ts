@@ -8,6 +8,8 @@ import { DTMF_KEYS } from './flow-types.js';
 
 /** The events a caller can cause: every key, a timeout, a prompt ending. */
 export const CALLER_EVENTS: readonly string[] = [...DTMF_KEYS.map((k) => `KEY.${k}`), 'NO_INPUT', 'PROMPT_END'];
+const WAITING_EVENTS = [...DTMF_KEYS.map((k) => ({ type: `KEY.${k}` })), { type: 'NO_INPUT' }];
+const ANNOUNCING_EVENTS = [{ type: 'PROMPT_END' }];
 
 export interface FlowPath {
   /** Atomic state reached (dotted path), e.g. `diagnosis.symptom`, `handoff`. */
@@ -32,7 +34,8 @@ function serialize(snapshot: AnyMachineSnapshot): string {
 export function guardFactVariants(flow: LoadedFlow): Facts[] {
   let variants: Facts[] = [{}];
   for (const f of flow.guardFacts) {
-    const values = new Set<unknown>([undefined]);
+    // Absent and false answer truthy/falsy guards alike, so absent is explored only when a guard compares values.
+    const values = new Set<unknown>();
     for (const t of flow.tree.transitions()) {
       const g = t.transition.guard;
       if (g && typeof g !== 'string' && g.type === 'fact' && g.params?.['fact'] === f) {
@@ -42,6 +45,7 @@ export function guardFactVariants(flow: LoadedFlow): Facts[] {
         else values.add(v);
       }
     }
+    if (![...values].some((v) => typeof v === 'boolean')) values.add(undefined);
     variants = variants.flatMap((base) => [...values].map((v) => (v === undefined ? { ...base } : { ...base, [f]: v })));
   }
   return variants;
@@ -55,7 +59,10 @@ export function shortestPaths(flow: LoadedFlow): FlowPath[] {
   const best = new Map<string, FlowPath>();
   for (const facts of guardFactVariants(flow)) {
     const paths = getShortestPaths(flow.machine, {
-      events: CALLER_EVENTS.map((type) => ({ type })),
+      // What a caller can cause depends on where the call is: keys and timeouts while a state
+      // waits for input, the end of the prompt otherwise (as the call walker plays it).
+      events: (snapshot: AnyMachineSnapshot) =>
+        leafOf(flow, snapshot.value).config.meta?.input ? WAITING_EVENTS : ANNOUNCING_EVENTS,
       input: { facts },
       serializeState: serialize as never,
     });
