@@ -109,6 +109,10 @@ export class RedisContactLedger implements ContactLedger {
     return { kind: 'suppressed', reason: r as SuppressReason };
   }
 
+  async isRecorded(msg: Pick<LedgerMessage, 'key' | 'phone' | 'template' | 'class'>): Promise<boolean> {
+    return (await this.redis.exists(this.keys(msg)[0])) === 1;
+  }
+
   async markSent(msg: LedgerMessage, sid: string): Promise<void> {
     await this.redis.set(this.keys(msg)[0], `sent:${sid}`, 'KEEPTTL');
   }

@@ -30,6 +30,8 @@ export interface ContactLedger {
   /** The counters the policy reads for one message (read-only; for the decision at hand-off). */
   stateOf(phone: string, template: string, cls: SmsClass, policy: ClassPolicy, nowMs: number): Promise<ContactState>;
   checkAndRecord(msg: LedgerMessage, policy: ClassPolicy): Promise<LedgerVerdict>;
+  /** Whether this message key was recorded before (sent, or taken by a worker that died sending it). */
+  isRecorded(msg: Pick<LedgerMessage, 'key' | 'phone' | 'template' | 'class'>): Promise<boolean>;
   /** The carrier took the message. */
   markSent(msg: LedgerMessage, sid: string): Promise<void>;
   /** Sending failed: the message gives back its place under the caps, and may be tried again. */

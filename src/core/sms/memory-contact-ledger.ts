@@ -95,6 +95,10 @@ export class MemoryContactLedger implements ContactLedger {
     return this.checkAndRecordSync(msg, policy);
   }
 
+  async isRecorded(msg: Pick<LedgerMessage, 'key'>): Promise<boolean> {
+    return this.keys.has(msg.key);
+  }
+
   async markSent(msg: LedgerMessage): Promise<void> {
     if (this.keys.has(msg.key)) this.keys.set(msg.key, 'sent');
   }

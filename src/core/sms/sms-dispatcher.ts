@@ -50,6 +50,9 @@ export class SmsDispatcher {
       await d.stats.record({ ...event, kind: 'suppressed', atMs: now, reason: 'no-number' });
       return { kind: 'suppressed', reason: 'no-number' };
     }
+    const msg = ledgerMessageOf(job, now);
+    // Before the policy: a message this worker (or a dead one) already took counts against its own cap.
+    if (await d.ledger.isRecorded(msg)) return { kind: 'duplicate' };
     const cls = policy.classes[job.class];
     const verdict = decideContact(policy, job.class, await d.ledger.stateOf(job.phone, job.template, job.class, cls, now), now, job.timeZone);
     if (verdict.action === 'suppress') {
@@ -60,7 +63,6 @@ export class SmsDispatcher {
       await d.stats.record({ ...event, kind: 'deferred', atMs: now, untilMs: verdict.untilMs });
       return { kind: 'deferred', untilMs: verdict.untilMs };
     }
-    const msg = ledgerMessageOf(job, now);
     const taken = await d.ledger.checkAndRecord(msg, cls);
     if (taken.kind === 'duplicate') return { kind: 'duplicate' };
     if (taken.kind === 'suppressed') {

@@ -1,0 +1,87 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { OutgoingSms, SmsSender } from '../../src/core/sms/sms-sender.js';
+import { limiterFor } from '../../src/sms/sms-queue.js';
+import { createTwilioClient, TwilioSmsSender } from '../../src/sms/twilio-sms-sender.js';
+import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/twilio.js';
+import { TwilioRestStandIn } from '../helpers/twilio-rest-stand-in.js';
+import { BILL, decisionWith, SENDER, smsRig, type SmsRig } from './sms-rig.js';
+
+let twilioApi: TwilioRestStandIn;
+let rig: SmsRig;
+beforeAll(async () => (twilioApi = await new TwilioRestStandIn().start()));
+afterAll(() => twilioApi.close());
+beforeEach(() => (twilioApi.requests.length = 0));
+afterEach(() => rig?.close());
+
+const CUSTOMER = '+8613800000001';
+
+describe('a message is never sent twice', () => {
+  it('a worker that dies after Twilio took the message, before the queue heard of it: the next worker does not send it again', async () => {
+    rig = smsRig('restart', { twilioApi });
+    const twilioSender = new TwilioSmsSender(createTwilioClient({ accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, apiBaseUrl: twilioApi.baseUrl }), { from: SENDER });
+    let sent!: () => void;
+    const sentOnce = new Promise<void>((r) => (sent = r));
+    // Sends, then never returns: as if the process died right after the HTTP call.
+    const diesAfterSending: SmsSender = {
+      async send(sms: OutgoingSms) {
+        await twilioSender.send(sms);
+        sent();
+        return new Promise(() => undefined);
+      },
+    };
+    await rig.producer.enqueueForCall('CA0701', CUSTOMER, decisionWith([BILL]), { phone: CUSTOMER });
+    const first = rig.startWorker({ sender: diesAfterSending, lockDurationMs: 1000, stalledIntervalMs: 300 });
+    await sentOnce;
+    await first.close(true);
+    expect(await rig.queue.getJobState('CA0701.bill-summary')).toBe('active');
+
+    // A new worker finds the job stalled (its lock lapsed), takes it over, and sees it was sent.
+    rig.startWorker({ lockDurationMs: 1000, stalledIntervalMs: 300 });
+    const job = await rig.settled('CA0701.bill-summary');
+    expect(job.returnvalue).toEqual({ kind: 'duplicate' });
+    expect(twilioApi.accepted).toHaveLength(1);
+    // The dead worker never confirmed the send, so the counters cannot know it went: nothing is counted.
+    expect((await rig.stats.snapshot()).byTemplate['bill-summary']).toBeUndefined();
+    expect(await rig.ledger.claimOf({ key: 'CA0701.bill-summary', phone: CUSTOMER, template: 'bill-summary', class: 'service' })).toBe('reserved');
+  });
+
+  it('the same job queued again after its record was cleaned up is recognised and not sent', async () => {
+    rig = smsRig('requeue', { twilioApi });
+    rig.startWorker();
+    await rig.producer.enqueueForCall('CA0702', CUSTOMER, decisionWith([BILL]), { phone: CUSTOMER });
+    const job = await rig.settled('CA0702.bill-summary');
+    expect(job.returnvalue).toMatchObject({ kind: 'sent' });
+    await job.remove();
+    rig.clock.advance(2 * 86_400_000);
+    await rig.producer.enqueueForCall('CA0702', CUSTOMER, decisionWith([BILL]), { phone: CUSTOMER });
+    expect((await rig.settled('CA0702.bill-summary')).returnvalue).toEqual({ kind: 'duplicate' });
+    expect(twilioApi.accepted).toHaveLength(1);
+  });
+});
+
+describe('the sender rate limit', () => {
+  it('is the queue limiter: N per second, or one per 1/rate seconds for fractions', () => {
+    expect(limiterFor(10)).toEqual({ max: 10, duration: 1000 });
+    expect(limiterFor(0.5)).toEqual({ max: 1, duration: 2000 });
+    expect(limiterFor(2.5)).toEqual({ max: 1, duration: 400 });
+    expect(() => limiterFor(0)).toThrow(RangeError);
+  });
+
+  it('spreads a burst: twelve texts at 4 per second take at least two more windows, never many more than 4 in one', async () => {
+    rig = smsRig('rate', { twilioApi });
+    const phones = Array.from({ length: 12 }, (_, i) => `+86139000000${String(i).padStart(2, '0')}`);
+    for (const [i, p] of phones.entries()) await rig.producer.enqueueForCall(`CA08${i}`, p, decisionWith([BILL], 'zh-CN', p), { phone: p });
+    const worker = rig.startWorker({ ratePerSec: 4, concurrency: 12 });
+    expect(worker.opts.limiter).toEqual({ max: 4, duration: 1000 });
+    const jobs = [];
+    for (let i = 0; i < phones.length; i++) jobs.push(await rig.settled(`CA08${i}.bill-summary`));
+    expect(twilioApi.accepted).toHaveLength(12);
+    const started = jobs.map((j) => j.processedOn!).sort((a, b) => a - b);
+    const t0 = started[0]!;
+    // Generous bounds: windows need not line up with whole seconds from the first job.
+    const perWindow = new Map<number, number>();
+    for (const t of started) perWindow.set(Math.floor((t - t0) / 1000), (perWindow.get(Math.floor((t - t0) / 1000)) ?? 0) + 1);
+    for (const n of perWindow.values()) expect(n).toBeLessThanOrEqual(8);
+    expect(started.at(-1)! - t0).toBeGreaterThanOrEqual(1500);
+  });
+});
