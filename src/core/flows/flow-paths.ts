@@ -34,18 +34,17 @@ function serialize(snapshot: AnyMachineSnapshot): string {
 export function guardFactVariants(flow: LoadedFlow): Facts[] {
   let variants: Facts[] = [{}];
   for (const f of flow.guardFacts) {
-    // Absent and false answer truthy/falsy guards alike, so absent is explored only when a guard compares values.
-    const values = new Set<unknown>();
+    // Absent comes first (most callers), and answers truthy/falsy guards as false does.
+    const values = new Set<unknown>([undefined]);
     for (const t of flow.tree.transitions()) {
       const g = t.transition.guard;
       if (g && typeof g !== 'string' && g.type === 'fact' && g.params?.['fact'] === f) {
         const v = g.params['value'];
-        if (g.params['op'] === 'truthy' || g.params['op'] === 'falsy') values.add(true).add(false);
+        if (g.params['op'] === 'truthy' || g.params['op'] === 'falsy') values.add(true);
         else if (Array.isArray(v)) v.forEach((x) => values.add(x));
         else values.add(v);
       }
     }
-    if (![...values].some((v) => typeof v === 'boolean')) values.add(undefined);
     variants = variants.flatMap((base) => [...values].map((v) => (v === undefined ? { ...base } : { ...base, [f]: v })));
   }
   return variants;
