@@ -14,20 +14,48 @@ export class KeySyntaxError extends Error {
  * its prompt ends) or `2@3.1,1@2` (key 2 pressed 3.1 s after its prompt started, …).
  */
 export function parseKeys(text: string): KeyPress[] {
-  const trimmed = text.trim();
-  if (trimmed === '') return [];
-  return trimmed.split(',').map((part, i) => {
-    const [key, at, extra] = part.trim().split('@');
-    if (extra !== undefined || !key || !(DTMF_KEYS as readonly string[]).includes(key)) {
-      throw new KeySyntaxError(`key ${i + 1} "${part.trim()}": expected a DTMF key (0-9, *, #), optionally followed by @seconds`);
+  const out: KeyPress[] = [];
+  // A hand-written scan: traces carry this shorthand on every line, so it is on the replay's hot path.
+  const n = text.length;
+  let i = 0;
+  const skipSpaces = () => {
+    while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+  };
+  skipSpaces();
+  if (i === n) return out;
+  for (;;) {
+    const start = i;
+    skipSpaces();
+    const key = text[i];
+    if (key === undefined || !DTMF_SET.has(key)) return fail(text, start, out.length);
+    i++;
+    skipSpaces();
+    if (text[i] === '@') {
+      i++;
+      const numStart = i;
+      while (i < n && text[i] !== ',') i++;
+      const raw = text.slice(numStart, i).trim();
+      const afterSec = raw === '' ? NaN : Number(raw);
+      if (!Number.isFinite(afterSec) || afterSec < 0) {
+        throw new KeySyntaxError(`key ${out.length + 1} "${text.slice(start, i).trim()}": "@${raw}" must be a number of seconds >= 0`);
+      }
+      out.push({ key, afterSec });
+    } else {
+      out.push({ key });
     }
-    if (at === undefined) return { key };
-    const afterSec = Number(at);
-    if (at.trim() === '' || !Number.isFinite(afterSec) || afterSec < 0) {
-      throw new KeySyntaxError(`key ${i + 1} "${part.trim()}": "@${at}" must be a number of seconds >= 0`);
-    }
-    return { key, afterSec };
-  });
+    skipSpaces();
+    if (i === n) return out;
+    if (text[i] !== ',') return fail(text, start, out.length - 1);
+    i++;
+  }
+}
+
+const DTMF_SET: ReadonlySet<string> = new Set(DTMF_KEYS);
+
+function fail(text: string, start: number, index: number): never {
+  const end = text.indexOf(',', start);
+  const part = text.slice(start, end < 0 ? undefined : end).trim();
+  throw new KeySyntaxError(`key ${index + 1} "${part}": expected a DTMF key (0-9, *, #), optionally followed by @seconds`);
 }
 
 export function formatKeys(keys: readonly KeyPress[]): string {
