@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import { DEFAULT_REDIS_URL, redactUrl } from '../../app/config/app-env.js';
+import type { TemplateStats } from '../../core/sms/sms-stats.js';
+import { RedisContactLedger } from '../../sms/redis-contact-ledger.js';
+import { RedisSmsStats, type SmsStatsView } from '../../sms/redis-sms-stats.js';
+import { smsKeyPrefixes } from '../../sms/sms-queue.js';
+import type { CliIO } from '../cli-io.js';
+
+interface SmsStatsFlags {
+  redisUrl?: string;
+  prefix?: string;
+  json?: boolean;
+}
+
+/** Redis could not be reached or read: no figures. */
+export class SmsStatsError extends Error {
+  readonly code = 'SMS_STATS_FAILED';
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'SmsStatsError';
+  }
+}
+
+const DEFAULT_PREFIX = 'ivr-sim:';
+
+const COLUMNS: Array<[string, (r: TemplateStats) => string]> = [
+  ['sent', (r) => String(r.sent)],
+  ['deferred', (r) => String(r.deferred)],
+  ['suppressed', (r) => String(Object.values(r.suppressed).reduce((a, b) => a + b, 0))],
+  ['failed', (r) => String(r.failed)],
+  ['delivered', (r) => String(r.delivered)],
+  ['undelivered', (r) => String(r.undelivered)],
+];
+
+const breakdown = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ');
+
+/** The counters as a terminal reader wants them: one row per template, then why texts were held back. */
+export function formatSmsStats(v: SmsStatsView, where: string): string {
+  const rows: Array<[string, TemplateStats]> = [...Object.entries(v.byTemplate), ['total', v.total]];
+  const cells = [['template', ...COLUMNS.map(([h]) => h)], ...rows.map(([name, r]) => [name, ...COLUMNS.map(([, f]) => f(r))])];
+  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
+  let out = `SMS counters (${where})\n\n`;
+  out += cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n') + '\n\n';
+  for (const [name, r] of rows) {
+    if (Object.keys(r.suppressed).length) out += `suppressed ${name}: ${breakdown(r.suppressed)}\n`;
+    if (Object.keys(r.failedByCode).length) out += `failed ${name}: ${breakdown(r.failedByCode)}\n`;
+  }
+  out += `numbers opted out: ${v.optedOut}\n`;
+  return out;
+}
+
+export function registerSmsStatsCommand(program: Command, io: CliIO): void {
+  program
+    .command('sms-stats')
+    .description('triggered-SMS counters of the live service: per template sent, deferred, suppressed by reason, failed, delivered')
+    .option('--redis-url <url>', `Redis of the voice service and SMS worker (default: $REDIS_URL, else ${DEFAULT_REDIS_URL})`)
+    .option('--prefix <prefix>', `their key prefix (default: $REDIS_KEY_PREFIX, else ${DEFAULT_PREFIX})`)
+    .option('--json', 'print the counters as one JSON object (with the latest events)')
+    .action(async (flags: SmsStatsFlags) => {
+      const url = flags.redisUrl ?? process.env['REDIS_URL'] ?? DEFAULT_REDIS_URL;
+      const prefix = flags.prefix ?? process.env['REDIS_KEY_PREFIX'] ?? DEFAULT_PREFIX;
+      const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+      redis.on('error', () => undefined); // reported below, once
+      try {
+        try {
+          await redis.connect();
+        } catch (err) {
+          throw new SmsStatsError(`cannot reach Redis at ${redactUrl(url)}: ${(err as Error).message}`);
+        }
+        const keys = smsKeyPrefixes(prefix).sms;
+        let view: SmsStatsView;
+        try {
+          view = await new RedisSmsStats(redis, keys).view(new RedisContactLedger(redis, keys).optOutSetKey);
+        } catch (err) {
+          throw new SmsStatsError(`reading SMS counters under ${keys} at ${redactUrl(url)}: ${(err as Error).message}`);
+        }
+        io.out(flags.json ? JSON.stringify(view) + '\n' : formatSmsStats(view, `${redactUrl(url)}, prefix ${prefix}`));
+      } finally {
+        redis.disconnect();
+      }
+    });
+}

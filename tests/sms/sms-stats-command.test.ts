@@ -1,0 +1,85 @@
+import { Command, CommanderError } from 'commander';
+import { afterEach, describe, expect, it } from 'vitest';
+import { registerSmsStatsCommand, SmsStatsError } from '../../src/cli/commands/sms-stats.js';
+import { bufferIO } from '../../src/cli/cli-io.js';
+import { RedisContactLedger } from '../../src/sms/redis-contact-ledger.js';
+import { RedisSmsStats } from '../../src/sms/redis-sms-stats.js';
+import { smsKeyPrefixes } from '../../src/sms/sms-queue.js';
+import { REDIS_URL, redisScope, type RedisScope } from './redis-fixtures.js';
+
+/** `ivr-sim sms-stats …` as the CLI runs it (the command registered on a program of its own). */
+async function smsStats(...argv: string[]) {
+  const io = bufferIO();
+  const program = new Command('ivr-sim').exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerSmsStatsCommand(program, io);
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(['sms-stats', ...argv], { from: 'user' });
+    return { code: 0, out: io.stdout, err: io.stderr };
+  } catch (err) {
+    if (err instanceof CommanderError) return { code: err.exitCode, out: io.stdout, err: io.stderr };
+    if (err instanceof SmsStatsError) return { code: err.exitCode, out: io.stdout, err: err.message };
+    throw err;
+  }
+}
+
+let scope: RedisScope;
+afterEach(() => scope.cleanup());
+
+async function seed(deployPrefix: string) {
+  const keys = smsKeyPrefixes(deployPrefix).sms;
+  const stats = new RedisSmsStats(scope.redis, keys);
+  const at = Date.UTC(2025, 5, 2, 4);
+  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: 'CA1.bill-summary', atMs: at });
+  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: 'CA1.bill-summary', atMs: at }); // counted once
+  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: 'CA2.bill-summary', atMs: at });
+  await stats.record({ kind: 'delivered', template: 'bill-summary', messageKey: 'CA1.bill-summary', atMs: at, reason: 'delivered' });
+  await stats.record({ kind: 'deferred', template: 'addon-offer', messageKey: 'CA3.addon-offer', atMs: at, untilMs: at + 3_600_000 });
+  await stats.record({ kind: 'suppressed', template: 'addon-offer', messageKey: 'CA4.addon-offer', atMs: at, reason: 'opted-out' });
+  await stats.record({ kind: 'suppressed', template: 'addon-offer', messageKey: 'CA5.addon-offer', atMs: at, reason: 'template-cap' });
+  await stats.record({ kind: 'failed', template: 'data-usage-summary', messageKey: 'CA6.data-usage-summary', atMs: at, reason: 'SMS_TEMPLATE_VARIABLE_MISSING' });
+  await new RedisContactLedger(scope.redis, keys).optOut('+8613800000009', at, 'keyword');
+}
+
+describe('ivr-sim sms-stats', () => {
+  it('--json: per template sent, deferred, suppressed by reason, failed by code, delivered; the opted-out count; the latest events', async () => {
+    scope = redisScope('cli');
+    await seed(scope.prefix);
+    const r = await smsStats('--redis-url', REDIS_URL, '--prefix', scope.prefix, '--json');
+    expect(r.code).toBe(0);
+    const v = JSON.parse(r.out);
+    expect(v.byTemplate['bill-summary']).toEqual({ sent: 2, deferred: 0, suppressed: {}, failed: 0, failedByCode: {}, delivered: 1, undelivered: 0 });
+    expect(v.byTemplate['addon-offer']).toMatchObject({ deferred: 1, suppressed: { 'opted-out': 1, 'template-cap': 1 } });
+    expect(v.total).toMatchObject({ sent: 2, deferred: 1, failed: 1, delivered: 1, suppressed: { 'opted-out': 1, 'template-cap': 1 }, failedByCode: { SMS_TEMPLATE_VARIABLE_MISSING: 1 } });
+    expect(v.optedOut).toBe(1);
+    expect(v.recent).toHaveLength(7); // the repeated send is neither counted nor logged
+    expect(v.recent[0]).toMatchObject({ kind: 'failed', template: 'data-usage-summary', reason: 'SMS_TEMPLATE_VARIABLE_MISSING' });
+  });
+
+  it('as a table: one row per template and a total, then why texts were held back', async () => {
+    scope = redisScope('cli-table');
+    await seed(scope.prefix);
+    const r = await smsStats('--redis-url', REDIS_URL, '--prefix', scope.prefix);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[2]).toMatch(/^template\s+sent\s+deferred\s+suppressed\s+failed\s+delivered\s+undelivered$/);
+    expect(lines.find((l) => l.startsWith('bill-summary'))!.split(/\s+/)).toEqual(['bill-summary', '2', '0', '0', '0', '1', '0']);
+    expect(lines.find((l) => l.startsWith('total'))!.split(/\s+/)).toEqual(['total', '2', '1', '2', '1', '1', '0']);
+    expect(r.out).toContain('suppressed addon-offer: opted-out 1, template-cap 1\n');
+    expect(r.out).toContain('failed data-usage-summary: SMS_TEMPLATE_VARIABLE_MISSING 1\n');
+    expect(r.out).toContain('numbers opted out: 1\n');
+  });
+
+  it('an empty prefix shows zeros, not an error', async () => {
+    scope = redisScope('cli-empty');
+    const v = JSON.parse((await smsStats('--redis-url', REDIS_URL, '--prefix', scope.prefix, '--json')).out);
+    expect(v).toMatchObject({ byTemplate: {}, optedOut: 0, recent: [] });
+  });
+
+  it('Redis out of reach: exit code 1 and where it looked', async () => {
+    scope = redisScope('cli-down');
+    const r = await smsStats('--redis-url', 'redis://127.0.0.1:1', '--prefix', scope.prefix);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+  });
+});
