@@ -29,6 +29,8 @@ const CALLER = '+8613800000300';
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+/** The target load: latency is judged at this offered rate (open loop), not at saturation. */
+const RATE = Number(process.env['BENCH_RATE'] ?? 500);
 
 /** The parts of autocannon's API used here (it ships no types). */
 interface CannonRequest {
@@ -107,6 +109,7 @@ async function run(): Promise<void> {
     // Warm-up: JIT, Redis script load, memoised flow steps.
     await gathers(url, newCallSid, 2);
     const g = await gathers(url, newCallSid, SECONDS);
+    const atRate = await gathers(url, newCallSid, SECONDS, RATE);
     const i = await autocannon({
       url,
       connections: CONNECTIONS,
@@ -127,6 +130,7 @@ async function run(): Promise<void> {
       [
         `webhooks-bench: ${CONNECTIONS} connections, ${SECONDS} s per run, node ${process.version}, Redis ${REDIS_URL}`,
         row('POST /voice/gather (advancing)', g.result, g.faults),
+        row(`POST /voice/gather at ${RATE} req/s`, atRate.result, atRate.faults),
         row('POST /voice/incoming (new calls)', i, 0),
         row('GET /health (baseline)', health, 0),
         '',
@@ -147,13 +151,14 @@ async function run(): Promise<void> {
 }
 
 /** Each connection is one caller: an incoming call, then gathers at the step the last TwiML named. */
-async function gathers(url: string, newCallSid: () => string, seconds: number): Promise<{ result: CannonResult; faults: number }> {
+async function gathers(url: string, newCallSid: () => string, seconds: number, rate?: number): Promise<{ result: CannonResult; faults: number }> {
   let faults = 0;
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
     duration: seconds,
     pipelining: 1,
+    ...(rate !== undefined ? { overallRate: rate } : {}),
     requests: [
       {
         setupRequest: (req, ctx) => {
