@@ -1,3 +1,4 @@
+import type { ContactPolicyReport } from '../sms/replay-contact-policy.js';
 import type { GroupIntervalStats, QueueIntervalStats } from '../simulation/interval-stats.js';
 import type { Kpis } from '../simulation/queue-kpi-accumulator.js';
 import type { IvrSums } from './ivr-kpis.js';
@@ -81,6 +82,8 @@ export interface ReplayReport extends KpiRow {
   byGroup: Record<string, { staffedAgentHours: number; busyAgentHours: number; occupancy: number | null }>;
   /** Time series for charts, per interval: service level and queue length per queue, agents per group. */
   series: { serviceLevel: QueueServiceLevel[]; queues: QueueIntervalStats[]; groups: GroupIntervalStats[] };
+  /** What the contact policy would do with the SMS (only when the scenario has a policy): sent, deferred, suppressed by reason. */
+  contactPolicy?: ContactPolicyReport;
 }
 
 const round = (x: number | null, digits = 4): number | null => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);

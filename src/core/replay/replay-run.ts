@@ -5,8 +5,12 @@ import type { CallOutcome } from '../simulation/call-outcome.js';
 import { ContactCentre } from '../simulation/contact-centre.js';
 import type { OfferedCall } from '../simulation/offered-call.js';
 import { QueueKpiAccumulator } from '../simulation/queue-kpi-accumulator.js';
+import type { ContactPolicy } from '../sms/contact-policy.js';
+import { ReplayContactPolicy } from '../sms/replay-contact-policy.js';
 import type { Staffing } from '../staffing/staffing.js';
 import type { TraceCall } from '../trace/trace-call.js';
+import { parseOffsetDateTime } from '../trace/date-time.js';
+import type { TraceReadStats } from '../trace/trace-reader.js';
 import { emptyIvrSums, IvrKpiAccumulator } from './ivr-kpis.js';
 import { clockLabel, kpiRow, type InputInfo, type IntervalRow, type KpiRow, type ReplayReport, type ScenarioInfo } from './replay-report.js';
 
@@ -19,6 +23,8 @@ export interface Scenario {
   seed: number;
   /** Reporting interval; default the staffing file's. */
   intervalMin?: number;
+  /** When given, the report's `contactPolicy` section says what this policy would do with the SMS. */
+  contactPolicy?: ContactPolicy;
 }
 
 /** Priority of ACD-level trace lines that give none: the routing default's segment priority. */
@@ -39,6 +45,7 @@ export class ReplayRun {
   private readonly queueIds: ReadonlySet<string>;
   private seq = 0;
   private finished = false;
+  private readonly contacts: ReplayContactPolicy | null;
 
   constructor(readonly scenario: Scenario) {
     this.decider = new CallDecider(scenario.config);
@@ -50,6 +57,7 @@ export class ReplayRun {
     this.byQueue = new QueueKpiAccumulator({ thresholdSec, intervalSec: this.intervalSec, queueOrder, keyBy: (o) => o.entryQueue });
     this.bySegment = new QueueKpiAccumulator({ thresholdSec, intervalSec: this.intervalSec, keyBy: (o) => o.segment });
     this.ivr = new IvrKpiAccumulator(this.intervalSec);
+    this.contacts = scenario.contactPolicy ? new ReplayContactPolicy(scenario.contactPolicy) : null;
     this.centre = new ContactCentre(scenario.staffing, {
       intervalSec: this.intervalSec,
       onOutcome: (o: CallOutcome) => {
@@ -73,9 +81,19 @@ export class ReplayRun {
     });
   }
 
+  /**
+   * Where the trace's clock starts: with arrivalTime, day 0 is the midnight before its first call
+   * (in that line's offset); without, 1970-01-01 UTC. Quiet hours are read against it.
+   */
+  setTraceOrigin(origin: TraceReadStats['origin']): void {
+    const at = origin ? parseOffsetDateTime(origin.arrivalTime) : undefined;
+    if (at && origin) this.contacts?.setDayZero(at.epochMs - Math.round(origin.secOfDay * 1000));
+  }
+
   /** Adds a call (in arrival order) with its decision from `decide`. */
   offer(call: TraceCall, decision: Decision | null): void {
     const seq = this.seq++;
+    if (this.contacts) this.applyContactPolicy(call, decision);
     if (decision === null) {
       const queue = call.queue!;
       this.ivr.add(['overall', 'segment:direct', `queue:${queue}`], call.arrivalSec, null);
@@ -91,6 +109,14 @@ export class ReplayRun {
       // Calls that never reach an agent still move the clock, so agents' time is accounted for.
       this.centre.advanceTo(call.arrivalSec);
     }
+  }
+
+  /** SMS are never sent in a replay: the policy is applied in simulated time and counted. */
+  private applyContactPolicy(call: TraceCall, decision: Decision | null): void {
+    this.contacts!.advanceTo(call.arrivalSec);
+    if (!decision || decision.sms.length === 0) return;
+    const { profile } = this.decider.profileOf({ callId: call.callId, ...(call.caller !== undefined ? { caller: call.caller } : {}), ...(call.profile !== undefined ? { profile: call.profile } : {}), keys: [] });
+    this.contacts!.add(call.callId, decision.caller.phone, profile.timeZone, decision.sms, call.arrivalSec + decision.flow.ivrSec);
   }
 
   private offered(call: TraceCall, seq: number, segment: string, queuedSec: number, route: OfferedCall['route']): OfferedCall {
@@ -174,6 +200,7 @@ export class ReplayRun {
         queues: this.centre.queueSeries(),
         groups: this.centre.groupSeries(),
       },
+      ...(this.contacts ? { contactPolicy: this.contacts.report() } : {}),
     };
   }
 }

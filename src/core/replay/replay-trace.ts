@@ -32,6 +32,7 @@ export async function replayTrace(source: string | Readable, runs: readonly Repl
   let offset: number | undefined;
   for await (const read of reader) {
     offset ??= reader.stats().origin?.secOfDay ?? 0;
+    if (n === 0) for (const r of runs) r.setTraceOrigin(reader.stats().origin);
     const call = offset === 0 ? read : { ...read, arrivalSec: read.arrivalSec + offset };
     const decisions = runs.map((r) => r.decide(call));
     runs.forEach((r, i) => r.offer(call, decisions[i]!));
