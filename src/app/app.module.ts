@@ -4,9 +4,11 @@ import type { Clock } from '../core/live/clock.js';
 import type { AppEnv } from './config/app-env.js';
 import { LiveConfigModule } from './config/live-config.module.js';
 import { GlobalExceptionFilter } from './errors/global-exception.filter.js';
+import { DesignerModule } from './designer/designer.module.js';
 import { HealthModule } from './health/health.module.js';
 import type { AppLogger } from './logging/logger.js';
 import { RedisModule } from './redis/redis.module.js';
+import { ScreenPopModule } from './screen-pop/screen-pop.module.js';
 import { TelephonyModule } from './telephony/telephony.module.js';
 import { APP_ENV, CLOCK, LOGGER } from './tokens.js';
 
@@ -41,7 +43,7 @@ export class AppModule {
   static forRoot(opts: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppContextModule.forRoot(opts), RedisModule, LiveConfigModule, TelephonyModule, HealthModule],
+      imports: [AppContextModule.forRoot(opts), RedisModule, LiveConfigModule, TelephonyModule, HealthModule, ScreenPopModule, DesignerModule],
       providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],
     };
   }

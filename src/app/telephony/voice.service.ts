@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { maskPhone } from '../../core/customers/customer-directory.js';
 import type { ConfigVersions } from '../../core/live/config-versions.js';
 import { CallStateUnavailableError } from '../../core/live/live-call-errors.js';
 import type { LiveCallCoordinator, TurnReply } from '../../core/live/live-call-coordinator.js';
 import type { Language } from '../../core/profile/customer-profile.js';
 import type { AppLogger } from '../logging/logger.js';
+import { HANDOFF_LISTENER, type HandoffListener } from '../screen-pop/handoff-listener.js';
 import { CONFIG_VERSIONS, LIVE_CALLS, LOGGER } from '../tokens.js';
 import { TwimlRenderer } from './twiml-renderer.js';
 import { FINAL_STATUSES, type GatherEvent, type HoldRequest, type IncomingCall, type QueueResult, type StatusReport } from './webhook-params.js';
@@ -26,14 +27,18 @@ export class VoiceService {
     @Inject(TwimlRenderer) private readonly twiml: TwimlRenderer,
     @Inject(CONFIG_VERSIONS) private readonly versions: ConfigVersions,
     @Inject(LOGGER) private readonly log: AppLogger,
+    @Optional() @Inject(HANDOFF_LISTENER) private readonly handoffs?: HandoffListener,
   ) {}
 
   async incoming(call: IncomingCall): Promise<WebhookReply> {
-    return this.answer(await this.calls.incoming(call), { callSid: call.callSid, caller: maskPhone(call.caller) });
+    const reply = await this.calls.incoming(call);
+    await this.announceHandoff(reply);
+    return this.answer(reply, { callSid: call.callSid, caller: maskPhone(call.caller) });
   }
 
   async gather(ev: GatherEvent): Promise<WebhookReply> {
     const reply = ev.kind === 'hangup' ? await this.calls.hangup(ev) : await this.calls.input(ev);
+    await this.announceHandoff(reply);
     const input = ev.kind === 'hangup' ? 'hangup' : ev.input.kind;
     return this.answer(reply, { callSid: ev.callSid, requestStep: ev.step, input });
   }
@@ -68,6 +73,14 @@ export class VoiceService {
     const log = { callSid: q.callSid, queueResult: q.result, waitSec: q.waitSec };
     if (LEFT_THE_LINE.has(q.result)) return { xml: this.twiml.empty(), log };
     return { xml: this.twiml.queueFailed(this.versions.current, language ?? 'zh-CN'), log };
+  }
+
+  /**
+   * Hand-off hook (agent screen pops): once per call, on the turn that queues it. Only an
+   * `advanced` reply moved the call, so Twilio's retries and racing duplicates announce nothing.
+   */
+  private async announceHandoff(reply: TurnReply): Promise<void> {
+    if (this.handoffs && reply.kind === 'advanced' && reply.turn.end?.outcome === 'handoff') await this.handoffs.handedOff(reply.turn);
   }
 
   private answer(reply: TurnReply, log: Record<string, unknown>): WebhookReply {
