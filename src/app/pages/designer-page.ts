@@ -80,9 +80,9 @@ export const DESIGNER_PAGE: Page = htmlPage(String.raw`<!doctype html>
   <section class="panel">
     <div class="row">
       <label>Flow <select id="flow-select"></select></label>
-      <label><input type="checkbox" id="fit" checked> fit to width</label>
+      <label><input type="checkbox" id="fit"> fit to width</label>
     </div>
-    <div id="diagram" class="fit"><p class="muted">Loading…</p></div>
+    <div id="diagram"><p class="muted">Loading…</p></div>
   </section>
   <section class="panel">
     <h2>Walk a call</h2>
@@ -246,7 +246,18 @@ export const DESIGNER_PAGE: Page = htmlPage(String.raw`<!doctype html>
     Array.prototype.forEach.call(svg.querySelectorAll('g.node'), function (g) { nodes[g.id] = g; });
     entries.forEach(function (e) { if (nodes[e.state]) nodes[e.state].classList.add('visited'); });
     var at = r.walk.waitingIn || r.decision.flow.finalState;
-    if (nodes[at]) nodes[at].classList.add('current');
+    if (nodes[at]) {
+      nodes[at].classList.add('current');
+      centre(nodes[at]);
+    }
+  }
+
+  // Scrolls the diagram (not the page) so the state the call is in is in view.
+  function centre(node) {
+    var box = ui.diagram.getBoundingClientRect();
+    var n = node.getBoundingClientRect();
+    ui.diagram.scrollLeft += n.left + n.width / 2 - (box.left + box.width / 2);
+    ui.diagram.scrollTop += n.top + n.height / 2 - (box.top + box.height / 2);
   }
 
   // ---- callers ----
@@ -369,7 +380,8 @@ export const DESIGNER_PAGE: Page = htmlPage(String.raw`<!doctype html>
           route.overflow.length ? '; overflow ' + route.overflow.map(function (o) { return o.queue + ' after ' + o.afterSec + ' s'; }).join(', ') : ''])
       : el('span', { className: 'muted', text: 'not queued' }));
     var ivr = d.flow;
-    var diag = ivr.diagnosis ? ivr.diagnosis.symptom + ' · ' + ivr.diagnosis.result + (ivr.diagnosis.steps.length ? ' · steps ' + ivr.diagnosis.steps.join(', ') : '') : null;
+    var dg = ivr.diagnosis;
+    var diag = dg ? [dg.symptom, dg.result, dg.outage ? 'outage' : null, dg.steps && dg.steps.length ? 'steps ' + dg.steps.join(', ') : null].filter(Boolean).join(' · ') : '';
     field('ivr').textContent = [fmt(ivr.ivrSec), 'intents ' + (ivr.intents.join(', ') || 'none'), ivr.hotKey ? 'hot key ' + ivr.hotKey : null,
       ivr.escalation ? 'escalation ' + ivr.escalation : null, diag ? 'diagnosis ' + diag : null].filter(Boolean).join(' · ');
     field('tags').replaceChildren(d.tags.length
@@ -420,7 +432,7 @@ export const DESIGNER_PAGE: Page = htmlPage(String.raw`<!doctype html>
     showDiagram(ui.flowSelect.value);
   });
   ui.allCustomers.addEventListener('change', function () { fillCallers(true); });
-  ui.fit.addEventListener('change', function () { ui.diagram.classList.toggle('fit', ui.fit.checked); });
+  ui.fit.addEventListener('change', function () { ui.diagram.classList.toggle('fit', ui.fit.checked); markDiagram(); });
   ui.callerSelect.addEventListener('change', function () {
     var c = customerByPhone(ui.callerSelect.value);
     if (!c) { walk.caller = walk.profile = null; resetWalk(); return; }

@@ -1,0 +1,45 @@
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Harness } from '../app/harness.js';
+
+/** Debian's Chromium; a browser is never downloaded. */
+export const CHROMIUM = '/usr/bin/chromium';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Puts the service on an ephemeral port of the loopback interface; returns its origin. */
+export async function listen(h: Harness): Promise<string> {
+  await h.app.listen(0, '127.0.0.1');
+  const { port } = h.server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+/** What a page did that a test may want to hold against it. */
+export interface PageRecord {
+  /** Every URL the page requested (documents, fetches, EventSource, images…). */
+  requests: string[];
+  /** Uncaught exceptions and console errors (a Content-Security-Policy violation is one). */
+  errors: string[];
+  /** Requested URLs outside `origin`, other than data: URLs. */
+  offOrigin(origin: string): string[];
+}
+
+export function record(page: Page): PageRecord {
+  const requests: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return {
+    requests,
+    errors,
+    offOrigin: (origin) => requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:')),
+  };
+}
