@@ -78,7 +78,7 @@ export function loadSmsWorkerEnv(env: NodeJS.ProcessEnv = process.env): SmsWorke
 
   const rateRaw = str('SMS_RATE_PER_SEC');
   if (rateRaw === undefined) problems.push('SMS_RATE_PER_SEC is not set: messages per second the sender may send (Twilio: 1 for a long code, more for short codes and Messaging Services)');
-  const ratePerSec = num('SMS_RATE_PER_SEC', 1, (n) => Number.isFinite(n) && n > 0 && n <= 10_000, 'a number of messages per second above 0 (e.g. 1, 10, 0.5)');
+  const ratePerSec = num('SMS_RATE_PER_SEC', 1, (n) => Number.isFinite(n) && n > 0 && n <= 10_000, 'a number of messages per second above 0 and at most 10000 (e.g. 1, 10, 0.5)');
   const concurrency = num('SMS_CONCURRENCY', 5, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000');
   const timeoutMs = num('TWILIO_TIMEOUT_MS', 15_000, (n) => Number.isInteger(n) && n >= 100 && n <= 120_000, 'a whole number of milliseconds from 100 to 120000');
 

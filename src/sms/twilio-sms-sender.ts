@@ -1,3 +1,4 @@
+import { Agent as HttpAgent } from 'node:http';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient.js';
 import { classifySendFailure, SmsSendError } from '../core/sms/sms-errors.js';
@@ -25,6 +26,8 @@ class BaseUrlRequestClient extends twilio.RequestClient {
   constructor(baseUrl: string, opts: ConstructorParameters<typeof twilio.RequestClient>[0]) {
     super(opts);
     this.base = new URL(baseUrl);
+    // The library keeps its HTTPS connections alive; do the same for a plain-HTTP stand-in.
+    this.axios.defaults.httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 100 });
   }
 
   override request<TData>(opts: RequestClient.RequestOptions<TData>) {

@@ -51,7 +51,7 @@ describe('the SMS worker environment', () => {
       'neither TWILIO_SMS_FROM nor TWILIO_MESSAGING_SERVICE_SID is set: one says who the texts come from',
       'TWILIO_API_BASE_URL=ftp://x: expected an http(s) URL such as http://127.0.0.1:4010',
       'PUBLIC_BASE_URL is not set: the origin Twilio reaches the voice service at; delivery reports go to its /sms/status',
-      'SMS_RATE_PER_SEC=fast: expected a number of messages per second above 0 (e.g. 1, 10, 0.5)',
+      'SMS_RATE_PER_SEC=fast: expected a number of messages per second above 0 and at most 10000 (e.g. 1, 10, 0.5)',
     ]);
   });
 
