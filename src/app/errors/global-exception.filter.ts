@@ -13,6 +13,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   TWILIO_ACCOUNT_MISMATCH: 403,
   CALL_SID_MISSING: 400,
   WEBHOOK_PARAM_INVALID: 400,
+  AGENT_REQUEST_INVALID: 400,
+  DESIGNER_REQUEST_INVALID: 400,
+  DESIGNER_FLOW_NOT_FOUND: 404,
+  DESIGNER_WALK_FAILED: 422,
 };
 
 /** Said when even the fault turn cannot be built: a caller never hears dead air. */
