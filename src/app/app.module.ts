@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import type { AppLogger } from './logging/logger.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ScreenPopModule } from './screen-pop/screen-pop.module.js';
+import { SmsModule } from './sms/sms.module.js';
 import { TelephonyModule } from './telephony/telephony.module.js';
 import { APP_ENV, CLOCK, LOGGER } from './tokens.js';
 
@@ -43,7 +44,7 @@ export class AppModule {
   static forRoot(opts: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppContextModule.forRoot(opts), RedisModule, LiveConfigModule, TelephonyModule, HealthModule, ScreenPopModule, DesignerModule],
+      imports: [AppContextModule.forRoot(opts), RedisModule, LiveConfigModule, TelephonyModule, HealthModule, ScreenPopModule, DesignerModule, SmsModule],
       providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],
     };
   }

@@ -62,14 +62,13 @@ async function endTurn(callSid: string): Promise<Turn> {
 }
 
 describe('SMS in the voice service', () => {
-  it('a self-served bill enquiry: the call\'s decision queues the bill SMS, the worker sends it, Twilio\'s delivery report is counted once', async () => {
+  it('a self-served bill enquiry: the webhook that ends the IVR queues the bill SMS, the worker sends it, Twilio\'s delivery report is counted once', async () => {
     h = await startSmsApp('call');
     queue = new Queue<SmsJob>(SMS_QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: smsKeyPrefixes(h.prefix).bull });
     const call = await driveCall(h, 'CAsms00000000000000000000000001', DIAMOND, [{ key: '2' }]);
     const turn = await endTurn(call.callSid);
     expect(turn.end?.outcome).toBe('selfServed');
-    await h.sms.callDecided(turn);
-    await h.sms.callDecided(turn); // Twilio retried the webhook
+    await h.sms.callDecided(turn); // as if Twilio had retried the last webhook
     const job = (await queue.getJob(`${call.callSid}.bill-summary`))!;
     expect(job.data).toMatchObject({ phone: DIAMOND, template: 'bill-summary', class: 'service', language: 'zh-CN', timeZone: 'Asia/Shanghai', vars: { balance: 12.45 } });
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
@@ -90,11 +89,20 @@ describe('SMS in the voice service', () => {
     expect(stats.recent[0]).toMatchObject({ kind: 'delivered', template: 'bill-summary', messageKey: `${call.callSid}.bill-summary` });
   });
 
+  it('a call handed to an agent after a bill enquiry gets the bill SMS too; a call that queues none adds no job', async () => {
+    h = await startSmsApp('handoff');
+    queue = new Queue<SmsJob>(SMS_QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: smsKeyPrefixes(h.prefix).bull });
+    const handedOff = await driveCall(h, 'CAsms00000000000000000000000010', DIAMOND, [{ key: '2' }, { key: '1' }]);
+    expect((await endTurn(handedOff.callSid)).end?.outcome).toBe('handoff');
+    expect((await queue.getJob(`${handedOff.callSid}.bill-summary`))?.data.template).toBe('bill-summary');
+    await driveCall(h, 'CAsms00000000000000000000000011', DIAMOND, [{ key: '0' }]);
+    expect(await queue.getJobCounts('waiting', 'delayed')).toEqual({ waiting: 1, delayed: 0 });
+  });
+
   it('an unknown caller\'s data SMS lacks {plan}: its job fails with the named error and nothing is sent', async () => {
     h = await startSmsApp('template');
     queue = new Queue<SmsJob>(SMS_QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: smsKeyPrefixes(h.prefix).bull });
     const call = await driveCall(h, 'CAsms00000000000000000000000002', UNKNOWN, [{ key: '1' }, { key: '9' }]);
-    await h.sms.callDecided(await endTurn(call.callSid));
     worker = startWorker(h.prefix);
     const id = `${call.callSid}.data-usage-summary`;
     expect(await settled(queue, id)).toBe('failed');

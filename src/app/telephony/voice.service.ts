@@ -6,6 +6,7 @@ import type { LiveCallCoordinator, TurnReply } from '../../core/live/live-call-c
 import type { Language } from '../../core/profile/customer-profile.js';
 import type { AppLogger } from '../logging/logger.js';
 import { HANDOFF_LISTENER, type HandoffListener } from '../screen-pop/handoff-listener.js';
+import { SmsService } from '../sms/sms.service.js';
 import { CONFIG_VERSIONS, LIVE_CALLS, LOGGER } from '../tokens.js';
 import { TwimlRenderer } from './twiml-renderer.js';
 import { FINAL_STATUSES, type GatherEvent, type HoldRequest, type IncomingCall, type QueueResult, type StatusReport } from './webhook-params.js';
@@ -28,17 +29,20 @@ export class VoiceService {
     @Inject(CONFIG_VERSIONS) private readonly versions: ConfigVersions,
     @Inject(LOGGER) private readonly log: AppLogger,
     @Optional() @Inject(HANDOFF_LISTENER) private readonly handoffs?: HandoffListener,
+    @Optional() @Inject(SmsService) private readonly sms?: SmsService,
   ) {}
 
   async incoming(call: IncomingCall): Promise<WebhookReply> {
     const reply = await this.calls.incoming(call);
     await this.announceHandoff(reply);
+    await this.queueCallSms(reply);
     return this.answer(reply, { callSid: call.callSid, caller: maskPhone(call.caller) });
   }
 
   async gather(ev: GatherEvent): Promise<WebhookReply> {
     const reply = ev.kind === 'hangup' ? await this.calls.hangup(ev) : await this.calls.input(ev);
     await this.announceHandoff(reply);
+    await this.queueCallSms(reply);
     const input = ev.kind === 'hangup' ? 'hangup' : ev.input.kind;
     return this.answer(reply, { callSid: ev.callSid, requestStep: ev.step, input });
   }
@@ -81,6 +85,14 @@ export class VoiceService {
    */
   private async announceHandoff(reply: TurnReply): Promise<void> {
     if (this.handoffs && reply.kind === 'advanced' && reply.turn.end?.outcome === 'handoff') await this.handoffs.handedOff(reply.turn);
+  }
+
+  /**
+   * Triggered SMS: once per call, on the turn that ends the IVR (self-served or handed off).
+   * SmsService.callDecided never throws and waits at most a second.
+   */
+  private async queueCallSms(reply: TurnReply): Promise<void> {
+    if (this.sms && reply.kind === 'advanced' && reply.turn.end?.decision) await this.sms.callDecided(reply.turn);
   }
 
   private answer(reply: TurnReply, log: Record<string, unknown>): WebhookReply {
