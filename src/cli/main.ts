@@ -11,6 +11,7 @@ import { registerGraphCommand } from './commands/graph.js';
 import { registerLintCommand } from './commands/lint.js';
 import { registerPathsCommand } from './commands/paths.js';
 import { registerReplayCommand } from './commands/replay.js';
+import { registerSmsStatsCommand } from './commands/sms-stats.js';
 import { registerStaffCommand } from './commands/staff.js';
 import { registerTestFlowsCommand } from './commands/test-flows.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIO): Command {
   registerLintCommand(program, io);
   registerPathsCommand(program, io);
   registerTestFlowsCommand(program, io);
+  registerSmsStatsCommand(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
