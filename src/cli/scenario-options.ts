@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultPaths, loadConfiguration, PACKAGE_ROOT } from '../core/config/configuration.js';
 import type { Scenario } from '../core/replay/replay-run.js';
+import { contactPolicyFileIn, loadContactPolicy } from '../core/sms/contact-policy-file.js';
 import { loadStaffingFile } from '../core/staffing/staffing-file.js';
 import { overrideStaffing } from '../core/staffing/staffing-override.js';
 import { UsageError } from './cli-error.js';
@@ -45,8 +46,12 @@ export async function loadScenario(flags: ScenarioFlags, io: CliIO, label = ''):
     if (![15, 30, 60].includes(intervalMin)) throw new UsageError(`--interval ${flags.interval}: expected 15, 30 or 60 (minutes)`);
   }
   const config = loadConfiguration(configPaths(flags), { queues: new Set(staffing.queues.map((q) => q.id)) });
+  const policyFile = contactPolicyFileIn(config.paths.rulesDir);
   return {
     config,
+    // The SMS contact policy that sits with the rules, applied in simulated time (nothing is sent);
+    // a rules directory without one replays without the report's contactPolicy section.
+    ...(existsSync(policyFile) ? { contactPolicy: loadContactPolicy(policyFile) } : {}),
     staffing,
     staffingSource: flags.staff ? `${staffingFile} with --staff ${flags.staff}` : staffingFile,
     seed: parseSeed(flags.seed),
