@@ -1,5 +1,7 @@
 // npm run bench: generate a 1,000,000-call trace, then replay it end to end (flows, rules,
 // contact centre, KPIs) several times, each in a fresh process; print calls/s and peak RSS.
+// The replay decides calls in a worker thread (as the CLI does for a trace this size);
+// IVR_SIM_REPLAY_WORKERS=0 npm run bench measures it in one thread.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +41,7 @@ console.log(
     callsPerSecond: Math.round(calls / secs),
     medianPeakRssMiB: Math.round(median(results.map((r) => r.peakRssMiB))),
     serviceLevel: results[0]!.serviceLevel,
+    workers: process.env['IVR_SIM_REPLAY_WORKERS'] ?? 'auto',
     node: process.version,
   }),
 );

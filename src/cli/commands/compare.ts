@@ -9,7 +9,7 @@ import { replayTrace } from '../../core/replay/replay-trace.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
-import { parseOnError, progress } from './replay.js';
+import { parallelReplay, parseOnError, progress } from './replay.js';
 
 interface CompareFlags extends ScenarioFlags {
   baseline: string;
@@ -17,6 +17,7 @@ interface CompareFlags extends ScenarioFlags {
   json?: boolean;
   onError: string;
   sort?: boolean;
+  parallel: boolean;
 }
 
 export function registerCompareCommand(program: Command, io: CliIO): void {
@@ -33,8 +34,10 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
     .option('--json', 'print the comparison as one JSON object')
     .option('--on-error <mode>', 'fail or skip bad trace lines', 'fail')
     .option('--sort', 'sort the trace by arrival')
+    .option('--no-parallel', 'decide calls in the same thread as the contact centres (also IVR_SIM_REPLAY_WORKERS=0)')
     .action(async (trace: string, flags: CompareFlags) => {
       const onError = parseOnError(flags.onError);
+      const parallel = parallelReplay(flags);
       for (const [name, dir] of [['--baseline', flags.baseline], ['--candidate', flags.candidate]] as const) {
         if (!existsSync(resolve(dir, 'flows')) && !existsSync(resolve(dir, 'rules')) && !existsSync(resolve(dir, 'staffing.json'))) {
           throw new UsageError(`${name} ${dir}: expected a directory holding flows/, rules/ or staffing.json`);
@@ -49,6 +52,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
         input = await replayTrace(resolve(trace), [baseline, candidate], {
           onError,
           sort: flags.sort ?? false,
+          parallel,
           onProgress: (n) => bar.update(n),
           onCall: (call, [a, b]) => differ.add(call.callId, a ?? null, b ?? null),
         });

@@ -15,11 +15,26 @@ interface ReplayFlags extends ScenarioFlags {
   out?: string;
   onError: string;
   sort?: boolean;
+  parallel: boolean;
 }
 
 export function parseOnError(v: string): 'fail' | 'skip' {
   if (v !== 'fail' && v !== 'skip') throw new UsageError(`--on-error ${v}: expected fail or skip`);
   return v;
+}
+
+/**
+ * Whether a replay decides calls in a worker thread next to the contact centre (the results are
+ * the same either way): never with --no-parallel or IVR_SIM_REPLAY_WORKERS=0, always with
+ * IVR_SIM_REPLAY_WORKERS=1, else for traces large enough to gain from it.
+ */
+export function parallelReplay(flags: { parallel: boolean }, env: NodeJS.ProcessEnv = process.env): boolean | 'auto' {
+  const workers = env['IVR_SIM_REPLAY_WORKERS'];
+  if (workers !== undefined && workers !== '' && workers !== '0' && workers !== '1') {
+    throw new UsageError(`IVR_SIM_REPLAY_WORKERS=${workers}: expected 0 (decide in the replay's thread) or 1 (in a worker thread)`);
+  }
+  if (!flags.parallel || workers === '0') return false;
+  return workers === '1' ? true : 'auto';
 }
 
 /** A progress bar on stderr when it is a terminal; nothing otherwise. */
@@ -56,13 +71,15 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
     .option('--out <dir>', 'also write report.json and a self-contained report.html there')
     .option('--on-error <mode>', 'fail: stop and list up to 10 bad lines; skip: leave them out and count them', 'fail')
     .option('--sort', 'sort the trace by arrival instead of refusing out-of-order lines (reads it all into memory)')
+    .option('--no-parallel', 'decide calls in the same thread as the contact centre (also IVR_SIM_REPLAY_WORKERS=0)')
     .action(async (trace: string, flags: ReplayFlags) => {
       const onError = parseOnError(flags.onError);
+      const parallel = parallelReplay(flags);
       const run = new ReplayRun(await loadScenario(flags, io));
       const bar = progress(io, 'replay');
       let input;
       try {
-        input = await replayTrace(resolve(trace), [run], { onError, sort: flags.sort ?? false, onProgress: (n) => bar.update(n) });
+        input = await replayTrace(resolve(trace), [run], { onError, sort: flags.sort ?? false, parallel, onProgress: (n) => bar.update(n) });
       } finally {
         bar.stop();
       }

@@ -1,4 +1,4 @@
-import type { Decision } from '../decision/decision.js';
+import type { CompactDecision } from './compact-decision.js';
 
 export type DiffKind = 'segment' | 'outcome' | 'queue' | 'priority' | 'tags' | 'sms';
 export const DIFF_KINDS: readonly DiffKind[] = ['segment', 'outcome', 'queue', 'priority', 'tags', 'sms'];
@@ -15,20 +15,20 @@ export interface DecisionDiffSummary {
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
 
 /** What differs between two decisions of the same call. */
-export function diffDecisions(a: Decision, b: Decision): DiffKind[] {
+export function diffDecisions(a: CompactDecision, b: CompactDecision): DiffKind[] {
   const kinds: DiffKind[] = [];
-  if (a.segment.id !== b.segment.id) kinds.push('segment');
-  if (a.flow.outcome !== b.flow.outcome) kinds.push('outcome');
+  if (a.segment !== b.segment) kinds.push('segment');
+  if (a.outcome !== b.outcome) kinds.push('outcome');
   if ((a.route?.queue ?? null) !== (b.route?.queue ?? null)) kinds.push('queue');
   if ((a.route?.priority ?? null) !== (b.route?.priority ?? null)) kinds.push('priority');
-  if (!sameSet(a.tags.map((t) => t.key), b.tags.map((t) => t.key))) kinds.push('tags');
+  if (!sameSet(a.tags, b.tags)) kinds.push('tags');
   if (!sameSet(a.sms.map((s) => s.template), b.sms.map((s) => s.template))) kinds.push('sms');
   return kinds;
 }
 
-function brief(d: Decision): string {
+function brief(d: CompactDecision): string {
   const route = d.route ? `${d.route.queue}/${d.route.priority}` : '—';
-  return `${d.segment.id} ${d.flow.outcome} route ${route} tags [${d.tags.map((t) => t.key).join(',')}] sms [${d.sms.map((s) => s.template).join(',')}]`;
+  return `${d.segment} ${d.outcome} route ${route} tags [${d.tags.join(',')}] sms [${d.sms.map((s) => s.template).join(',')}]`;
 }
 
 /** Counts differences call by call without keeping the calls. */
@@ -42,7 +42,7 @@ export class DecisionDiffer {
 
   constructor(private readonly maxExamples = 10) {}
 
-  add(callId: string, a: Decision | null, b: Decision | null): void {
+  add(callId: string, a: CompactDecision | null, b: CompactDecision | null): void {
     this.summary.compared++;
     if (a === null || b === null) return; // ACD-level lines are not decided
     const kinds = diffDecisions(a, b);

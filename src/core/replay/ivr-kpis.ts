@@ -1,4 +1,4 @@
-import type { Decision } from '../decision/decision.js';
+import type { CompactDecision } from './compact-decision.js';
 
 /** What the IVR and the rules did, summed for one group of calls. */
 export interface IvrSums {
@@ -21,15 +21,15 @@ function bump(counts: Record<string, number>, key: string): void {
   counts[key] = (counts[key] ?? 0) + 1;
 }
 
-export function addDecision(s: IvrSums, d: Decision): void {
+export function addDecision(s: IvrSums, d: CompactDecision): void {
   s.calls++;
-  if (d.flow.outcome === 'selfServed') s.selfServed++;
-  else if (d.flow.outcome === 'handoff') s.handedOff++;
+  if (d.outcome === 'selfServed') s.selfServed++;
+  else if (d.outcome === 'handoff') s.handedOff++;
   else s.hungUpInIvr++;
-  s.ivrSec += d.flow.ivrSec;
-  if (d.flow.hotKey !== null) bump(s.hotKeys, d.flow.hotKey);
+  s.ivrSec += d.ivrSec;
+  if (d.hotKey !== null) bump(s.hotKeys, d.hotKey);
   for (const m of d.sms) bump(s.sms, m.template);
-  for (const t of d.tags) bump(s.tags, t.key);
+  for (const t of d.tags) bump(s.tags, t);
 }
 
 /** A call that skipped the IVR (an ACD-level trace line) still counts as a call handed to agents. */
@@ -62,7 +62,7 @@ export class IvrKpiAccumulator {
     return s;
   }
 
-  add(keys: readonly string[], arrivalSec: number, d: Decision | null): void {
+  add(keys: readonly string[], arrivalSec: number, d: CompactDecision | null): void {
     const interval = Math.floor(arrivalSec / this.intervalSec);
     for (const s of [...keys.map((k) => this.slot(this.byKey, k)), this.slot(this.byInterval, interval)]) {
       if (d) addDecision(s, d);

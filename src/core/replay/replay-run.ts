@@ -1,6 +1,5 @@
 import type { Configuration } from '../config/configuration.js';
-import { CallDecider, rotationOf } from '../decision/call-decider.js';
-import type { Decision } from '../decision/decision.js';
+import { CallDecider } from '../decision/call-decider.js';
 import type { CallOutcome } from '../simulation/call-outcome.js';
 import { ContactCentre } from '../simulation/contact-centre.js';
 import type { OfferedCall } from '../simulation/offered-call.js';
@@ -8,9 +7,9 @@ import { QueueKpiAccumulator } from '../simulation/queue-kpi-accumulator.js';
 import type { ContactPolicy } from '../sms/contact-policy.js';
 import { ReplayContactPolicy } from '../sms/replay-contact-policy.js';
 import type { Staffing } from '../staffing/staffing.js';
-import type { TraceCall } from '../trace/trace-call.js';
 import { parseOffsetDateTime } from '../trace/date-time.js';
 import type { TraceReadStats } from '../trace/trace-reader.js';
+import { decideTraceCall, type CompactDecision, type DecideInput, type ReplayCall } from './compact-decision.js';
 import { emptyIvrSums, IvrKpiAccumulator } from './ivr-kpis.js';
 import { clockLabel, kpiRow, type InputInfo, type IntervalRow, type KpiRow, type ReplayReport, type ScenarioInfo } from './replay-report.js';
 
@@ -68,17 +67,8 @@ export class ReplayRun {
   }
 
   /** Decides one call; the returned decision is null for ACD-level lines (no IVR, no rules). */
-  decide(call: TraceCall): Decision | null {
-    if (call.queue !== undefined) return null;
-    return this.decider.decide({
-      callId: call.callId,
-      ...(call.caller !== undefined ? { caller: call.caller } : {}),
-      ...(call.profile !== undefined ? { profile: call.profile } : {}),
-      keys: call.keys,
-      ...(call.language !== undefined ? { language: call.language } : {}),
-      ...(call.hangupInIvrSec !== undefined ? { hangupInIvrSec: call.hangupInIvrSec } : {}),
-      rotation: rotationOf(`${this.scenario.seed}:${call.callId}`),
-    });
+  decide(call: DecideInput): CompactDecision | null {
+    return decideTraceCall(this.decider, this.scenario.seed, call, this.contacts !== null);
   }
 
   /**
@@ -91,7 +81,7 @@ export class ReplayRun {
   }
 
   /** Adds a call (in arrival order) with its decision from `decide`. */
-  offer(call: TraceCall, decision: Decision | null): void {
+  offer(call: ReplayCall, decision: CompactDecision | null): void {
     const seq = this.seq++;
     if (this.contacts) this.applyContactPolicy(call, decision);
     if (decision === null) {
@@ -100,11 +90,11 @@ export class ReplayRun {
       this.centre.offer(this.offered(call, seq, 'direct', call.arrivalSec, { queue, priority: call.priority ?? DIRECT_PRIORITY_FALLBACK, overflow: [] }));
       return;
     }
-    const keys = ['overall', `segment:${decision.segment.id}`];
+    const keys = ['overall', `segment:${decision.segment}`];
     if (decision.route) keys.push(`queue:${decision.route.queue}`);
     this.ivr.add(keys, call.arrivalSec, decision);
     if (decision.route) {
-      this.centre.offer(this.offered(call, seq, decision.segment.id, call.arrivalSec + decision.flow.ivrSec, decision.route));
+      this.centre.offer(this.offered(call, seq, decision.segment, call.arrivalSec + decision.ivrSec, decision.route));
     } else {
       // Calls that never reach an agent still move the clock, so agents' time is accounted for.
       this.centre.advanceTo(call.arrivalSec);
@@ -112,14 +102,14 @@ export class ReplayRun {
   }
 
   /** SMS are never sent in a replay: the policy is applied in simulated time and counted. */
-  private applyContactPolicy(call: TraceCall, decision: Decision | null): void {
+  private applyContactPolicy(call: ReplayCall, decision: CompactDecision | null): void {
     this.contacts!.advanceTo(call.arrivalSec);
-    if (!decision || decision.sms.length === 0) return;
-    const { profile } = this.decider.profileOf({ callId: call.callId, ...(call.caller !== undefined ? { caller: call.caller } : {}), ...(call.profile !== undefined ? { profile: call.profile } : {}), keys: [] });
-    this.contacts!.add(call.callId, decision.caller.phone, profile.timeZone, decision.sms, call.arrivalSec + decision.flow.ivrSec);
+    if (!decision?.recipient) return; // set exactly when the call asks for SMS
+    const { phone, timeZone } = decision.recipient;
+    this.contacts!.add(call.callId, phone, timeZone, decision.sms, call.arrivalSec + decision.ivrSec);
   }
 
-  private offered(call: TraceCall, seq: number, segment: string, queuedSec: number, route: OfferedCall['route']): OfferedCall {
+  private offered(call: ReplayCall, seq: number, segment: string, queuedSec: number, route: OfferedCall['route']): OfferedCall {
     const o: OfferedCall = { seq, callId: call.callId, segment, arrivalSec: call.arrivalSec, queuedSec, route, talkSec: call.talkSec };
     if (call.wrapSec !== undefined) o.wrapSec = call.wrapSec;
     if (call.patienceSec !== undefined) o.patienceSec = call.patienceSec;

@@ -1,7 +1,11 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
-import type { Decision } from '../decision/decision.js';
-import type { TraceCall } from '../trace/trace-call.js';
-import { readTrace, type TraceReadStats } from '../trace/trace-reader.js';
+import { readTrace } from '../trace/trace-reader.js';
+import type { CompactDecision, ReplayCall } from './compact-decision.js';
+import { decideHere, decideTrace, DEFAULT_BATCH_SIZE, inputInfo, type TraceBatch, type TraceCallDecider } from './decided-batches.js';
+import type { DecideWorkerInit } from './decide-worker.js';
+import { DecideWorkerClient, decideWorkerUrl, DEFAULT_WINDOW } from './decide-worker-client.js';
 import type { InputInfo } from './replay-report.js';
 import type { ReplayRun } from './replay-run.js';
 
@@ -14,7 +18,45 @@ export interface ReplayOptions {
   onProgress?: (calls: number) => void;
   progressEvery?: number;
   /** Sees each call with its decision in every run (compare uses it to spot differences). */
-  onCall?: (call: TraceCall, decisions: (Decision | null)[]) => void;
+  onCall?: (call: ReplayCall, decisions: (CompactDecision | null)[]) => void;
+  /**
+   * Read, check and decide the calls in a worker thread while this one runs the contact centres
+   * (and decides the calls the worker hands over when it would otherwise wait): `true` for any
+   * trace file, `auto` (default) for files of PARALLEL_MIN_BYTES or more on a machine with more
+   * than one core, `false` never; a stream is always read here. The results are the same either way. The worker loads each
+   * scenario's configuration again from `config.paths`, so a scenario whose configuration was
+   * built or changed in memory needs `false`.
+   */
+  parallel?: boolean | 'auto';
+  /** The compiled decide worker; default the one next to this module (tests, which run sources, point it at a build). */
+  workerUrl?: URL;
+}
+
+/**
+ * Where `auto` starts using the worker (some 70,000 calls of JSON Lines). The worker costs about
+ * a second to start (its own modules, configurations and JIT warm-up) before the two threads
+ * share the work; on smaller traces that second is most of what sharing could save.
+ */
+export const PARALLEL_MIN_BYTES = 8 * 2 ** 20;
+
+/**
+ * With the worker, this thread also decides the batches the worker hands it when it is about to
+ * run out of work (fewer than this many batches out). Deciding is most of a replay's work, so a
+ * worker deciding everything would be the bottleneck while this thread waited; the split
+ * follows the two threads' speeds, whatever else the machine is doing.
+ */
+const HAND_OFF_BELOW = 2;
+
+/**
+ * Batches decided in this thread stay small: a decision offered soon after it is made dies young,
+ * where one kept for a large batch outlives a minor collection and costs a major one.
+ */
+const IN_THREAD_BATCH_SIZE = 64;
+
+/** Calls read (and mostly decided) in either thread, and the reader's account once they are through. */
+interface DecidedCalls {
+  batches: AsyncIterable<TraceBatch>;
+  input(): InputInfo;
 }
 
 /**
@@ -24,26 +66,58 @@ export interface ReplayOptions {
  */
 export async function replayTrace(source: string | Readable, runs: readonly ReplayRun[], opts: ReplayOptions = {}): Promise<InputInfo> {
   const queues = new Set(runs.flatMap((r) => r.scenario.staffing.queues.map((q) => q.id)));
-  const reader = readTrace(source, { onError: opts.onError ?? 'fail', sort: opts.sort ?? false, queues });
+  const reader = { onError: opts.onError ?? 'fail', sort: opts.sort ?? false } as const;
+  const here: TraceCallDecider[] = runs.map((r) => (call) => r.decide(call));
+  const read = (typeof source === 'string' ? await inWorker(source, runs, reader, queues, opts) : undefined) ?? inThisThread(source, here, { ...reader, queues });
   const every = opts.progressEvery ?? 10_000;
   let n = 0;
-  // A trace written with arrivalTime counts seconds from its first call; shift it to that call's
-  // time of day so it meets the shifts that were on duty then.
-  let offset: number | undefined;
-  for await (const read of reader) {
-    offset ??= reader.stats().origin?.secOfDay ?? 0;
-    if (n === 0) for (const r of runs) r.setTraceOrigin(reader.stats().origin);
-    const call = offset === 0 ? read : { ...read, arrivalSec: read.arrivalSec + offset };
-    const decisions = runs.map((r) => r.decide(call));
-    runs.forEach((r, i) => r.offer(call, decisions[i]!));
-    opts.onCall?.(call, decisions);
-    if (++n % every === 0) opts.onProgress?.(n);
+  let first = true;
+  for await (const batch of read.batches) {
+    for (const decided of decideHere(batch, here)) {
+      if (first) for (const r of runs) r.setTraceOrigin(decided.origin);
+      first = false;
+      for (let i = 0; i < decided.calls.length; i++) {
+        const call = decided.calls[i]!;
+        const decisions = decided.decisions[i]!;
+        for (let k = 0; k < runs.length; k++) runs[k]!.offer(call, decisions[k]!);
+        opts.onCall?.(call, decisions);
+        if (++n % every === 0) opts.onProgress?.(n);
+      }
+    }
   }
   opts.onProgress?.(n);
-  return inputInfo(reader.stats());
+  return read.input();
 }
 
-function inputInfo(s: TraceReadStats): InputInfo {
-  const skippedByReason = Object.fromEntries(Object.entries(s.skippedByReason).filter(([, v]) => v > 0));
-  return { lines: s.read, calls: s.calls, skipped: s.skipped, skippedByReason, blank: s.blank };
+function inThisThread(source: string | Readable, deciders: readonly TraceCallDecider[], options: Parameters<typeof readTrace>[1]): DecidedCalls {
+  const reader = readTrace(source, options);
+  return { batches: decideTrace(reader, deciders, IN_THREAD_BATCH_SIZE), input: () => inputInfo(reader.stats()) };
+}
+
+/**
+ * Undefined when the calls are to be decided in this thread: asked so, no compiled worker to
+ * run, or the worker did not load the configurations the runs hold (a file changed since).
+ */
+async function inWorker(
+  trace: string,
+  runs: readonly ReplayRun[],
+  reader: { onError: 'fail' | 'skip'; sort: boolean },
+  queues: Set<string>,
+  opts: ReplayOptions,
+): Promise<DecidedCalls | undefined> {
+  const mode = opts.parallel ?? 'auto';
+  if (mode === false) return undefined;
+  if (mode === 'auto' && (availableParallelism() < 2 || (statSync(trace, { throwIfNoEntry: false })?.size ?? 0) < PARALLEL_MIN_BYTES)) return undefined;
+  const url = opts.workerUrl ?? decideWorkerUrl();
+  if (!url) return undefined;
+  const init: DecideWorkerInit = {
+    trace,
+    reader: { ...reader, queues: [...queues] },
+    scenarios: runs.map((r) => ({ paths: r.scenario.config.paths, seed: r.scenario.seed, recipients: r.scenario.contactPolicy !== undefined })),
+    batchSize: DEFAULT_BATCH_SIZE,
+    window: DEFAULT_WINDOW,
+    handOffBelow: HAND_OFF_BELOW,
+  };
+  const client = await DecideWorkerClient.start(init, runs.map((r) => r.scenario.config.version), url);
+  return client && { batches: client.batches(), input: () => client.inputInfo() };
 }

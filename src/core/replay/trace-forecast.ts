@@ -1,6 +1,5 @@
-import type { Decision } from '../decision/decision.js';
 import type { QueueForecast } from '../staffing/staffing-plan.js';
-import type { TraceCall } from '../trace/trace-call.js';
+import type { CompactDecision, ReplayCall } from './compact-decision.js';
 
 const DAY_SEC = 86_400;
 
@@ -28,10 +27,10 @@ export class TraceForecaster {
     this.perDay = (24 * 60) / intervalMin;
   }
 
-  add(call: TraceCall, decision: Decision | null): void {
+  add(call: ReplayCall, decision: CompactDecision | null): void {
     const queue = decision ? decision.route?.queue : call.queue;
     if (!queue) return;
-    const queuedSec = call.arrivalSec + (decision?.flow.ivrSec ?? 0);
+    const queuedSec = call.arrivalSec + (decision?.ivrSec ?? 0);
     this.firstSec = Math.min(this.firstSec, queuedSec);
     this.lastSec = Math.max(this.lastSec, queuedSec);
     let q = this.queues.get(queue);

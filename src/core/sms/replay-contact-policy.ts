@@ -64,7 +64,7 @@ export class ReplayContactPolicy {
   }
 
   /** The messages of one decided call; `decidedSec` must not precede the last `advanceTo`. */
-  add(callId: string, phone: string, timeZone: string | undefined, sms: readonly SmsRequest[], decidedSec: number): void {
+  add(callId: string, phone: string, timeZone: string | undefined, sms: readonly Pick<SmsRequest, 'template' | 'class'>[], decidedSec: number): void {
     const atMs = this.dayZeroMs + Math.round(decidedSec * 1000);
     const number = normalisePhone(phone);
     for (const r of sms) {

@@ -1,0 +1,91 @@
+import { rotationOf, type CallDecider, type CallInput } from '../decision/call-decider.js';
+import type { Decision, RoutedTo, SmsRequest } from '../decision/decision.js';
+import type { TraceCall } from '../trace/trace-call.js';
+
+/**
+ * What a replay keeps of a decision: exactly what the contact centre, the KPIs, the contact
+ * policy, compare's differ and staff's forecaster read. Plain data, the same whether the call
+ * was decided in the replay's thread or in a worker (see decided-batch-wire.ts).
+ */
+export interface CompactDecision {
+  segment: string;
+  outcome: Decision['flow']['outcome'];
+  ivrSec: number;
+  hotKey: string | null;
+  /** Where a handed-off call queues; null when the caller self-served or hung up. */
+  route: Pick<RoutedTo, 'queue' | 'priority' | 'overflow'> | null;
+  sms: readonly Pick<SmsRequest, 'template' | 'class'>[];
+  /** Keys of the pop-up tags. */
+  tags: readonly string[];
+  /** Whom the SMS would go to, for a scenario's contact policy: only then, and only when the call asks for SMS. */
+  recipient?: { phone: string; timeZone?: string };
+}
+
+/** What a replay keeps of a trace line once it is decided: what the contact centre and the KPIs read. */
+export type ReplayCall = Pick<TraceCall, 'callId' | 'arrivalSec' | 'talkSec' | 'wrapSec' | 'patienceSec' | 'queue' | 'priority'>;
+
+const NO_TAGS: readonly string[] = [];
+
+/**
+ * The compact form of a decision (without a recipient). The route and the SMS are the
+ * decision's own objects (often shared between calls, never changed), seen through narrower
+ * types: this runs once per call and scenario, and copies would only feed the garbage
+ * collector. What crosses between threads is copied field by field (decided-batch-wire.ts).
+ */
+export function compactDecision(d: Decision): CompactDecision {
+  return {
+    segment: d.segment.id,
+    outcome: d.flow.outcome,
+    ivrSec: d.flow.ivrSec,
+    hotKey: d.flow.hotKey,
+    route: d.route,
+    sms: d.sms,
+    tags: d.tags.length === 0 ? NO_TAGS : d.tags.map((t) => t.key),
+  };
+}
+
+/** What deciding a trace call reads of it. */
+export type DecideInput = Pick<TraceCall, 'callId' | 'caller' | 'profile' | 'keys' | 'language' | 'hangupInIvrSec' | 'queue'>;
+
+/** What deciding needs of a trace call, as it crosses to the thread that decides it. */
+export function decideInputOf(call: TraceCall): DecideInput {
+  const c: DecideInput = { callId: call.callId, keys: call.keys };
+  if (call.caller !== undefined) c.caller = call.caller;
+  if (call.profile !== undefined) c.profile = call.profile;
+  if (call.language !== undefined) c.language = call.language;
+  if (call.hangupInIvrSec !== undefined) c.hangupInIvrSec = call.hangupInIvrSec;
+  if (call.queue !== undefined) c.queue = call.queue;
+  return c;
+}
+
+/** The replay's part of a trace call, arriving at `arrivalSec` (the trace's clock offset applied). */
+export function replayCallOf(call: TraceCall, arrivalSec = call.arrivalSec): ReplayCall {
+  const c: ReplayCall = { callId: call.callId, arrivalSec, talkSec: call.talkSec };
+  if (call.wrapSec !== undefined) c.wrapSec = call.wrapSec;
+  if (call.patienceSec !== undefined) c.patienceSec = call.patienceSec;
+  if (call.queue !== undefined) c.queue = call.queue;
+  if (call.priority !== undefined) c.priority = call.priority;
+  return c;
+}
+
+/**
+ * Decides one trace call as a replay does, in whichever thread runs it: null for ACD-level
+ * lines (no IVR, no rules); the seed picks which rolling promotion the caller hears.
+ * `recipients`: keep whom the SMS go to (for a scenario with a contact policy).
+ */
+export function decideTraceCall(decider: CallDecider, seed: number, call: DecideInput, recipients: boolean): CompactDecision | null {
+  if (call.queue !== undefined) return null;
+  const input: CallInput = { callId: call.callId, keys: call.keys, rotation: rotationOf(`${seed}:${call.callId}`) };
+  if (call.caller !== undefined) input.caller = call.caller;
+  if (call.profile !== undefined) input.profile = call.profile;
+  if (call.language !== undefined) input.language = call.language;
+  if (call.hangupInIvrSec !== undefined) input.hangupInIvrSec = call.hangupInIvrSec;
+  const decision = decider.decide(input);
+  const c = compactDecision(decision);
+  if (recipients && decision.sms.length > 0) {
+    const phone = decision.caller.phone;
+    const { timeZone } = decider.profileOf(input).profile;
+    c.recipient = timeZone === undefined ? { phone } : { phone, timeZone };
+  }
+  return c;
+}

@@ -1,0 +1,100 @@
+import type { TraceReader, TraceReadStats } from '../trace/trace-reader.js';
+import { decideInputOf, replayCallOf, type CompactDecision, type DecideInput, type ReplayCall } from './compact-decision.js';
+import type { InputInfo } from './replay-report.js';
+
+/** Calls in trace order with their decisions, ready to be offered to the runs. */
+export interface DecidedBatch {
+  calls: ReplayCall[];
+  /** Per call, one decision per scenario in the order of the runs (null for ACD-level lines). */
+  decisions: (CompactDecision | null)[][];
+  /** On the first batch of a trace written with arrivalTime: where its clock starts. */
+  origin?: TraceReadStats['origin'];
+}
+
+/** Calls read and checked but left for the receiving thread to decide. */
+export interface UndecidedBatch {
+  calls: ReplayCall[];
+  inputs: DecideInput[];
+  origin?: TraceReadStats['origin'];
+}
+
+export type TraceBatch = DecidedBatch | UndecidedBatch;
+
+/** Decides a trace call for one scenario. */
+export type TraceCallDecider = (call: DecideInput) => CompactDecision | null;
+
+/** Calls per batch: large enough that messages between threads are few, small enough to stay cheap. */
+export const DEFAULT_BATCH_SIZE = 2000;
+
+/**
+ * Reads a trace and decides each call for every scenario, in batches. Runs in the replay's
+ * thread or in a worker; either way the calls come out in the same order with the same
+ * decisions. A failure (a bad line, a decider's error) first lets out the calls before it, so
+ * the runs see what they would have seen call by call, then is rethrown.
+ *
+ * @param leaveUndecided asked as each batch starts: true leaves its calls for the receiving
+ * thread to decide (see `decideHere`); decisions do not depend on which thread makes them
+ */
+export async function* decideTrace(
+  reader: TraceReader,
+  deciders: readonly TraceCallDecider[],
+  batchSize = DEFAULT_BATCH_SIZE,
+  leaveUndecided: () => boolean = () => false,
+): AsyncGenerator<TraceBatch> {
+  const next = (): TraceBatch => (leaveUndecided() ? { calls: [], inputs: [] } : { calls: [], decisions: [] });
+  let batch = next();
+  // A trace written with arrivalTime counts seconds from its first call; shift it to that call's
+  // time of day so it meets the shifts that were on duty then.
+  let offset: number | undefined;
+  try {
+    for await (const read of reader) {
+      if (offset === undefined) {
+        const origin = reader.stats().origin;
+        offset = origin?.secOfDay ?? 0;
+        if (origin) batch.origin = origin;
+      }
+      if ('inputs' in batch) batch.inputs.push(decideInputOf(read));
+      else batch.decisions.push(deciders.map((decide) => decide(read)));
+      // The trace call itself is the replay's call when its clock needs no shift (no copy per call).
+      batch.calls.push(offset === 0 ? read : replayCallOf(read, read.arrivalSec + offset));
+      if (batch.calls.length >= batchSize) {
+        yield batch;
+        batch = next();
+      }
+    }
+  } catch (err) {
+    if (batch.calls.length > 0) yield batch;
+    throw err;
+  }
+  if (batch.calls.length > 0) yield batch;
+}
+
+/**
+ * A batch as the runs take it: decided already, or decided now with this thread's deciders.
+ * As in `decideTrace`, a decider's error lets out the calls decided before it first.
+ */
+export function* decideHere(batch: TraceBatch, deciders: readonly TraceCallDecider[]): Generator<DecidedBatch> {
+  if (!('inputs' in batch)) {
+    yield batch;
+    return;
+  }
+  const decided: DecidedBatch = { calls: [], decisions: [] };
+  if (batch.origin) decided.origin = batch.origin;
+  try {
+    for (let i = 0; i < batch.calls.length; i++) {
+      const input = batch.inputs[i]!;
+      decided.decisions.push(deciders.map((decide) => decide(input)));
+      decided.calls.push(batch.calls[i]!);
+    }
+  } catch (err) {
+    if (decided.calls.length > 0) yield decided;
+    throw err;
+  }
+  yield decided;
+}
+
+/** The report's account of the input, from the reader's final counts. */
+export function inputInfo(s: TraceReadStats): InputInfo {
+  const skippedByReason = Object.fromEntries(Object.entries(s.skippedByReason).filter(([, v]) => v > 0));
+  return { lines: s.read, calls: s.calls, skipped: s.skipped, skippedByReason, blank: s.blank };
+}
