@@ -76,7 +76,7 @@ export function loadFlows(dir: string, issues = new IssueCollector()): LoadedFlo
   const subflowFiles = new Map<string, string>();
   for (const file of listJson(join(dir, 'shared'))) {
     const doc = readJsonFile(file, issues);
-    hash.update(file + JSON.stringify(doc ?? null));
+    hash.update(basename(file) + JSON.stringify(doc ?? null)); // content, not where the checkout lives
     if (doc === undefined || !validateAgainstSchema('flow', doc, file, issues)) continue;
     const sub = doc as SubflowFile;
     const name = basename(file, '.json');
@@ -95,7 +95,7 @@ export function loadFlows(dir: string, issues = new IssueCollector()): LoadedFlo
   if (flowFiles.length === 0) issues.error(dir, '', 'no flow files found (expected one <segment>.json per segment)');
   for (const file of flowFiles) {
     const doc = readJsonFile(file, issues);
-    hash.update(file + JSON.stringify(doc ?? null));
+    hash.update(basename(file) + JSON.stringify(doc ?? null)); // content, not where the checkout lives
     if (doc === undefined || !validateAgainstSchema('flow', doc, file, issues)) continue;
     const source = doc as FlowFile;
     if (!source.meta?.segment) {
