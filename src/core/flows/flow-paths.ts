@@ -95,7 +95,11 @@ export function visitedStates(flow: LoadedFlow, facts: Facts, events: readonly s
     },
   });
   actor.start();
-  for (const type of events) actor.send({ type });
+  // A finished call takes no more events; XState would only warn about each one.
+  for (const type of events) {
+    if (actor.getSnapshot().status !== 'active') break;
+    actor.send({ type });
+  }
   actor.stop();
   return seen;
 }
