@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatIssue } from '../core/config/config-error.js';
+import { PACKAGE_ROOT } from '../core/config/package-root.js';
 import { UsageError } from './cli-error.js';
 import { processIO, type CliIO } from './cli-io.js';
 import { registerCallCommand } from './commands/call.js';
@@ -16,10 +19,16 @@ import { registerStaffCommand } from './commands/staff.js';
 import { registerTestFlowsCommand } from './commands/test-flows.js';
 import { registerValidateCommand } from './commands/validate.js';
 
+/** The version in ivr-sim's package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 /** Builds the `ivr-sim` program; every command writes through `io`. */
 export function buildProgram(io: CliIO): Command {
   const program = new Command('ivr-sim')
     .description('IVR and routing simulator: segment flows, hand-off rules, trace replay, Erlang staffing')
+    .version(packageVersion(), '-V, --version', 'print the version of ivr-sim')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
