@@ -76,6 +76,22 @@ describe('ivr-sim sms-stats', () => {
     expect(v).toMatchObject({ byTemplate: {}, optedOut: 0, recent: [] });
   });
 
+  it('a prefix with nothing under it: says so, with the prefix and the Redis it looked at, instead of a table of zeros', async () => {
+    scope = redisScope('cli-nothing');
+    const r = await smsStats('--redis-url', REDIS_URL, '--prefix', scope.prefix);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`No SMS counters under prefix "${scope.prefix}" at ${REDIS_URL}: ${scope.prefix}sms:stats, ${scope.prefix}sms:events and the opt-out list are empty.`);
+    expect(r.out).toContain('another prefix (--prefix, $REDIS_KEY_PREFIX)');
+    expect(r.out).not.toMatch(/^total/m);
+    // --json keeps stdout one JSON object and says it on stderr.
+    const j = await smsStats('--redis-url', REDIS_URL, '--prefix', scope.prefix, '--json');
+    expect(JSON.parse(j.out)).toMatchObject({ byTemplate: {}, optedOut: 0 });
+    expect(j.err).toContain(`No SMS counters under prefix "${scope.prefix}" at ${REDIS_URL}`);
+    // Once anything is counted there, the table comes back.
+    await seed(scope.prefix);
+    expect((await smsStats('--redis-url', REDIS_URL, '--prefix', scope.prefix)).out).not.toContain('No SMS counters');
+  });
+
   it('Redis out of reach: exit code 1 and where it looked', async () => {
     scope = redisScope('cli-down');
     const r = await smsStats('--redis-url', 'redis://127.0.0.1:1', '--prefix', scope.prefix);

@@ -36,6 +36,19 @@ const COLUMNS: Array<[string, (r: TemplateStats) => string]> = [
 
 const breakdown = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v}`).join(', ');
 
+/** Nothing was ever counted, logged or opted out under the prefix. */
+export function isEmptySmsStats(v: SmsStatsView): boolean {
+  return Object.keys(v.byTemplate).length === 0 && v.optedOut === 0 && v.recent.length === 0;
+}
+
+/** Says that a prefix holds no counters, and the likely reasons, rather than a table of zeros. */
+export function nothingFoundMessage(prefix: string, keys: string, url: string): string {
+  return (
+    `No SMS counters under prefix "${prefix}" at ${url}: ${keys}stats, ${keys}events and the opt-out list are empty.\n` +
+    `Either no SMS has been decided yet, or the voice service and SMS worker use another prefix (--prefix, $REDIS_KEY_PREFIX) or Redis (--redis-url, $REDIS_URL).\n`
+  );
+}
+
 /** The counters as a terminal reader wants them: one row per template, then why texts were held back. */
 export function formatSmsStats(v: SmsStatsView, where: string): string {
   const rows: Array<[string, TemplateStats]> = [...Object.entries(v.byTemplate), ['total', v.total]];
@@ -76,7 +89,14 @@ export function registerSmsStatsCommand(program: Command, io: CliIO): void {
         } catch (err) {
           throw new SmsStatsError(`reading SMS counters under ${keys} at ${redactUrl(url)}: ${(err as Error).message}`);
         }
-        io.out(flags.json ? JSON.stringify(view) + '\n' : formatSmsStats(view, `${redactUrl(url)}, prefix ${prefix}`));
+        const empty = isEmptySmsStats(view);
+        if (flags.json) {
+          io.out(JSON.stringify(view) + '\n');
+          // stdout stays one JSON object for scripts; the note is for the person reading.
+          if (empty) io.err(nothingFoundMessage(prefix, keys, redactUrl(url)));
+        } else {
+          io.out(empty ? nothingFoundMessage(prefix, keys, redactUrl(url)) : formatSmsStats(view, `${redactUrl(url)}, prefix ${prefix}`));
+        }
       } finally {
         redis.disconnect();
       }
