@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Harness } from '../app/harness.js';
 
-/** Debian's Chromium; a browser is never downloaded. */
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium (or the one $IVR_SIM_CHROMIUM names, as for scripts/prepare-test-env.mjs); a browser is never downloaded. */
+export const CHROMIUM = process.env['IVR_SIM_CHROMIUM'] || '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
