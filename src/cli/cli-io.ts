@@ -1,7 +1,7 @@
 /** Where a command writes. The real CLI uses the process streams; tests capture them. */
 export interface CliIO {
-  out(text: string): void;
-  err(text: string): void;
+  out: (text: string) => void;
+  err: (text: string) => void;
   /** stderr is an interactive terminal (progress bars only then). */
   readonly interactive: boolean;
 }

@@ -31,7 +31,7 @@ export interface SmsProcessorHooks {
  */
 export function createSmsProcessor(dispatcher: SmsDispatcher, clock: Clock, hooks: SmsProcessorHooks = {}): Processor<SmsJob, SmsJobResult> {
   return async (job, token) => {
-    if (job.data?.format !== SMS_JOB_FORMAT) throw new UnrecoverableError(`SMS_JOB_FORMAT: job format ${String(job.data?.format)}, expected ${SMS_JOB_FORMAT}`);
+    if ((job.data?.format as number | undefined) !== SMS_JOB_FORMAT) throw new UnrecoverableError(`SMS_JOB_FORMAT: job format ${String(job.data?.format)}, expected ${SMS_JOB_FORMAT}`);
     let result: DispatchResult;
     try {
       result = await dispatcher.dispatch(job.data);

@@ -309,7 +309,7 @@ describe('files', () => {
     const reader = readTrace(file);
     await expect(
       (async () => {
-        for await (const _ of reader) void _;
+        for await (const _ of reader) continue;
       })(),
     ).rejects.toThrow(`${file}:2 at /talkSec: must be a number (got "long")`);
   });
@@ -318,7 +318,7 @@ describe('files', () => {
     const reader = readTrace(join(dir, 'missing.csv'));
     await expect(
       (async () => {
-        for await (const _ of reader) void _;
+        for await (const _ of reader) continue;
       })(),
     ).rejects.toMatchObject({ code: 'TRACE_UNREADABLE', issues: [{ line: 0, message: expect.stringContaining('ENOENT') }] });
   });

@@ -135,6 +135,6 @@ export class AgentEventsService implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    for (const stop of [...this.open]) stop();
+    for (const stop of Array.from(this.open)) stop(); // a copy: each stop() leaves the set
   }
 }

@@ -50,8 +50,10 @@ export function registerErlangCommand(program: Command): void {
       }
       const figures = compute(flags);
       // Through commander's output, so the program's configureOutput (and tests) capture it.
-      const write = cmd.configureOutput().writeOut ?? ((text: string) => process.stdout.write(text));
-      write(flags.json ? `${JSON.stringify(figures, null, 2)}\n` : table(flags, figures));
+      const output = cmd.configureOutput();
+      const text = flags.json ? `${JSON.stringify(figures, null, 2)}\n` : table(flags, figures);
+      if (output.writeOut) output.writeOut(text);
+      else process.stdout.write(text);
     });
 
   // Whatever notices bad usage, commander or this command, the exit code is 2.

@@ -122,6 +122,7 @@ export function loadFlows(dir: string, issues = new IssueCollector()): LoadedFlo
     try {
       machine = createFlowMachine(config);
       // Touch every transition so XState resolves targets now, not in the middle of a call.
+      // oxlint-disable-next-line typescript/no-meaningless-void-operator -- the getter's side effect is the point
       void machine.definition;
     } catch (err) {
       issues.error(file, '', `XState rejected the machine: ${(err as Error).message}`);

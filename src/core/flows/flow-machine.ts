@@ -99,9 +99,12 @@ const implementations = setup({
     })),
     diagnosis: assign(({ context }, p: P) => {
       const d: DiagnosisRecord = context.diagnosis ? { ...context.diagnosis, steps: [...context.diagnosis.steps] } : { steps: [] };
+      // oxlint-disable-next-line typescript/no-base-to-string -- unknown (narrowed to {}): String() is meant
       if (p['symptom'] !== undefined) d.symptom = String(p['symptom']);
       if (p['outage'] !== undefined) d.outage = Boolean(p['outage']);
+      // oxlint-disable-next-line typescript/no-base-to-string -- unknown (narrowed to {}): String() is meant
       if (p['step'] !== undefined) d.steps.push(String(p['step']));
+      // oxlint-disable-next-line typescript/no-base-to-string -- unknown (narrowed to {}): String() is meant
       if (p['result'] !== undefined) d.result = String(p['result']);
       return { diagnosis: d };
     }),

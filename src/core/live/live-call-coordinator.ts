@@ -169,7 +169,7 @@ export class LiveCallCoordinator {
 }
 
 function readable(cur: Versioned<LiveCallState>): LiveCallState {
-  if (cur.value.format !== LIVE_CALL_STATE_FORMAT) {
+  if ((cur.value.format as number) !== LIVE_CALL_STATE_FORMAT) {
     throw new CallStateUnreadableError(cur.value.callSid, `state format ${String(cur.value.format)}, expected ${LIVE_CALL_STATE_FORMAT}`);
   }
   return cur.value;

@@ -94,6 +94,7 @@ export class PromptCatalog {
     if (d === undefined) {
       const names = this.variables(id);
       let key = slot;
+      // oxlint-disable-next-line typescript/no-base-to-string -- unknown (narrowed to {}): String() is meant
       for (let i = 0; i < names.length; i++) key += '\u0000' + String(vars[names[i]!] ?? '');
       d = this.durationCache.get(key);
       if (d === undefined) {

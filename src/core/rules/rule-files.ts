@@ -162,7 +162,7 @@ function checkEvent(
       break;
     case 'popups':
       needString('key');
-      if (p['severity'] !== undefined && !['info', 'warning', 'critical'].includes(String(p['severity']))) {
+      if (p['severity'] !== undefined && !['info', 'warning', 'critical'].includes(p['severity'] as string)) {
         issues.error(file, pp + pointer('severity'), 'severity must be info, warning or critical');
       }
       tagTexts.set(i, compileTexts(p['text'], file, pp + pointer('text'), issues, FACT_NAMES));
