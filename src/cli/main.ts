@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, formatIssue } from '../core/config/config-error.js';
 import { PACKAGE_ROOT } from '../core/config/package-root.js';
-import { UsageError } from './cli-error.js';
+import { exitCodeOf } from '../core/errors/named-error.js';
 import { processIO, type CliIO } from './cli-io.js';
 import { registerCallCommand } from './commands/call.js';
 import { registerCompareCommand } from './commands/compare.js';
@@ -57,20 +57,17 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (err instanceof UsageError) {
-      io.err(`ivr-sim: ${err.message}\n`);
-      return 2;
-    }
     if (err instanceof ConfigError) {
       for (const issue of err.issues) io.err(formatIssue(issue) + '\n');
       const n = err.issues.filter((i) => i.severity === 'error').length;
       io.err(`ivr-sim: ${n} error${n === 1 ? '' : 's'}; nothing was run\n`);
-      return 1;
+      return err.exitCode;
     }
-    // Named errors of the core and the commands carry their own exit code.
-    if (err instanceof Error && typeof (err as Error & { exitCode?: unknown }).exitCode === 'number') {
-      io.err(`ivr-sim: ${err.message}\n`);
-      return (err as Error & { exitCode: number }).exitCode;
+    // Named errors (UsageError: 2; bad input data: 1) carry their own exit code.
+    const exitCode = exitCodeOf(err);
+    if (exitCode !== undefined) {
+      io.err(`ivr-sim: ${(err as Error).message}\n`);
+      return exitCode;
     }
     throw err;
   }

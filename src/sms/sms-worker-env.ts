@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultPaths } from '../core/config/configuration.js';
 import type { SmsOrigin } from './twilio-sms-sender.js';
+import { NamedError } from '../core/errors/named-error.js';
 
 /** Everything the SMS worker reads from the environment, read once at start-up. */
 export interface SmsWorkerEnv {
@@ -16,7 +17,7 @@ export interface SmsWorkerEnv {
   logLevel: string;
 }
 
-export class SmsWorkerEnvError extends Error {
+export class SmsWorkerEnvError extends NamedError {
   readonly code = 'ENV_INVALID';
   constructor(readonly problems: string[]) {
     super(`the environment is not usable:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

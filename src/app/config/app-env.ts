@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultPaths, PACKAGE_ROOT, type ConfigPaths } from '../../core/config/configuration.js';
+import { NamedError } from '../../core/errors/named-error.js';
 
 /** Everything the service reads from the environment, read once at start-up. */
 export interface AppEnv {
@@ -27,7 +28,7 @@ export interface AppEnv {
   logLevel: string;
 }
 
-export class AppEnvError extends Error {
+export class AppEnvError extends NamedError {
   readonly code = 'ENV_INVALID';
   constructor(readonly problems: string[]) {
     super(`the environment is not usable:\n${problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -1,5 +1,7 @@
+import { NamedError } from '../../core/errors/named-error.js';
+
 /** The request carries no X-Twilio-Signature header. */
-export class TwilioSignatureMissingError extends Error {
+export class TwilioSignatureMissingError extends NamedError {
   readonly code = 'TWILIO_SIGNATURE_MISSING';
   constructor(readonly path: string) {
     super(`${path}: the X-Twilio-Signature header is missing; only Twilio may call this webhook`);
@@ -8,7 +10,7 @@ export class TwilioSignatureMissingError extends Error {
 }
 
 /** X-Twilio-Signature does not match the URL and parameters under our auth token. */
-export class TwilioSignatureInvalidError extends Error {
+export class TwilioSignatureInvalidError extends NamedError {
   readonly code = 'TWILIO_SIGNATURE_INVALID';
   constructor(readonly path: string) {
     super(`${path}: X-Twilio-Signature does not match this request (is PUBLIC_BASE_URL the URL Twilio calls, and TWILIO_AUTH_TOKEN the account's token?)`);
@@ -17,7 +19,7 @@ export class TwilioSignatureInvalidError extends Error {
 }
 
 /** The request names another Twilio account than the one this service answers for. */
-export class TwilioAccountMismatchError extends Error {
+export class TwilioAccountMismatchError extends NamedError {
   readonly code = 'TWILIO_ACCOUNT_MISMATCH';
   constructor(readonly path: string) {
     super(`${path}: AccountSid is not the account in TWILIO_ACCOUNT_SID`);
@@ -26,7 +28,7 @@ export class TwilioAccountMismatchError extends Error {
 }
 
 /** A voice webhook without CallSid: nothing can be looked up or stored. */
-export class CallSidMissingError extends Error {
+export class CallSidMissingError extends NamedError {
   readonly code = 'CALL_SID_MISSING';
   constructor(readonly path: string) {
     super(`${path}: the form body has no CallSid; Twilio posts CallSid with every voice webhook (application/x-www-form-urlencoded)`);
@@ -35,7 +37,7 @@ export class CallSidMissingError extends Error {
 }
 
 /** A parameter of a voice webhook is missing or malformed. */
-export class WebhookParamError extends Error {
+export class WebhookParamError extends NamedError {
   readonly code = 'WEBHOOK_PARAM_INVALID';
   constructor(
     readonly path: string,

@@ -6,6 +6,7 @@ import { RedisTraceStream } from '../../app/recording/redis-trace-stream.js';
 import type { TraceLine } from '../../core/trace/trace-line.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
+import { NamedError } from '../../core/errors/named-error.js';
 
 interface ExportTraceFlags {
   fromRedis?: boolean;
@@ -16,9 +17,9 @@ interface ExportTraceFlags {
 }
 
 /** Redis could not be reached or read: nothing was exported. */
-export class TraceExportError extends Error {
+export class TraceExportError extends NamedError {
   readonly code = 'TRACE_EXPORT_FAILED';
-  readonly exitCode = 1;
+  override readonly exitCode = 1;
   constructor(message: string) {
     super(message);
     this.name = 'TraceExportError';

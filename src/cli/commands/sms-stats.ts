@@ -6,6 +6,7 @@ import { RedisContactLedger } from '../../sms/redis-contact-ledger.js';
 import { RedisSmsStats, type SmsStatsView } from '../../sms/redis-sms-stats.js';
 import { smsKeyPrefixes } from '../../sms/sms-queue.js';
 import type { CliIO } from '../cli-io.js';
+import { NamedError } from '../../core/errors/named-error.js';
 
 interface SmsStatsFlags {
   redisUrl?: string;
@@ -14,9 +15,9 @@ interface SmsStatsFlags {
 }
 
 /** Redis could not be reached or read: no figures. */
-export class SmsStatsError extends Error {
+export class SmsStatsError extends NamedError {
   readonly code = 'SMS_STATS_FAILED';
-  readonly exitCode = 1;
+  override readonly exitCode = 1;
   constructor(message: string) {
     super(message);
     this.name = 'SmsStatsError';

@@ -1,3 +1,5 @@
+import { NamedError } from '../errors/named-error.js';
+
 /** One problem found in a data file, located precisely enough for a designer to fix it. */
 export interface ConfigIssue {
   /** Path of the file, relative to the working directory when possible. */
@@ -19,7 +21,7 @@ export function formatIssue(issue: ConfigIssue): string {
  * A configuration (flows, prompts, rules, customers, staffing) that cannot be used.
  * Carries every issue found, never just the first, and is thrown before anything is half-loaded.
  */
-export class ConfigError extends Error {
+export class ConfigError extends NamedError {
   readonly code = 'CONFIG_INVALID';
   constructor(readonly issues: ConfigIssue[]) {
     const errors = issues.filter((i) => i.severity === 'error');

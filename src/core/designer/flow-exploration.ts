@@ -6,6 +6,7 @@ import { leafOf } from '../flows/flow-stepper.js';
 import type { StateNodeInfo } from '../flows/flow-tree.js';
 import { DTMF_KEYS } from '../flows/flow-types.js';
 import type { Facts } from '../profile/facts.js';
+import { NamedError } from '../errors/named-error.js';
 
 /**
  * A point where a call rests in its flow (waiting for a key, for a prompt to end, or done),
@@ -46,10 +47,10 @@ export interface FlowExploration {
 /** Beyond this many situations a flow is not explored further (a designer error, not a real IVR). */
 const MAX_SITUATIONS = 50_000;
 
-export class ExplorationLimitError extends Error {
+export class ExplorationLimitError extends NamedError {
   readonly code = 'EXPLORATION_LIMIT';
   /** A flow file problem: the command line reports it like bad data (exit code 1). */
-  readonly exitCode = 1;
+  override readonly exitCode = 1;
   constructor(flowId: string) {
     super(`flow ${flowId} has more than ${MAX_SITUATIONS} distinct situations; retry counters without a bound?`);
     this.name = 'ExplorationLimitError';

@@ -1,4 +1,5 @@
 import { instance } from '@viz-js/viz';
+import { NamedError } from '../errors/named-error.js';
 
 /**
  * Renders DOT to SVG with Graphviz compiled to WebAssembly (@viz-js/viz): no network, no
@@ -6,9 +7,9 @@ import { instance } from '@viz-js/viz';
  */
 let viz: ReturnType<typeof instance> | undefined;
 
-export class DiagramRenderError extends Error {
+export class DiagramRenderError extends NamedError {
   readonly code = 'DIAGRAM_RENDER';
-  readonly exitCode = 1;
+  override readonly exitCode = 1;
   constructor(message: string) {
     super(message);
     this.name = 'DiagramRenderError';

@@ -3,6 +3,7 @@ import type { Facts } from '../profile/facts.js';
 import type { PromptCatalog } from '../prompts/prompt-catalog.js';
 import type { FlowContext } from './flow-machine.js';
 import type { FlowStepper, SayAction, StepEdge, StepNode } from './flow-stepper.js';
+import { NamedError } from '../errors/named-error.js';
 
 /**
  * A DTMF press: `afterSec` counts from the start of the prompt that waits for it (a press
@@ -55,7 +56,7 @@ export interface WalkOptions {
 /** A flow that does not end within this many steps is a designer error (a loop without a bound). */
 const MAX_STEPS = 500;
 
-export class FlowLoopError extends Error {
+export class FlowLoopError extends NamedError {
   readonly code = 'FLOW_LOOP';
   constructor(flowId: string, state: string) {
     super(`flow ${flowId} did not end after ${MAX_STEPS} steps (last state ${state}); is there a loop without a retry bound?`);

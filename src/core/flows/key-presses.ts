@@ -1,7 +1,8 @@
 import { DTMF_KEYS } from './flow-types.js';
 import type { KeyPress } from './call-walker.js';
+import { NamedError } from '../errors/named-error.js';
 
-export class KeySyntaxError extends Error {
+export class KeySyntaxError extends NamedError {
   readonly code = 'KEY_SYNTAX';
   constructor(message: string) {
     super(message);

@@ -1,5 +1,7 @@
+import { NamedError } from '../errors/named-error.js';
+
 /** The store that holds call state cannot be reached or answered with an error. */
-export class CallStateUnavailableError extends Error {
+export class CallStateUnavailableError extends NamedError {
   readonly code = 'CALL_STATE_UNAVAILABLE';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -8,7 +10,7 @@ export class CallStateUnavailableError extends Error {
 }
 
 /** Other webhooks of the same call kept winning the compare-and-set; gave up after `attempts`. */
-export class CallStateContentionError extends Error {
+export class CallStateContentionError extends NamedError {
   readonly code = 'CALL_STATE_CONTENTION';
   constructor(
     readonly callSid: string,
@@ -20,7 +22,7 @@ export class CallStateContentionError extends Error {
 }
 
 /** A stored call state this version of the code cannot read (another format, or a flow state that no longer exists). */
-export class CallStateUnreadableError extends Error {
+export class CallStateUnreadableError extends NamedError {
   readonly code = 'CALL_STATE_UNREADABLE';
   constructor(
     readonly callSid: string,

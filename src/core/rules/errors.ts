@@ -1,3 +1,5 @@
+import { NamedError } from '../errors/named-error.js';
+
 /**
  * Errors raised while compiling or evaluating rule sets. Codes are stable so
  * loaders, the CLI and the HTTP exception filter can map them without parsing
@@ -41,7 +43,7 @@ function describeRule(location: RuleLocation): string {
 }
 
 /** A rule the compiled evaluator refuses, rather than risk deciding differently from json-rules-engine. */
-export class RuleCompileError extends Error {
+export class RuleCompileError extends NamedError {
   override readonly name = 'RuleCompileError';
   readonly ruleIndex: number;
   readonly ruleName: string | undefined;
@@ -64,7 +66,7 @@ export class RuleCompileError extends Error {
  * whole run in the same case). Carries the rule and condition so a trace
  * replay can say which rule broke on which call.
  */
-export class RuleEvaluationError extends Error {
+export class RuleEvaluationError extends NamedError {
   override readonly name = 'RuleEvaluationError';
   readonly code = 'OPERATOR_FAILED' as const;
   readonly ruleIndex: number;

@@ -1,7 +1,8 @@
 import type { Staffing } from '../staffing/staffing.js';
 import { isQueueId } from './stream-cursor.js';
+import { NamedError } from '../errors/named-error.js';
 
-export class AgentQueuesError extends Error {
+export class AgentQueuesError extends NamedError {
   readonly code = 'AGENT_QUEUES_INVALID';
   constructor(message: string) {
     super(message);

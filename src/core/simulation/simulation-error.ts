@@ -1,3 +1,5 @@
+import { NamedError } from '../errors/named-error.js';
+
 /** A misuse of the contact-centre simulator: a bad call record or calls fed out of order. */
 
 export type SimulationErrorCode =
@@ -10,10 +12,10 @@ export type SimulationErrorCode =
   /** A call was offered after finish(). */
   | 'FINISHED';
 
-export class SimulationError extends Error {
+export class SimulationError extends NamedError {
   override readonly name = 'SimulationError';
   /** For command-line shells: the input data (trace or staffing) is at fault. */
-  readonly exitCode = 1;
+  override readonly exitCode = 1;
 
   constructor(
     readonly code: SimulationErrorCode,

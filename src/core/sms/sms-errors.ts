@@ -1,5 +1,7 @@
+import { NamedError } from '../errors/named-error.js';
+
 /** A decided SMS names a template the templates file does not have (any more). */
-export class SmsTemplateUnknownError extends Error {
+export class SmsTemplateUnknownError extends NamedError {
   readonly code = 'SMS_TEMPLATE_UNKNOWN';
   readonly retryable = false;
   constructor(readonly template: string) {
@@ -9,7 +11,7 @@ export class SmsTemplateUnknownError extends Error {
 }
 
 /** The template needs a fact the decision did not have: the text would be broken, so nothing is sent. */
-export class SmsTemplateVariableMissingError extends Error {
+export class SmsTemplateVariableMissingError extends NamedError {
   readonly code = 'SMS_TEMPLATE_VARIABLE_MISSING';
   readonly retryable = false;
   constructor(
@@ -37,7 +39,7 @@ export const TWILIO_UNSUBSCRIBED = 21610;
  * Sending failed. `kind` says what to do about it; `status` and `twilioCode` are what Twilio
  * answered (absent for network failures).
  */
-export class SmsSendError extends Error {
+export class SmsSendError extends NamedError {
   readonly code: string;
   constructor(
     readonly kind: SendFailureKind,

@@ -1,3 +1,5 @@
+import { NamedError } from '../errors/named-error.js';
+
 /** Why a staffing file was refused: every problem found, each pointing at a file and a place in it. */
 
 export interface StaffingIssue {
@@ -19,10 +21,10 @@ export type StaffingErrorCode =
   /** A "queue=agents,…" override could not be applied. */
   | 'STAFFING_OVERRIDE_INVALID';
 
-export class StaffingFileError extends Error {
+export class StaffingFileError extends NamedError {
   override readonly name = 'StaffingFileError';
   /** For command-line shells: 2 for a malformed override flag (usage), 1 for a bad file (data). */
-  readonly exitCode: number;
+  override readonly exitCode: number;
 
   constructor(
     readonly code: StaffingErrorCode,

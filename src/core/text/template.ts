@@ -1,4 +1,5 @@
 import type { Language } from '../profile/customer-profile.js';
+import { NamedError } from '../errors/named-error.js';
 
 /**
  * Text templates shared by prompts, pop-up tags and SMS:
@@ -24,7 +25,7 @@ type Part =
   | { kind: 'var'; name: string; format: string | undefined }
   | { kind: 'optional'; parts: Part[] };
 
-export class TemplateSyntaxError extends Error {
+export class TemplateSyntaxError extends NamedError {
   readonly code = 'TEMPLATE_SYNTAX';
   constructor(message: string, readonly position: number) {
     super(message);

@@ -1,3 +1,5 @@
+import { NamedError } from '../errors/named-error.js';
+
 /** Why a trace line was refused; `skip` mode counts skipped lines by these. */
 export type TraceIssueReason =
   /** Not JSON, or a CSV row that cannot be split into the header's columns. */
@@ -40,10 +42,10 @@ export function formatTraceIssue(source: string, issue: Omit<TraceIssue, 'reason
 }
 
 /** A trace that cannot be replayed as asked. Carries every issue collected, up to the reader's limit. */
-export class TraceError extends Error {
+export class TraceError extends NamedError {
   override readonly name = 'TraceError';
   /** Invalid input data: the CLI exits with 1. */
-  readonly exitCode = 1;
+  override readonly exitCode = 1;
 
   constructor(
     readonly code: TraceErrorCode,
