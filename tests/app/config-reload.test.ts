@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { twilioPost } from '../helpers/twilio.js';
 import { find, findAll, parseXml, textOf } from '../helpers/xml.js';
-import { copyConfigDir, type ConfigDir } from './config-dir.js';
+import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { startService, type Harness } from './harness.js';
 
 const STANDARD = '+8613800000300';
@@ -13,10 +13,10 @@ const ANYTHING_ELSE_V2 = '返回主菜单请按1，人工服务请按0，挂机�
 
 describe('editing flows and rules while the service runs', () => {
   let h: Harness;
-  let config: ConfigDir;
+  let config: ConfigCopy;
   let original: string;
   beforeAll(async () => {
-    config = copyConfigDir();
+    config = copyConfig();
     original = readFileSync(join(config.dir, 'flows/standard.json'), 'utf8');
     h = await startService('config-reload', { ...config.env, CONFIG_WATCH: 'on', CONFIG_RELOAD_DEBOUNCE_MS: '50' });
   });
@@ -30,7 +30,7 @@ describe('editing flows and rules while the service runs', () => {
 
   it('keeps serving the last good configuration when an edit breaks a flow, and shows the error on /health', async () => {
     const v1 = (await health())['config']['version'];
-    config.editJson('flows/standard.json', (doc) => {
+    config.edit('flows/standard.json', (doc) => {
       doc['states']['menu']['on']['KEY.2']['target'] = 'nowhere';
     });
     await vi.waitFor(async () => expect((await health())['config']['lastError']).not.toBeNull(), { timeout: 10_000, interval: 50 });
@@ -53,7 +53,7 @@ describe('editing flows and rules while the service runs', () => {
     await incoming(before);
 
     config.write('flows/standard.json', original);
-    config.editJson('flows/prompts.json', (doc) => {
+    config.edit('flows/prompts.json', (doc) => {
       doc['prompts']['menu.anything-else']['text']['zh-CN'] = ANYTHING_ELSE_V2;
     });
     await vi.waitFor(async () => expect((await health())['config']['version']).not.toBe(v1), { timeout: 10_000, interval: 50 });

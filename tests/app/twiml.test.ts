@@ -3,7 +3,7 @@ import { maskPhone } from '../../src/core/customers/customer-directory.js';
 import { TEST_BASE_URL, TEST_WORKFLOW_SID, twilioPost, type FormParams } from '../helpers/twilio.js';
 import { elements, find, findAll, parseXml, textOf, type XmlElement } from '../helpers/xml.js';
 import { driveCall } from './call-driver.js';
-import { copyConfigDir, type ConfigDir } from './config-dir.js';
+import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { startService, type Harness } from './harness.js';
 
 const STANDARD = '+8613800000300';
@@ -116,16 +116,16 @@ describe('TwiML the caller hears', () => {
 
 describe('TwiML for TaskRouter, recorded prompts and prompts without barge-in', () => {
   let h: Harness;
-  let config: ConfigDir;
+  let config: ConfigCopy;
   let n = 0;
   const sid = () => `CAtask${String(++n).padStart(28, '0')}`;
   beforeAll(async () => {
-    config = copyConfigDir();
-    config.editJson('flows/prompts.json', (doc) => {
+    config = copyConfig();
+    config.edit('flows/prompts.json', (doc) => {
       doc['prompts']['greeting.standard']['audioUrl'] = { 'zh-CN': 'https://media.example.test/greeting-standard.mp3' };
       doc['prompts']['greeting.standard']['durationSec'] = 3;
     });
-    config.editJson('flows/standard.json', (doc) => {
+    config.edit('flows/standard.json', (doc) => {
       doc['states']['anythingElse']['meta']['input']['bargeIn'] = false;
     });
     h = await startService('twiml-task', { ...config.env, TWILIO_WORKFLOW_SID: TEST_WORKFLOW_SID, TWILIO_TASK_TIMEOUT_SEC: '1800' });

@@ -7,7 +7,7 @@ import { toDot } from '../../src/core/designer/dot-diagram.js';
 import { flowDiagram } from '../../src/core/designer/flow-diagram.js';
 import { renderSvg } from '../../src/core/designer/svg-render.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
-import { copyConfigDir, type ConfigDir } from '../app/config-dir.js';
+import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { startService, type Harness } from '../app/harness.js';
 import { profileFor } from '../helpers/shipped.js';
 
@@ -149,10 +149,10 @@ describe('the designer page API', () => {
 
 describe('the designer page after a refused configuration edit', () => {
   let h: Harness;
-  let dir: ConfigDir;
+  let dir: ConfigCopy;
 
   beforeAll(async () => {
-    dir = copyConfigDir();
+    dir = copyConfig();
     h = await startService('designer-reload', dir.env);
   });
   afterAll(async () => {
@@ -162,7 +162,7 @@ describe('the designer page after a refused configuration edit', () => {
 
   it('shows the errors, as /health does, while walks go on with the last good version', async () => {
     const before = (await request(h.server).get('/designer/flows').expect(200)).body.config.version as string;
-    dir.editJson('flows/vip-diamond.json', (f) => {
+    dir.edit('flows/vip-diamond.json', (f) => {
       f['states']['menu']['initial'] = 'nowhere';
     });
     h.app.get(ConfigWatcher).reload();

@@ -8,7 +8,7 @@ import { flowDiagram } from '../../src/core/designer/flow-diagram.js';
 import { mermaidId, toMermaid } from '../../src/core/designer/mermaid-diagram.js';
 import { shippedConfig } from '../helpers/shipped.js';
 import { cli } from './designer-cli.js';
-import { allElements, parseXml } from './xml-check.js';
+import { allElements, parseXml } from '../helpers/xml.js';
 
 const config = shippedConfig();
 const flows = [...config.flows.flows.values()];

@@ -7,6 +7,8 @@ import { defaultPaths, type ConfigPaths } from '../../src/core/config/configurat
 export interface ConfigCopy {
   dir: string;
   paths: ConfigPaths;
+  /** FLOWS_DIR, RULES_DIR and CUSTOMERS_FILE pointing at the copy, for a service under test. */
+  env: Record<string, string>;
   /** Rewrites a JSON file of the copy (path relative to the copy, e.g. `flows/standard.json`). */
   edit(relPath: string, change: (doc: any) => void): void;
   write(relPath: string, text: string): void;
@@ -23,6 +25,7 @@ export function copyConfig(): ConfigCopy {
   return {
     dir,
     paths,
+    env: { FLOWS_DIR: paths.flowsDir, RULES_DIR: paths.rulesDir, CUSTOMERS_FILE: paths.customersFile },
     edit(relPath, change) {
       const file = join(dir, relPath);
       const doc = JSON.parse(readFileSync(file, 'utf8'));

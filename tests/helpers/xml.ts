@@ -1,7 +1,8 @@
 /**
- * A small XML reader for TwiML in tests: elements, attributes, text, the five predefined entities
- * and numeric character references, comments, CDATA and the XML declaration. It rejects what a
- * TwiML consumer would reject (unclosed or mismatched tags, stray text after the root).
+ * A small XML reader for TwiML and SVG in tests: elements, attributes, text, the five predefined
+ * entities and numeric character references, comments, CDATA, processing instructions, the XML
+ * declaration and a DOCTYPE. It rejects what a TwiML or SVG consumer would reject (unclosed or
+ * mismatched tags, stray text after the root, unknown entities).
  */
 export interface XmlElement {
   name: string;
@@ -48,6 +49,16 @@ export function parseXml(src: string): XmlElement {
         const end = src.indexOf('-->', i);
         if (end < 0) fail('unterminated comment');
         i = end + 3;
+      } else if (src.startsWith('<!DOCTYPE', i)) {
+        // Skipped whole, internal subset ([...]) included.
+        let depth = 0;
+        for (; i < src.length; i++) {
+          if (src[i] === '[') depth++;
+          else if (src[i] === ']') depth--;
+          else if (src[i] === '>' && depth === 0) break;
+        }
+        if (i >= src.length) fail('unterminated DOCTYPE');
+        i++;
       } else return;
     }
   };
@@ -98,6 +109,10 @@ export function parseXml(src: string): XmlElement {
         if (end < 0) fail('unterminated CDATA');
         el.children.push(src.slice(i + 9, end));
         i = end + 3;
+      } else if (src.startsWith('<?', i)) {
+        const end = src.indexOf('?>', i);
+        if (end < 0) fail('unterminated processing instruction');
+        i = end + 2;
       } else if (src[i] === '<') {
         el.children.push(element());
       } else {
@@ -150,4 +165,9 @@ export function find(el: XmlElement, name: string): XmlElement | undefined {
 /** The text content of an element (its text and its descendants' text). */
 export function textOf(el: XmlElement): string {
   return el.children.map((c) => (typeof c === 'string' ? c : textOf(c))).join('');
+}
+
+/** The element and every element below it, depth first. */
+export function allElements(el: XmlElement): XmlElement[] {
+  return [el, ...elements(el).flatMap(allElements)];
 }
