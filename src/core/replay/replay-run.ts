@@ -11,6 +11,7 @@ import { parseOffsetDateTime } from '../trace/date-time.js';
 import type { TraceReadStats } from '../trace/trace-reader.js';
 import { decideTraceCall, type CompactDecision, type DecideInput, type ReplayCall } from './compact-decision.js';
 import { emptyIvrSums, IvrKpiAccumulator } from './ivr-kpis.js';
+import { StaffingGaps } from './staffing-gaps.js';
 import { clockLabel, kpiRow, type InputInfo, type IntervalRow, type KpiRow, type ReplayReport, type ScenarioInfo } from './replay-report.js';
 
 /** A configuration to replay a trace against. */
@@ -45,6 +46,7 @@ export class ReplayRun {
   private seq = 0;
   private finished = false;
   private readonly contacts: ReplayContactPolicy | null;
+  private readonly gaps: StaffingGaps;
 
   constructor(readonly scenario: Scenario) {
     this.decider = new CallDecider(scenario.config);
@@ -56,6 +58,7 @@ export class ReplayRun {
     this.byQueue = new QueueKpiAccumulator({ thresholdSec, intervalSec: this.intervalSec, queueOrder, keyBy: (o) => o.entryQueue });
     this.bySegment = new QueueKpiAccumulator({ thresholdSec, intervalSec: this.intervalSec, keyBy: (o) => o.segment });
     this.ivr = new IvrKpiAccumulator(this.intervalSec);
+    this.gaps = new StaffingGaps(scenario.staffing, this.intervalSec);
     this.contacts = scenario.contactPolicy ? new ReplayContactPolicy(scenario.contactPolicy) : null;
     this.centre = new ContactCentre(scenario.staffing, {
       intervalSec: this.intervalSec,
@@ -86,6 +89,7 @@ export class ReplayRun {
     if (this.contacts) this.applyContactPolicy(call, decision);
     if (decision === null) {
       const queue = call.queue!;
+      this.gaps.note(queue, call.arrivalSec);
       this.ivr.add(['overall', 'segment:direct', `queue:${queue}`], call.arrivalSec, null);
       this.centre.offer(this.offered(call, seq, 'direct', call.arrivalSec, { queue, priority: call.priority ?? DIRECT_PRIORITY_FALLBACK, overflow: [] }));
       return;
@@ -94,6 +98,7 @@ export class ReplayRun {
     if (decision.route) keys.push(`queue:${decision.route.queue}`);
     this.ivr.add(keys, call.arrivalSec, decision);
     if (decision.route) {
+      this.gaps.note(decision.route.queue, call.arrivalSec + decision.ivrSec);
       this.centre.offer(this.offered(call, seq, decision.segment, call.arrivalSec + decision.ivrSec, decision.route));
     } else {
       // Calls that never reach an agent still move the clock, so agents' time is accounted for.
@@ -173,6 +178,7 @@ export class ReplayRun {
         intervalMin: this.intervalSec / 60,
       },
       input,
+      warnings: this.gaps.warnings(),
       bySegment,
       byQueue,
       byInterval,
