@@ -45,7 +45,9 @@ export async function loadScenario(flags: ScenarioFlags, io: CliIO, label = ''):
     intervalMin = Number(flags.interval);
     if (![15, 30, 60].includes(intervalMin)) throw new UsageError(`--interval ${flags.interval}: expected 15, 30 or 60 (minutes)`);
   }
-  const config = loadConfiguration(configPaths(flags), { queues: new Set(staffing.queues.map((q) => q.id)) });
+  // Routes are checked against the staffing's queues by the replay, at the first call through the
+  // IVR: a trace of ACD-level lines needs only the queues it names.
+  const config = loadConfiguration(configPaths(flags));
   const policyFile = contactPolicyFileIn(config.paths.rulesDir);
   return {
     config,
