@@ -1,4 +1,5 @@
 import type { KpiRow, ReplayReport } from '../core/replay/replay-report.js';
+import { warningLines } from './report-warnings.js';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const sec = (x: number | null) => (x === null ? '—' : x.toFixed(1));
@@ -37,6 +38,7 @@ export function formatReport(r: ReplayReport): string {
   out += `config ${s.configVersion} · staffing ${s.staffing} · SL target ${Math.round(s.serviceLevelTarget * 100)}/${s.thresholdSec} · seed ${s.seed}\n\n`;
   out += table([['overall', r], ...Object.entries(r.bySegment).map(([k, v]) => [k, v] as [string, KpiRow])]);
   out += '\n' + table(Object.entries(r.byQueue).map(([k, v]) => [`queue ${k}`, v] as [string, KpiRow]));
+  if (r.warnings.length > 0) out += '\n' + warningLines(r.warnings);
   out += '\n' + counts('Hot keys', r.hotKeys) + counts('SMS by template', r.sms) + counts('Pop-up tags', r.tags);
   out += `\nSL = answered within ${s.thresholdSec} s ÷ (answered + abandoned); containment = self-served ÷ calls.\n`;
   return out;

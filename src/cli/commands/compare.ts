@@ -8,6 +8,7 @@ import { ReplayRun } from '../../core/replay/replay-run.js';
 import { replayTrace } from '../../core/replay/replay-trace.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
+import { warningLines } from '../report-warnings.js';
 import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 import { parallelReplay, parseOnError, progress } from './replay.js';
 
@@ -63,6 +64,8 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       const base = baseline.report(info(baseline), input);
       const cand = candidate.report(info(candidate), input);
       const delta = reportDelta(base, cand);
+      const warnings = warningLines(base.warnings, 'baseline: ') + warningLines(cand.warnings, 'candidate: ');
+      io.err(warnings);
       const marketing = new Set(
         [...baseline.scenario.config.rules.templates.values(), ...candidate.scenario.config.rules.templates.values()].filter((t) => t.class === 'marketing').map((t) => t.id),
       );
@@ -86,6 +89,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       for (const [seg, x] of Object.entries(delta.bySegment)) out += `  ${seg}: ${describeDelta(x, t) || 'no change'}\n`;
       out += '\nby queue:\n';
       for (const [q, x] of Object.entries(delta.byQueue)) out += `  ${q}: ${describeDelta(x, t) || 'no change'}\n`;
+      if (warnings) out += '\n' + warnings;
       out += `\ndecided differently: ${decisions.different} of ${decisions.compared} calls`;
       out += decisions.different ? ` (${DIFF_KINDS.filter((k) => decisions.byKind[k]).map((k) => `${k} ${decisions.byKind[k]}`).join(', ')})\n` : '\n';
       for (const e of decisions.examples) out += `  ${e.callId} [${e.kinds.join(', ')}]\n    baseline:  ${e.baseline}\n    candidate: ${e.candidate}\n`;

@@ -8,6 +8,7 @@ import { replayTrace } from '../../core/replay/replay-trace.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { formatReport } from '../report-table.js';
+import { warningLines } from '../report-warnings.js';
 import { loadScenario, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 
 interface ReplayFlags extends ScenarioFlags {
@@ -85,6 +86,7 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
       }
       const paths = run.scenario.config.paths;
       const report = run.report({ trace, flowsDir: paths.flowsDir, rulesDir: paths.rulesDir, customersFile: paths.customersFile }, input);
+      io.err(warningLines(report.warnings));
       if (flags.out) {
         mkdirSync(flags.out, { recursive: true });
         writeFileAtomic(join(flags.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');

@@ -2,6 +2,7 @@ import type { ContactPolicyReport } from '../sms/replay-contact-policy.js';
 import type { GroupIntervalStats, QueueIntervalStats } from '../simulation/interval-stats.js';
 import type { Kpis } from '../simulation/queue-kpi-accumulator.js';
 import type { IvrSums } from './ivr-kpis.js';
+import type { StaffingWarning } from './staffing-gaps.js';
 
 /**
  * The figures a contact centre is judged by, for one group of calls (overall, a segment, a
@@ -75,6 +76,8 @@ export interface QueueServiceLevel {
 export interface ReplayReport extends KpiRow {
   scenario: ScenarioInfo;
   input: InputInfo;
+  /** Calls that reached a queue with no agent on shift, per run of intervals; empty when every call met one. */
+  warnings: StaffingWarning[];
   bySegment: Record<string, KpiRow>;
   byQueue: Record<string, KpiRow>;
   byInterval: IntervalRow[];

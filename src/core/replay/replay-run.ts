@@ -1,4 +1,5 @@
-import type { Configuration } from '../config/configuration.js';
+import type { ConfigIssue } from '../config/config-error.js';
+import { routedQueueIssues, type Configuration } from '../config/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import type { CallOutcome } from '../simulation/call-outcome.js';
 import { ContactCentre } from '../simulation/contact-centre.js';
@@ -11,6 +12,8 @@ import { parseOffsetDateTime } from '../trace/date-time.js';
 import type { TraceReadStats } from '../trace/trace-reader.js';
 import { decideTraceCall, type CompactDecision, type DecideInput, type ReplayCall } from './compact-decision.js';
 import { emptyIvrSums, IvrKpiAccumulator } from './ivr-kpis.js';
+import { RoutesOutsideStaffingError } from './routes-outside-staffing-error.js';
+import { StaffingGaps } from './staffing-gaps.js';
 import { clockLabel, kpiRow, type InputInfo, type IntervalRow, type KpiRow, type ReplayReport, type ScenarioInfo } from './replay-report.js';
 
 /** A configuration to replay a trace against. */
@@ -45,6 +48,9 @@ export class ReplayRun {
   private seq = 0;
   private finished = false;
   private readonly contacts: ReplayContactPolicy | null;
+  private readonly gaps: StaffingGaps;
+  /** Routes naming queues the staffing lacks: fatal only once a call goes through the IVR. */
+  private readonly routeIssues: ConfigIssue[];
 
   constructor(readonly scenario: Scenario) {
     this.decider = new CallDecider(scenario.config);
@@ -56,6 +62,8 @@ export class ReplayRun {
     this.byQueue = new QueueKpiAccumulator({ thresholdSec, intervalSec: this.intervalSec, queueOrder, keyBy: (o) => o.entryQueue });
     this.bySegment = new QueueKpiAccumulator({ thresholdSec, intervalSec: this.intervalSec, keyBy: (o) => o.segment });
     this.ivr = new IvrKpiAccumulator(this.intervalSec);
+    this.gaps = new StaffingGaps(scenario.staffing, this.intervalSec);
+    this.routeIssues = routedQueueIssues(scenario.config, this.queueIds).filter((i) => i.severity === 'error');
     this.contacts = scenario.contactPolicy ? new ReplayContactPolicy(scenario.contactPolicy) : null;
     this.centre = new ContactCentre(scenario.staffing, {
       intervalSec: this.intervalSec,
@@ -68,6 +76,7 @@ export class ReplayRun {
 
   /** Decides one call; the returned decision is null for ACD-level lines (no IVR, no rules). */
   decide(call: DecideInput): CompactDecision | null {
+    if (call.queue === undefined) this.checkRoutable(call.callId);
     return decideTraceCall(this.decider, this.scenario.seed, call, this.contacts !== null);
   }
 
@@ -84,8 +93,10 @@ export class ReplayRun {
   offer(call: ReplayCall, decision: CompactDecision | null): void {
     const seq = this.seq++;
     if (this.contacts) this.applyContactPolicy(call, decision);
+    if (decision !== null) this.checkRoutable(call.callId);
     if (decision === null) {
       const queue = call.queue!;
+      this.gaps.note(queue, call.arrivalSec);
       this.ivr.add(['overall', 'segment:direct', `queue:${queue}`], call.arrivalSec, null);
       this.centre.offer(this.offered(call, seq, 'direct', call.arrivalSec, { queue, priority: call.priority ?? DIRECT_PRIORITY_FALLBACK, overflow: [] }));
       return;
@@ -94,11 +105,20 @@ export class ReplayRun {
     if (decision.route) keys.push(`queue:${decision.route.queue}`);
     this.ivr.add(keys, call.arrivalSec, decision);
     if (decision.route) {
+      this.gaps.note(decision.route.queue, call.arrivalSec + decision.ivrSec);
       this.centre.offer(this.offered(call, seq, decision.segment, call.arrivalSec + decision.ivrSec, decision.route));
     } else {
       // Calls that never reach an agent still move the clock, so agents' time is accounted for.
       this.centre.advanceTo(call.arrivalSec);
     }
+  }
+
+  /**
+   * A trace of ACD-level lines needs only the queues it names; a call through the IVR needs
+   * every queue the routing rules can send it to.
+   */
+  private checkRoutable(callId: string): void {
+    if (this.routeIssues.length > 0) throw new RoutesOutsideStaffingError(callId, this.routeIssues);
   }
 
   /** SMS are never sent in a replay: the policy is applied in simulated time and counted. */
@@ -173,6 +193,7 @@ export class ReplayRun {
         intervalMin: this.intervalSec / 60,
       },
       input,
+      warnings: this.gaps.warnings(),
       bySegment,
       byQueue,
       byInterval,

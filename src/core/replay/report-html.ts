@@ -1,4 +1,5 @@
 import { clockLabel, type ReplayReport } from './replay-report.js';
+import { warningsHtml } from './report-warnings-html.js';
 
 /** HTML-escapes text for element content and attribute values. */
 function esc(s: string): string {
@@ -121,7 +122,7 @@ thead th{background:#f3f3f3}tbody th{text-align:left}figure{margin:12px 0}figcap
 <tr><th>configuration</th><td>${esc(s.configVersion)} — flows ${esc(s.flowsDir)}, rules ${esc(s.rulesDir)}</td></tr>
 <tr><th>staffing</th><td>${esc(s.staffing)}; target ${Math.round(s.serviceLevelTarget * 100)}/${s.thresholdSec}; ${s.intervalMin}-minute intervals; seed ${s.seed}</td></tr>
 </table>
-<h2>Overall, by segment and by queue</h2>
+${warningsHtml(r.warnings)}<h2>Overall, by segment and by queue</h2>
 ${kpiTable([['overall', r], ...Object.entries(r.bySegment).map(([k, v]) => [`segment ${k}`, v] as [string, typeof v]), ...Object.entries(r.byQueue).map(([k, v]) => [`queue ${k}`, v] as [string, typeof v])])}
 <h2>Over time</h2>
 ${slChart}
