@@ -8,6 +8,7 @@ import { ReplayRun } from '../../core/replay/replay-run.js';
 import { replayTrace } from '../../core/replay/replay-trace.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
+import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 import { parallelReplay, parseOnError, progress } from './replay.js';
 
@@ -59,6 +60,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       } finally {
         bar.stop();
       }
+      reportSkippedLines(io, trace, input);
       const info = (r: ReplayRun) => ({ trace, flowsDir: r.scenario.config.paths.flowsDir, rulesDir: r.scenario.config.paths.rulesDir, customersFile: r.scenario.config.paths.customersFile });
       const base = baseline.report(info(baseline), input);
       const cand = candidate.report(info(candidate), input);
