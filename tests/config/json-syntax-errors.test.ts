@@ -49,5 +49,7 @@ describe('a JSON syntax error is located as file:line:column', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('error: /nonexistent/customers.json: file not found (ENOENT)\n');
     expect(r.err.match(/ENOENT/g)).toHaveLength(1);
+    const staffing = await cli('replay', 'data/traces/golden.jsonl', '--staffing', '/nonexistent/staffing.json');
+    expect(staffing).toMatchObject({ code: 1, err: 'ivr-sim: staffing file could not be read\n  /nonexistent/staffing.json: $: file not found (ENOENT)\n' });
   });
 });

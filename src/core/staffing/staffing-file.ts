@@ -12,6 +12,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { schemaFile } from '../config/package-root.js';
 import { suggestion } from './did-you-mean.js';
 import { jsonSyntaxProblem, type JsonSyntaxProblem } from '../config/json-syntax.js';
+import { readProblem } from '../config/read-problem.js';
 import { daySchedule, everStaffed, shiftSegments } from './shift-schedule.js';
 import { DEFAULT_INTERVAL_MIN, DEFAULT_WRAP_SEC, MINUTES_PER_DAY, type Staffing } from './staffing.js';
 import { StaffingFileError, type StaffingIssue } from './staffing-file-error.js';
@@ -31,8 +32,7 @@ export async function loadStaffingFile(
   try {
     text = await read(file);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StaffingFileError('STAFFING_UNREADABLE', [{ file, path: '$', message: `cannot read the file (${reason})` }]);
+    throw new StaffingFileError('STAFFING_UNREADABLE', [{ file, path: '$', message: readProblem(error) }]);
   }
   return parseStaffing(text, file);
 }
