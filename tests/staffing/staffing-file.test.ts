@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { locateJsonSyntaxError } from '../../src/core/staffing/json-syntax.js';
+import { locateJsonSyntaxError } from '../../src/core/config/json-syntax.js';
 import { agentsAt, daySchedule } from '../../src/core/staffing/shift-schedule.js';
 import {
   checkStaffing,

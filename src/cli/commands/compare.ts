@@ -9,6 +9,7 @@ import { replayTrace } from '../../core/replay/replay-trace.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { warningLines } from '../report-warnings.js';
+import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 import { parallelReplay, parseOnError, progress } from './replay.js';
 
@@ -60,6 +61,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       } finally {
         bar.stop();
       }
+      reportSkippedLines(io, trace, input);
       const info = (r: ReplayRun) => ({ trace, flowsDir: r.scenario.config.paths.flowsDir, rulesDir: r.scenario.config.paths.rulesDir, customersFile: r.scenario.config.paths.customersFile });
       const base = baseline.report(info(baseline), input);
       const cand = candidate.report(info(candidate), input);

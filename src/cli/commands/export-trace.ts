@@ -1,4 +1,3 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM, redactUrl } from '../../app/config/app-env.js';
@@ -6,6 +5,7 @@ import { RedisTraceStream } from '../../app/recording/redis-trace-stream.js';
 import type { TraceLine } from '../../core/trace/trace-line.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
+import { checkOutputPath, writeOutputs } from '../output-path.js';
 
 interface ExportTraceFlags {
   fromRedis?: boolean;
@@ -49,11 +49,11 @@ export function registerExportTraceCommand(program: Command, io: CliIO): void {
     .action(async (flags: ExportTraceFlags) => {
       if (!flags.fromRedis) throw new UsageError('export-trace needs a source: --from-redis');
       const sinceMs = flags.since === undefined ? 0 : parseSince(flags.since, Date.now());
+      const out = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'file');
       const url = flags.redisUrl ?? process.env['REDIS_URL'] ?? DEFAULT_REDIS_URL;
       const key = flags.stream ?? process.env['TRACE_STREAM'] ?? DEFAULT_TRACE_STREAM;
       const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
       redis.on('error', () => undefined); // reported below, once
-      let file: WriteStream | null = null;
       let count = 0;
       try {
         try {
@@ -76,16 +76,13 @@ export function registerExportTraceCommand(program: Command, io: CliIO): void {
         }
         // Recorded when each call ended; a trace lists calls by arrival (stable for equal times).
         lines.sort((a, b) => Date.parse(a.arrivalTime ?? '') - Date.parse(b.arrivalTime ?? ''));
-        if (flags.out) file = createWriteStream(flags.out);
-        for (const line of lines) {
-          const text = JSON.stringify(line) + '\n';
-          if (file) {
-            if (!file.write(text)) await new Promise<void>((resolve) => file!.once('drain', () => resolve()));
-          } else io.out(text);
-          count++;
-        }
+        count = lines.length;
+        if (out) {
+          // Written whole or not at all; should that fail, the calls go to stdout rather than be lost.
+          const text = lines.map((line) => JSON.stringify(line) + '\n').join('');
+          writeOutputs(io, [{ file: out, text }], text);
+        } else for (const line of lines) io.out(JSON.stringify(line) + '\n');
       } finally {
-        if (file) await new Promise<void>((resolve, reject) => file!.end((err?: Error | null) => (err ? reject(err) : resolve())));
         redis.disconnect();
       }
       io.err(`exported ${count} call${count === 1 ? '' : 's'} from ${key}${flags.out ? ` to ${flags.out}` : ''}\n`);

@@ -9,7 +9,9 @@ import { readTrace } from '../../core/trace/trace-reader.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { loadScenario, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
-import { parseOnError, progress, writeFileAtomic } from './replay.js';
+import { checkOutputPath, writeOutputs } from '../output-path.js';
+import { reportSkippedLines } from '../skipped-lines.js';
+import { parseOnError, progress } from './replay.js';
 
 interface StaffFlags extends ScenarioFlags {
   targetSl: string;
@@ -50,6 +52,7 @@ export function registerStaffCommand(program: Command, io: CliIO): void {
       const threshold = Number(flags.threshold);
       if (!(threshold >= 0)) throw new UsageError(`--threshold ${flags.threshold}: expected seconds >= 0`);
       const minAgents = wholeNumber('--min-agents', flags.minAgents);
+      const out = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'file');
       const scenario = await loadScenario(flags, io);
       const intervalMin = scenario.intervalMin ?? scenario.staffing.intervalMin;
       const run = new ReplayRun(scenario);
@@ -79,7 +82,8 @@ export function registerStaffCommand(program: Command, io: CliIO): void {
         }),
       });
       const text = serializeStaffing(plan.staffing);
-      if (flags.out) writeFileAtomic(flags.out, text);
+      reportSkippedLines(io, trace, reader.stats());
+      if (out) writeOutputs(io, [{ file: out, text }], text);
       else io.out(text);
       const peak = new Map<string, number>();
       for (const i of plan.intervals) peak.set(i.queue, Math.max(peak.get(i.queue) ?? 0, i.agents));

@@ -62,6 +62,8 @@ export interface InputInfo {
   /** Lines left out for errors (`--on-error skip`), by reason. */
   skipped: number;
   skippedByReason: Record<string, number>;
+  /** The first skipped lines (up to 10): line number, the field at fault (JSON Pointer, empty for the whole line), reason and message. */
+  skippedLines?: { line: number; field: string; reason: string; message: string }[];
   blank: number;
 }
 
