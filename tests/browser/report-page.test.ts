@@ -46,23 +46,25 @@ describe('the HTML replay report in a browser', () => {
     partialMarkers: number;
   }
 
+  // Runs in the page (a string: this project's TypeScript has no DOM types).
+  const MEASURE = `(() => {
+    const overflowing = [];
+    for (const el of document.querySelectorAll('table, svg')) {
+      const w = el.getBoundingClientRect().width;
+      const room = el.parentElement.getBoundingClientRect().width;
+      if (w > room + 0.5) overflowing.push(el.tagName + ' ' + (el.getAttribute('class') ?? el.getAttribute('aria-label') ?? '') + ': ' + Math.round(w) + ' px in ' + Math.round(room) + ' px');
+    }
+    const partialMarkers = [...document.querySelectorAll('circle.partial')].filter((c) => c.getBoundingClientRect().width > 0).length;
+    const d = document.documentElement;
+    return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, scrollHeight: d.scrollHeight, overflowing, partialMarkers };
+  })()`;
+
   async function layout(name: string, width: number): Promise<Layout> {
     const page = await browser.newPage({ viewport: { width, height: 900 } });
     const rec = record(page);
     try {
       await page.goto(pathToFileURL(reports[name]!).href);
-      const l = await page.evaluate(() => {
-        const overflowing: string[] = [];
-        for (const el of document.querySelectorAll('table, svg')) {
-          const w = el.getBoundingClientRect().width;
-          const parent = el.parentElement!;
-          const room = parent.getBoundingClientRect().width;
-          if (w > room + 0.5) overflowing.push(`${el.tagName} ${el.getAttribute('class') ?? el.getAttribute('aria-label') ?? ''}: ${Math.round(w)} px in ${Math.round(room)} px`);
-        }
-        const partialMarkers = [...document.querySelectorAll('circle.partial')].filter((c) => c.getBoundingClientRect().width > 0).length;
-        const d = document.documentElement;
-        return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, scrollHeight: d.scrollHeight, overflowing, partialMarkers };
-      });
+      const l = (await page.evaluate(MEASURE)) as Layout;
       expect(rec.errors).toEqual([]);
       expect(rec.requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
       return l;

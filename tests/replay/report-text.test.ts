@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bufferIO } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/main.js';
 import { copyConfig } from '../helpers/config-copy.js';
+import { describeDelta, kpiDelta } from '../../src/core/replay/report-delta.js';
+import type { KpiRow } from '../../src/core/replay/replay-report.js';
 import { scratch } from '../helpers/trace-files.js';
 
 async function cli(...argv: string[]) {
@@ -88,8 +90,23 @@ describe('ivr-sim compare', () => {
       const j = JSON.parse(await cli('compare', trace, '--baseline', '.', '--candidate', copy.dir, '--json'));
       expect(j.delta.contactPolicy).toEqual({ requested: 0, sent: 2, deferred: 0, suppressed: { 'template-cap': -2 } });
       expect(j.delta.overall).toMatchObject({ hungUpInIvr: 0, handedOff: 0 });
+      expect(j.baseline.overall.byDay).toHaveLength(1);
+      expect(j.baseline.overall.byTimeOfDay).toBeUndefined();
     } finally {
       copy.remove();
     }
+  });
+});
+
+describe('a delta in words', () => {
+  it('says how many more (or fewer) callers hung up in the IVR, and nothing when as many did', () => {
+    const row = (hungUpInIvr: number, selfServed: number): KpiRow => ({
+      calls: 10, selfServed, handedOff: 10 - selfServed - hungUpInIvr, hungUpInIvr, offered: 0, answered: 0, abandoned: 0, unanswered: 0, answeredWithinThreshold: 0,
+      serviceLevel: null, asaSec: null, ahtSec: null, abandonRate: null, containmentRate: null, occupancy: null, avgIvrSec: null, hotKeys: {}, sms: {}, tags: {},
+    });
+    expect(kpiDelta(row(1, 4), row(3, 4))).toMatchObject({ hungUpInIvr: 2, handedOff: -2, selfServed: 0 });
+    expect(describeDelta(kpiDelta(row(1, 4), row(3, 4)), 30)).toBe('hung up in the IVR +2');
+    expect(describeDelta(kpiDelta(row(3, 4), row(1, 4)), 30)).toBe('hung up in the IVR −2');
+    expect(describeDelta(kpiDelta(row(1, 4), row(1, 5)), 30)).toBe('');
   });
 });

@@ -111,7 +111,7 @@ function contactPolicyLine(a: ContactPolicyReport, b: ContactPolicyReport): stri
   );
 }
 
-function stripSeries<T extends { series: unknown; byInterval: unknown }>(r: T): Omit<T, 'series' | 'byInterval'> {
-  const { series: _s, byInterval: _i, ...rest } = r;
+function stripSeries<T extends { series: unknown; byInterval: unknown; byTimeOfDay: unknown }>(r: T): Omit<T, 'series' | 'byInterval' | 'byTimeOfDay'> {
+  const { series: _s, byInterval: _i, byTimeOfDay: _t, ...rest } = r;
   return rest;
 }

@@ -149,7 +149,7 @@ export class ReplayRun {
 
   /** Drains the contact centre and builds the report. */
   report(info: Omit<ScenarioInfo, 'configVersion' | 'seed' | 'thresholdSec' | 'serviceLevelTarget' | 'intervalMin' | 'staffing'>, input: InputInfo): ReplayReport {
-    const span = this.seq > 0 ? traceSpan(this.firstArrivalSec, this.lastArrivalSec) : traceSpan(0, 0);
+    const span = this.seq > 0 ? traceSpan(this.firstArrivalSec, this.lastArrivalSec) : { startSec: 0, endSec: 0, start: '00:00', end: '00:00', days: 0 };
     if (!this.finished) {
       if (this.centre) {
         // Queue lengths and agent time are read where the trace ends, before the calls still in
