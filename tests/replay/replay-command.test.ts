@@ -85,7 +85,7 @@ describe('ivr-sim replay', () => {
   it('prints a readable table by default', async () => {
     const trace = tmp.file('t.jsonl', [line(0), line(1)]);
     const r = await cli('replay', trace);
-    expect(r.out).toMatch(/overall\s+2\s+0\s+2\s+2\s+0\s+100\.0%/);
+    expect(r.out).toMatch(/overall\s+2\s+0\s+2\s+0\s+2\s+0\s+100\.0%/);
     expect(r.out).toContain('SL = answered within 30 s ÷ (answered + abandoned)');
   });
 });

@@ -1,6 +1,5 @@
+import { esc } from './report-chart.js';
 import type { StaffingWarning } from './staffing-gaps.js';
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The report's warnings as a short list for the top of the HTML page; nothing when there are none. */
 export function warningsHtml(warnings: readonly StaffingWarning[]): string {
