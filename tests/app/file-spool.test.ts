@@ -87,6 +87,14 @@ describe('the file spool: a durable queue for what Redis could not take', () => 
     expect(lines().map((l) => l.seq)).toEqual([1, 3]);
   });
 
+  it('keeps a value that can never be applied aside, with the reason, for an operator', async () => {
+    const spool = await openSpool();
+    await spool.append({ n: 1 });
+    await spool.drain(async (v, seq) => spool.setAside({ seq, value: v }, 'no such call'));
+    expect(JSON.parse(readFileSync(`${file}.rejected`, 'utf8'))).toEqual({ file, seq: 1, reason: 'no such call', value: { n: 1 } });
+    expect(spool.size).toBe(0);
+  });
+
   it('stops at a value that cannot be applied yet, keeps it first in line, and resumes there after a restart', async () => {
     const spool = await openSpool();
     for (const n of [1, 2, 3]) await spool.append({ n });

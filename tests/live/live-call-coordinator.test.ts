@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
+import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
 import { MemoryCallStateStore, type CallStateStore, type Versioned } from '../../src/core/live/call-state-store.js';
 import { ManualClock } from '../../src/core/live/clock.js';
 import { ConfigVersions } from '../../src/core/live/config-versions.js';
@@ -42,7 +43,7 @@ describe('the coordinator over a shared state store', () => {
     config = loadConfiguration();
   });
   const make = (store: CallStateStore, clock = new ManualClock(1_700_000_000_000)) =>
-    new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink: { append: async () => {} }, assumedTalkSec: () => 240, ttlSec: 600 });
+    new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink: new MemoryTraceSink(), assumedTalkSec: () => 240, ttlSec: 600 });
 
   it('lets one of two racing webhooks move the call; the loser re-reads and answers with the winner\'s turn', async () => {
     const memory = new MemoryCallStateStore();

@@ -112,12 +112,7 @@ export class FileSpool<T> {
           if (entry.seq <= done) stale = true;
           else pending.push({ seq: entry.seq, value: entry.v as T });
         });
-      if (unreadable.length) {
-        const aside = await open(`${file}.rejected`, 'a');
-        await aside.appendFile(unreadable.map((u) => JSON.stringify({ file, line: u.line, text: u.text }) + '\n').join(''));
-        await aside.datasync();
-        await aside.close();
-      }
+      if (unreadable.length) await appendSynced(`${file}.rejected`, unreadable.map((u) => JSON.stringify({ file, line: u.line, text: u.text }) + '\n').join(''));
       // Rewrite without the torn tail, unreadable lines and values already applied.
       if (tornBytes > 0 || unreadable.length || stale) await replaceFile(file, pending.map(lineOf).join(''));
       const fh = await open(file, 'a');
@@ -168,6 +163,11 @@ export class FileSpool<T> {
   drain(apply: (value: T, seq: number) => Promise<void>): Promise<DrainResult> {
     this.draining ??= this.run(apply).finally(() => (this.draining = null));
     return this.draining;
+  }
+
+  /** Keeps a value that can never be applied in `<file>.rejected`, with the reason, for an operator. */
+  setAside(entry: Spooled<T>, reason: string): Promise<void> {
+    return appendSynced(`${this.file}.rejected`, JSON.stringify({ file: this.file, seq: entry.seq, reason, value: entry.value }) + '\n');
   }
 
   /** Stops taking values and releases the file; a running drain finishes its current value first. */
@@ -235,6 +235,16 @@ function parseLine(raw: string): { seq: number; v: unknown } | null {
     return { seq: e.seq as number, v: e.v };
   } catch {
     return null;
+  }
+}
+
+async function appendSynced(path: string, text: string): Promise<void> {
+  const fh = await open(path, 'a');
+  try {
+    await fh.appendFile(text);
+    await fh.datasync();
+  } finally {
+    await fh.close();
   }
 }
 
