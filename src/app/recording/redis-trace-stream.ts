@@ -3,13 +3,16 @@ import type { TraceSink } from '../../core/live/call-recording.js';
 import type { TraceLine } from '../../core/trace/trace-line.js';
 
 /**
- * One line per CallSid: the tombstone (`SET NX EX`) and the entry are written in one script, so
- * a repeated callback, a replayed request or a spooled line drained twice adds nothing.
+ * One line per CallSid: the tombstone and the entry are written in one script, so a repeated
+ * callback, a replayed request or a spooled line drained twice adds nothing. The entry goes
+ * first: a script that fails half-way keeps what it wrote, and a tombstone without its line
+ * would lose the call.
  * KEYS: tombstone, stream. ARGV: tombstone TTL (s), MAXLEN, line JSON.
  */
 const APPEND_ONCE = `
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[1])) then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'line', ARGV[3])
+redis.call('SET', KEYS[1], '1', 'EX', tonumber(ARGV[1]))
 return 1
 `;
 
