@@ -5,7 +5,7 @@ import { bufferIO } from '../../src/cli/cli-io.js';
 import { registerExportTraceCommand, traceStreamKey } from '../../src/cli/commands/export-trace.js';
 import type { TraceLine } from '../../src/core/trace/trace-line.js';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_BASE_URL, twilioPost, type FormParams } from '../helpers/twilio.js';
-import { elements, find, parseXml } from '../helpers/xml.js';
+import { find, parseXml } from '../helpers/xml.js';
 import { driveCall } from './call-driver.js';
 import { REDIS_URL, startService, type Harness } from './harness.js';
 
