@@ -53,6 +53,7 @@ describe('nothing is lost while Redis is unreachable, not even across a restart 
     await text(first, '+8613800000004', 'START').expect(200);
     await text(first, '+8613800000004', 'hello').expect(200);
     expect(spooled(first)).toBe(5);
+    expect((await request(first.server).get('/health').expect(503)).body.spool).toEqual({ waiting: 5 });
 
     await first.stop();
     second = await start(first);
@@ -70,6 +71,7 @@ describe('nothing is lost while Redis is unreachable, not even across a restart 
     await text(second, '+8613800000002', 'STOP').expect(200);
     expect(await optedOut(second, '+8613800000002')).toBe(true);
     expect(spooled(second)).toBe(0);
+    expect((await request(second.server).get('/health').expect(200)).body.spool).toEqual({ waiting: 0 });
   });
 
   it('records a call that ended during the outage exactly once, with the time Twilio reported it', async () => {
