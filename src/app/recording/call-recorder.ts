@@ -58,7 +58,7 @@ export class CallRecorder {
   private async keep(kind: string, data: SpooledReport | TraceLine, fault: string): Promise<Recording> {
     const seq = await this.spool.add(kind, data);
     const callSid = kind === CALL_REPORT ? (data as SpooledReport).callSid : (data as TraceLine).callId;
-    this.log.warn({ callSid, code: fault, spooled: seq }, 'call not recorded yet: Redis unreachable; spooled, recorded when it is back');
+    this.log.warn({ callSid, code: fault, spooled: seq }, 'call spooled: recorded when Redis takes it');
     return { kind: 'spooled', seq, fault };
   }
 
