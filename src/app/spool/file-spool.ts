@@ -32,7 +32,7 @@ export class SpoolLockedError extends Error {
     readonly file: string,
     readonly pid: number,
   ) {
-    super(`${file}: in use by process ${pid}; each instance needs a spool file of its own (SPOOL_DIR, SPOOL_NAME)`);
+    super(`${file}: in use by process ${pid} (${file}.lock); each running instance needs a spool file of its own (SPOOL_DIR, SPOOL_NAME). If no instance uses it, remove the lock file`);
     this.name = 'SpoolLockedError';
   }
 }
