@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM, redactUrl } from '../../app/config/app-env.js';
+import { DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM, redactUrl } from '../../app/config/app-env.js';
 import { RedisTraceStream } from '../../app/recording/redis-trace-stream.js';
 import type { TraceLine } from '../../core/trace/trace-line.js';
 import { UsageError } from '../cli-error.js';
@@ -11,6 +11,7 @@ interface ExportTraceFlags {
   fromRedis?: boolean;
   redisUrl?: string;
   stream?: string;
+  prefix?: string;
   since?: string;
   out?: string;
 }
@@ -37,13 +38,20 @@ export function parseSince(text: string, nowMs: number): number {
   return ms;
 }
 
+/** The stream the voice service records in: REDIS_KEY_PREFIX + TRACE_STREAM, as it reads them. */
+export function traceStreamKey(prefix: string | undefined, env: NodeJS.ProcessEnv): string {
+  const name = env['TRACE_STREAM']?.trim() || DEFAULT_TRACE_STREAM;
+  return (prefix ?? (env['REDIS_KEY_PREFIX']?.trim() || DEFAULT_REDIS_KEY_PREFIX)) + name;
+}
+
 export function registerExportTraceCommand(program: Command, io: CliIO): void {
   program
     .command('export-trace')
     .description('write the calls the voice service recorded as a JSON Lines trace (one call per line, by arrival, replayable)')
     .option('--from-redis', 'read the Redis stream the voice service records completed calls in')
     .option('--redis-url <url>', `Redis to read (default: $REDIS_URL, else ${DEFAULT_REDIS_URL})`)
-    .option('--stream <key>', `stream key (default: $TRACE_STREAM, else ${DEFAULT_TRACE_STREAM})`)
+    .option('--prefix <prefix>', `the voice service's key prefix (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
+    .option('--stream <key>', `the whole stream key (default: the prefix + $TRACE_STREAM, else ${DEFAULT_REDIS_KEY_PREFIX}${DEFAULT_TRACE_STREAM})`)
     .option('--since <when>', 'only calls recorded since then: an ISO time, or a duration back from now (30m, 24h, 7d)')
     .option('--out <file>', 'write the trace to this file instead of stdout')
     .action(async (flags: ExportTraceFlags) => {
@@ -51,7 +59,7 @@ export function registerExportTraceCommand(program: Command, io: CliIO): void {
       const sinceMs = flags.since === undefined ? 0 : parseSince(flags.since, Date.now());
       const out = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'file');
       const url = flags.redisUrl ?? process.env['REDIS_URL'] ?? DEFAULT_REDIS_URL;
-      const key = flags.stream ?? process.env['TRACE_STREAM'] ?? DEFAULT_TRACE_STREAM;
+      const key = flags.stream ?? traceStreamKey(flags.prefix, process.env);
       const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
       redis.on('error', () => undefined); // reported below, once
       let count = 0;
