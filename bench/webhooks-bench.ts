@@ -78,7 +78,6 @@ async function serve(prefix: string): Promise<void> {
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
-    TRACE_STREAM: `${prefix}trace`,
     CONFIG_WATCH: 'off',
   });
   // Log lines are written (their cost is part of a webhook) but to /dev/null.

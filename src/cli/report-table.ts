@@ -1,4 +1,6 @@
-import type { KpiRow, ReplayReport } from '../core/replay/replay-report.js';
+import { clockLabel, type KpiRow, type ReplayReport } from '../core/replay/replay-report.js';
+import type { ContactPolicyCounts, ContactPolicyReport } from '../core/sms/replay-contact-policy.js';
+import { warningLines } from './report-warnings.js';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const sec = (x: number | null) => (x === null ? '—' : x.toFixed(1));
@@ -7,6 +9,7 @@ const COLUMNS: Array<[string, (r: KpiRow) => string]> = [
   ['calls', (r) => String(r.calls)],
   ['self', (r) => String(r.selfServed)],
   ['handed', (r) => String(r.handedOff)],
+  ['hung up', (r) => String(r.hungUpInIvr)],
   ['answered', (r) => String(r.answered)],
   ['abandoned', (r) => String(r.abandoned)],
   ['SL', (r) => pct(r.serviceLevel)],
@@ -20,9 +23,52 @@ const COLUMNS: Array<[string, (r: KpiRow) => string]> = [
 
 /** A plain-text table, right-aligned figures, for terminals and logs. */
 export function table(rows: Array<[string, KpiRow]>): string {
-  const cells = [['', ...COLUMNS.map(([h]) => h)], ...rows.map(([name, r]) => [name, ...COLUMNS.map(([, f]) => f(r))])];
+  return grid([['', ...COLUMNS.map(([h]) => h)], ...rows.map(([name, r]) => [name, ...COLUMNS.map(([, f]) => f(r))])]);
+}
+
+/** Rows of cells in columns: the first left-aligned, the others right-aligned, the last left-aligned when `lastText`. */
+function grid(cells: string[][], lastText = false): string {
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
-  return cells.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n') + '\n';
+  const last = widths.length - 1;
+  const align = (cell: string, c: number) => (c === 0 || (lastText && c === last) ? (c === last ? cell : cell.padEnd(widths[c]!)) : cell.padStart(widths[c]!));
+  return cells.map((row) => row.map(align).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+const reasons = (c: ContactPolicyCounts) =>
+  Object.entries(c.suppressed)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+const suppressedTotal = (c: ContactPolicyCounts) => Object.values(c.suppressed).reduce((a, b) => a + b, 0);
+
+/** What the contact policy did with the SMS the rules asked for, overall and per template. */
+export function formatContactPolicy(p: ContactPolicyReport): string {
+  let out = `SMS contact policy ${p.policyVersion}: ${p.requested} requested, ${p.sent} sent, ${suppressedTotal(p)} suppressed`;
+  out += (suppressedTotal(p) ? ` (${reasons(p)})` : '') + `; ${p.deferred} deferred by quiet hours first\n`;
+  const rows = Object.entries(p.byTemplate).sort((a, b) => b[1].requested - a[1].requested || (a[0] < b[0] ? -1 : 1));
+  out += grid(
+    [
+      ['template', 'requested', 'sent', 'deferred', 'suppressed', 'by reason'],
+      ...rows.map(([t, c]) => [t, String(c.requested), String(c.sent), String(c.deferred), String(suppressedTotal(c)), reasons(c)]),
+    ],
+    true,
+  );
+  return out;
+}
+
+/** "2025-03-03 09:00" when the trace gives dates, else "d1 09:00" (clock label). */
+function when(r: ReplayReport, sec: number): string {
+  const first = r.byDay[0]?.date;
+  const day = Math.floor(sec / 86_400);
+  const hhmm = clockLabel(sec - day * 86_400);
+  if (!first) return clockLabel(sec);
+  const [y, m, d] = first.split('-').map(Number) as [number, number, number];
+  return `${new Date(Date.UTC(y, m - 1, d + day - r.byDay[0]!.day)).toISOString().slice(0, 10)} ${hhmm}`;
+}
+
+/** One row per calendar day, for traces that span more than one. */
+function dayTable(r: ReplayReport): string {
+  const rows: Array<[string, KpiRow]> = r.byDay.map((d) => [`${d.date ?? `day ${d.day}`}${d.partial ? ' (part)' : ''}`, d]);
+  return table(rows);
 }
 
 function counts(title: string, m: Record<string, number>): string {
@@ -37,7 +83,10 @@ export function formatReport(r: ReplayReport): string {
   out += `config ${s.configVersion} · staffing ${s.staffing} · SL target ${Math.round(s.serviceLevelTarget * 100)}/${s.thresholdSec} · seed ${s.seed}\n\n`;
   out += table([['overall', r], ...Object.entries(r.bySegment).map(([k, v]) => [k, v] as [string, KpiRow])]);
   out += '\n' + table(Object.entries(r.byQueue).map(([k, v]) => [`queue ${k}`, v] as [string, KpiRow]));
-  out += '\n' + counts('Hot keys', r.hotKeys) + counts('SMS by template', r.sms) + counts('Pop-up tags', r.tags);
-  out += `\nSL = answered within ${s.thresholdSec} s ÷ (answered + abandoned); containment = self-served ÷ calls.\n`;
+  if (r.warnings.length > 0) out += '\n' + warningLines(r.warnings);
+  if (r.byDay.length > 1) out += `\nby day (${when(r, r.span.startSec)} to ${when(r, r.span.endSec)}; "part": the trace covers only part of the day)\n` + dayTable(r);
+  out += '\n' + counts('Hot keys', r.hotKeys) + counts('SMS requested by the rules, by template', r.sms) + counts('Pop-up tags', r.tags);
+  if (r.contactPolicy) out += '\n' + formatContactPolicy(r.contactPolicy);
+  out += `\nSL = answered within ${s.thresholdSec} s ÷ (answered + abandoned); containment = self-served ÷ calls; hung up = hung up in the IVR.\n`;
   return out;
 }

@@ -23,7 +23,7 @@ export interface ScenarioFlags extends ConfigFlags {
 export function withScenarioOptions(cmd: Command): Command {
   return withConfigOptions(cmd)
     .option('--staffing <file>', `staffing file (default ${DEFAULT_STAFFING_FILE})`)
-    .option('--staff <spec>', 'what-if staffing: "general=35,vip=8" gives each listed queue N agents of its own')
+    .option('--staff <spec>', 'what-if staffing: "general=35,vip=8" gives each listed queue exactly N dedicated agents (its skill is taken off the other groups); other queues keep the staffing file\'s groups')
     .option('--seed <n>', 'seed for what the replay varies (which rolling promotion a caller hears)', '1')
     .option('--interval <minutes>', 'reporting interval: 15, 30 or 60 (default: the staffing file\'s)');
 }
@@ -45,7 +45,9 @@ export async function loadScenario(flags: ScenarioFlags, io: CliIO, label = ''):
     intervalMin = Number(flags.interval);
     if (![15, 30, 60].includes(intervalMin)) throw new UsageError(`--interval ${flags.interval}: expected 15, 30 or 60 (minutes)`);
   }
-  const config = loadConfiguration(configPaths(flags), { queues: new Set(staffing.queues.map((q) => q.id)) });
+  // Routes are checked against the staffing's queues by the replay, at the first call through the
+  // IVR: a trace of ACD-level lines needs only the queues it names.
+  const config = loadConfiguration(configPaths(flags));
   const policyFile = contactPolicyFileIn(config.paths.rulesDir);
   return {
     config,

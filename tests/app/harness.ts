@@ -1,5 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadAppEnv, type AppEnv } from '../../src/app/config/app-env.js';
 import { createApp } from '../../src/app/create-app.js';
@@ -26,23 +29,33 @@ export interface Harness {
   /** A separate client for assertions on what the service wrote. */
   redis: Redis;
   prefix: string;
+  /** This instance's outage spool directory. */
+  spoolDir: string;
+  /** Closes the instance only: keys and spool stay, for another instance to pick up (a restart). */
+  stop(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Another instance's prefix and spool directory: this one takes over from it (a restart). */
+  takeOver?: Pick<Harness, 'prefix' | 'spoolDir'>;
 }
 
 /**
  * Starts the voice service as `npm start` would, with a real Redis, a manual clock and a key
  * prefix of its own (`suite` + a random id), so test files can run in parallel. `close` removes
- * every key under the prefix.
+ * every key under the prefix, and the outage spool directory (a temporary one of its own).
  */
-export async function startService(suite: string, env: Record<string, string> = {}): Promise<Harness> {
-  const prefix = `test:${suite}:${randomUUID().slice(0, 8)}:`;
+export async function startService(suite: string, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<Harness> {
+  const prefix = opts.takeOver?.prefix ?? `test:${suite}:${randomUUID().slice(0, 8)}:`;
+  const spoolDir = opts.takeOver?.spoolDir ?? mkdtempSync(join(tmpdir(), `ivr-sim-${suite}-spool-`));
   const appEnv = loadAppEnv({
     PUBLIC_BASE_URL: TEST_BASE_URL,
     TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
     TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
     REDIS_URL,
     REDIS_KEY_PREFIX: prefix,
-    TRACE_STREAM: `${prefix}trace`,
+    SPOOL_DIR: spoolDir,
     CONFIG_WATCH: 'off',
     ...env,
   });
@@ -60,6 +73,11 @@ export async function startService(suite: string, env: Record<string, string> = 
     store: app.get<CallStateStore>(CALL_STATE_STORE),
     redis,
     prefix,
+    spoolDir,
+    async stop() {
+      await app.close();
+      await redis.quit();
+    },
     async close() {
       await app.close();
       let cursor = '0';
@@ -69,6 +87,7 @@ export async function startService(suite: string, env: Record<string, string> = 
         cursor = next;
       } while (cursor !== '0');
       await redis.quit();
+      rmSync(spoolDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppEnvError, loadAppEnv } from '../../src/app/config/app-env.js';
@@ -69,8 +70,8 @@ describe('call state in Redis', () => {
       expect(res.text).toContain('<Enqueue');
       expect(res.text).toContain('vip-diamond');
     } finally {
-      await other.app.close();
-      await other.redis.quit();
+      await other.stop();
+      rmSync(other.spoolDir, { recursive: true, force: true });
     }
   });
 

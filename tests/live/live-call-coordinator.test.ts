@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
+import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
 import { MemoryCallStateStore, type CallStateStore, type Versioned } from '../../src/core/live/call-state-store.js';
 import { ManualClock } from '../../src/core/live/clock.js';
 import { ConfigVersions } from '../../src/core/live/config-versions.js';
 import { LiveCallCoordinator } from '../../src/core/live/live-call-coordinator.js';
-import { CallStateUnavailableError } from '../../src/core/live/live-call-errors.js';
+import { CallNotRecordedError, CallStateUnavailableError } from '../../src/core/live/live-call-errors.js';
 import type { LiveCallState } from '../../src/core/live/live-call-state.js';
 
 /** Lets both racers read before either writes: the interleaving that makes a compare-and-set lose. */
@@ -42,7 +43,7 @@ describe('the coordinator over a shared state store', () => {
     config = loadConfiguration();
   });
   const make = (store: CallStateStore, clock = new ManualClock(1_700_000_000_000)) =>
-    new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink: { append: async () => {} }, assumedTalkSec: () => 240, ttlSec: 600 });
+    new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink: new MemoryTraceSink(), assumedTalkSec: () => 240, ttlSec: 600 });
 
   it('lets one of two racing webhooks move the call; the loser re-reads and answers with the winner\'s turn', async () => {
     const memory = new MemoryCallStateStore();
@@ -71,5 +72,49 @@ describe('the coordinator over a shared state store', () => {
     const reply = await make(new MemoryCallStateStore()).input({ callSid: 'CAunknown', step: 3, input: { kind: 'noInput' } });
     expect(reply).toMatchObject({ kind: 'fault', fault: 'CALL_STATE_UNREADABLE' });
     expect(reply.turn.end?.handoff?.queue).toBe('general');
+  });
+
+  describe('finished calls', () => {
+    const sid = 'CA' + 'f1'.repeat(16);
+    const caller = '+8613800000300';
+
+    it('records a call once when two status callbacks race, and hangs up on any later request for it', async () => {
+      const store = new MemoryCallStateStore();
+      const sink = new MemoryTraceSink();
+      const calls = new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, 0), store, clock: new ManualClock(1_700_000_000_000), sink, assumedTalkSec: () => 240, ttlSec: 600 });
+      await calls.incoming({ callSid: sid, caller });
+      const [a, b] = await Promise.all([calls.completed({ callSid: sid, callStatus: 'completed' }), calls.completed({ callSid: sid, callStatus: 'completed' })]);
+      expect([a, b].filter((l) => l !== null)).toHaveLength(1);
+      expect(sink.lines).toHaveLength(1);
+      expect((await store.get(sid))!.value.recorded).toBe(true);
+
+      for (const reply of [await calls.incoming({ callSid: sid, caller }), await calls.input({ callSid: sid, step: 1, input: { kind: 'key', key: '1' } })]) {
+        expect(reply.kind).toBe('finished');
+        expect(reply.turn).toMatchObject({ step: null, prompts: [], end: { outcome: 'hangup', handoff: null } });
+      }
+      // The state gone (expired), the sink's record still says the call is over.
+      const fresh = new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, 0), store: new MemoryCallStateStore(), clock: new ManualClock(), sink, assumedTalkSec: () => 240, ttlSec: 600 });
+      expect((await fresh.incoming({ callSid: sid, caller })).kind).toBe('finished');
+    });
+
+    it('hands back the line with the error when the sink cannot take it, so it can be kept and recorded later', async () => {
+      const store = new MemoryCallStateStore();
+      const sink = new MemoryTraceSink();
+      let down = true;
+      const flaky = { append: (l: Parameters<MemoryTraceSink['append']>[0]) => (down ? Promise.reject(new Error('READONLY')) : sink.append(l)), isRecorded: (s: string) => sink.isRecorded(s) };
+      const calls = new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, 0), store, clock: new ManualClock(1_700_000_000_000), sink: flaky, assumedTalkSec: () => 240, ttlSec: 600 });
+      await calls.incoming({ callSid: sid, caller });
+      const err = await calls.completed({ callSid: sid, callStatus: 'completed', atMs: 1_700_000_004_000 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CallNotRecordedError);
+      const line = (err as CallNotRecordedError).line;
+      expect(line).toMatchObject({ callId: sid, hangupInIvrSec: 4 });
+      expect((await store.get(sid))!.value.recorded).toBe(false);
+
+      down = false;
+      expect(await calls.record(line)).toBe(true);
+      expect(await calls.record(line)).toBe(false);
+      expect(await calls.completed({ callSid: sid, callStatus: 'completed' })).toBeNull();
+      expect(sink.lines).toEqual([line]);
+    });
   });
 });

@@ -3,7 +3,7 @@ import { loadConfiguration, type Configuration } from '../../src/core/config/con
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import type { KeyPress } from '../../src/core/flows/call-walker.js';
 import { MemoryCallStateStore } from '../../src/core/live/call-state-store.js';
-import type { TraceSink } from '../../src/core/live/call-recording.js';
+import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
 import { ManualClock } from '../../src/core/live/clock.js';
 import { ConfigVersions } from '../../src/core/live/config-versions.js';
 import { LiveCallCoordinator } from '../../src/core/live/live-call-coordinator.js';
@@ -26,8 +26,8 @@ function generator(seed: number): () => number {
 function setup(config: Configuration) {
   const clock = new ManualClock(Date.UTC(2025, 0, 6, 9, 0, 0));
   const store = new MemoryCallStateStore();
-  const lines: TraceLine[] = [];
-  const sink: TraceSink = { append: async (l) => void lines.push(l) };
+  const sink = new MemoryTraceSink();
+  const lines: TraceLine[] = sink.lines;
   const calls = new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink, assumedTalkSec: () => 240, ttlSec: 3600 });
   return { clock, store, lines, calls };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { locateJsonSyntaxError } from '../../src/core/staffing/json-syntax.js';
+import { locateJsonSyntaxError } from '../../src/core/config/json-syntax.js';
 import { agentsAt, daySchedule } from '../../src/core/staffing/shift-schedule.js';
 import {
   checkStaffing,
@@ -227,14 +227,41 @@ describe('shift schedules', () => {
 describe('the per-queue staffing override', () => {
   const { staffing: base } = parseStaffing(readFileSync(SAMPLE, 'utf8'), 'data/staffing.json');
 
-  it('replaces the groups with dedicated all-day agents per listed queue', () => {
+  it('serves each listed queue with exactly its dedicated agents and leaves the other queues to the file\'s groups', () => {
     const what = overrideStaffing('general=35, vip=8', base);
-    expect(what.groups).toEqual([
+    expect(what.groups.slice(-2)).toEqual([
       { id: 'general-only', name: '35 dedicated agents for general', skills: { general: 1 }, agents: 35 },
       { id: 'vip-only', name: '8 dedicated agents for vip', skills: { vip: 1 }, agents: 8 },
     ]);
+    // Nobody else takes general or vip calls any more …
+    for (const group of what.groups.slice(0, -2)) expect(Object.keys(group.skills)).not.toContain('general');
+    for (const group of what.groups.slice(0, -2)) expect(Object.keys(group.skills)).not.toContain('vip');
+    // … and every other queue keeps the groups, shifts and skill priorities it had.
+    const desk = (id: string) => what.groups.find((g) => g.id === id)!;
+    const original = (id: string) => base.groups.find((g) => g.id === id)!;
+    expect(desk('vip-desk')).toEqual({ ...original('vip-desk'), skills: { 'vip-diamond': 2, 'vip-card': 2 } });
+    expect(desk('network-support')).toEqual(original('network-support'));
+    expect(desk('general-floor').skills).toEqual({ campus: 2, data: 2, '4g': 2 });
+    for (const queue of ['vip-diamond', 'vip-card', '4g', 'data', 'campus', 'tech']) {
+      const minute = 10 * 60;
+      const before = base.groups.filter((g) => queue in g.skills).reduce((n, g) => n + agentsAt(daySchedule(g), minute), 0);
+      const after = what.groups.filter((g) => queue in g.skills).reduce((n, g) => n + agentsAt(daySchedule(g), minute), 0);
+      expect(after, queue).toBe(before);
+    }
     expect(what.queues).toBe(base.queues);
     expect(what.serviceLevel).toBe(base.serviceLevel);
+    expect(checkStaffing(what, 'override').staffing).toEqual(what);
+  });
+
+  it('drops a group left with no skill, and names the dedicated group apart from the file\'s own', () => {
+    const own = {
+      ...base,
+      groups: [...base.groups, { id: 'night-tech', skills: { tech: 1 }, agents: 2 }, { id: 'tech-only', skills: { tech: 2, general: 3 }, agents: 1 }],
+    };
+    const what = overrideStaffing('tech=3', own);
+    expect(what.groups.map((g) => g.id)).not.toContain('night-tech');
+    expect(what.groups.find((g) => g.id === 'tech-only')).toEqual({ id: 'tech-only', skills: { general: 3 }, agents: 1 });
+    expect(what.groups.filter((g) => 'tech' in g.skills)).toEqual([{ id: 'tech-only-2', name: '3 dedicated agents for tech', skills: { tech: 1 }, agents: 3 }]);
     expect(checkStaffing(what, 'override').staffing).toEqual(what);
   });
 

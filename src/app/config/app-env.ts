@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { defaultPaths, PACKAGE_ROOT, type ConfigPaths } from '../../core/config/configuration.js';
 import { NamedError } from '../../core/errors/named-error.js';
@@ -20,7 +21,15 @@ export interface AppEnv {
   };
   redis: { url: string; keyPrefix: string; commandTimeoutMs: number };
   callStateTtlSec: number;
+  /** How long a recorded CallSid is remembered, so that a replayed request for it changes nothing. */
+  callTombstoneTtlSec: number;
+  /** `key` is REDIS_KEY_PREFIX + TRACE_STREAM. */
   traceStream: { key: string; maxLen: number };
+  /**
+   * Where opt-outs and finished calls wait on local disk while Redis cannot take them: the file
+   * `<dir>/<name>.jsonl`, one per instance, drained every `retryMs` until Redis takes it.
+   */
+  spool: { dir: string; name: string; retryMs: number };
   configPaths: ConfigPaths;
   /** The caller-behaviour model: its mean handle times go on recorded calls no agent answered. */
   callerBehaviourFile: string;
@@ -37,7 +46,9 @@ export class AppEnvError extends NamedError {
 }
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-export const DEFAULT_TRACE_STREAM = 'ivr-sim:trace';
+export const DEFAULT_REDIS_KEY_PREFIX = 'ivr-sim:';
+/** The trace stream's name under REDIS_KEY_PREFIX. */
+export const DEFAULT_TRACE_STREAM = 'trace';
 const DEFAULT_HOLD_MUSIC = 'http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -84,6 +95,7 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   if (workflowSid !== null && !/^WW[0-9a-f]{32}$/i.test(workflowSid)) problems.push(`TWILIO_WORKFLOW_SID=${workflowSid}: expected WW followed by 32 hex digits`);
 
   const redisUrl = str('REDIS_URL') ?? DEFAULT_REDIS_URL;
+  const keyPrefix = str('REDIS_KEY_PREFIX') ?? DEFAULT_REDIS_KEY_PREFIX;
   if (!/^rediss?:\/\/./.test(redisUrl)) problems.push('REDIS_URL: expected redis://host:port or rediss://host:port');
 
   const d = defaultPaths();
@@ -102,6 +114,11 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   const callerBehaviourFile = resolve(str('CALLER_BEHAVIOUR_FILE') ?? resolve(PACKAGE_ROOT, 'data', 'caller-behaviour.json'));
   mustBe('CALLER_BEHAVIOUR_FILE', callerBehaviourFile, 'file');
 
+  const spoolName = str('SPOOL_NAME') ?? `${hostname()}-${port}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(spoolName)) problems.push(`SPOOL_NAME=${spoolName}: expected letters, digits, '.', '_' or '-' (it names a file)`);
+  const spoolDir = resolve(str('SPOOL_DIR') ?? 'spool');
+  if (existsSync(spoolDir) && !statSync(spoolDir).isDirectory()) problems.push(`SPOOL_DIR: ${spoolDir} is not a directory`);
+
   const logLevel = str('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
 
@@ -116,9 +133,11 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
       taskTimeoutSec: int('TWILIO_TASK_TIMEOUT_SEC', 3600, 60, 86_400),
       holdMusicUrl: str('HOLD_MUSIC_URL') ?? DEFAULT_HOLD_MUSIC,
     },
-    redis: { url: redisUrl, keyPrefix: str('REDIS_KEY_PREFIX') ?? 'ivr-sim:', commandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 500, 10, 60_000) },
+    redis: { url: redisUrl, keyPrefix, commandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 500, 10, 60_000) },
     callStateTtlSec: int('CALL_STATE_TTL_SEC', 14_400, 60, 7 * 86_400),
-    traceStream: { key: str('TRACE_STREAM') ?? DEFAULT_TRACE_STREAM, maxLen: int('TRACE_STREAM_MAXLEN', 1_000_000, 1, 1_000_000_000) },
+    callTombstoneTtlSec: int('CALL_TOMBSTONE_TTL_SEC', 86_400, 60, 30 * 86_400),
+    traceStream: { key: keyPrefix + (str('TRACE_STREAM') ?? DEFAULT_TRACE_STREAM), maxLen: int('TRACE_STREAM_MAXLEN', 1_000_000, 1, 1_000_000_000) },
+    spool: { dir: spoolDir, name: spoolName, retryMs: int('SPOOL_RETRY_MS', 1000, 10, 60_000) },
     configPaths,
     callerBehaviourFile,
     configWatch: { enabled: onOff('CONFIG_WATCH', true), debounceMs: int('CONFIG_RELOAD_DEBOUNCE_MS', 300, 0, 60_000) },

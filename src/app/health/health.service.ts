@@ -5,6 +5,8 @@ import type { ConfigIssue } from '../../core/config/config-error.js';
 import type { ConfigVersions } from '../../core/live/config-versions.js';
 import type { AppEnv } from '../config/app-env.js';
 import type { ConfigStatus } from '../config/config-status.js';
+import type { OutageSpool } from '../spool/outage-spool.js';
+import { OUTAGE_SPOOL } from '../spool/spool.module.js';
 import { APP_ENV, CONFIG_STATUS, CONFIG_VERSIONS, REDIS } from '../tokens.js';
 
 export interface HealthReport {
@@ -21,6 +23,8 @@ export interface HealthReport {
     lastError: { at: string; message: string; issues: ConfigIssue[] } | null;
   };
   signatureValidation: boolean;
+  /** Opt-outs and finished calls kept on this instance's disk until Redis takes them. */
+  spool: { waiting: number };
 }
 
 @Injectable()
@@ -30,6 +34,7 @@ export class HealthService {
     @Inject(CONFIG_VERSIONS) private readonly versions: ConfigVersions,
     @Inject(CONFIG_STATUS) private readonly status: ConfigStatus,
     @Inject(APP_ENV) private readonly env: AppEnv,
+    @Inject(OUTAGE_SPOOL) private readonly outageSpool: OutageSpool,
   ) {}
 
   async check(): Promise<HealthReport> {
@@ -55,6 +60,7 @@ export class HealthService {
         lastError: lastError ? { at: new Date(lastError.at).toISOString(), message: lastError.message, issues: lastError.issues } : null,
       },
       signatureValidation: this.env.twilio.signatureValidation,
+      spool: { waiting: this.outageSpool.waiting },
     };
   }
 }

@@ -13,11 +13,15 @@ import { SmsProducer } from '../../sms/sms-producer.js';
 import { smsKeyPrefixes, SMS_QUEUE_NAME } from '../../sms/sms-queue.js';
 import type { AppEnv } from '../config/app-env.js';
 import type { AppLogger } from '../logging/logger.js';
+import { OUTAGE_SPOOL, SpoolModule } from '../spool/spool.module.js';
+import type { OutageSpool } from '../spool/outage-spool.js';
 import { TwilioSignatureGuard } from '../telephony/twilio-signature.guard.js';
 import { APP_ENV, CLOCK, LOGGER, REDIS } from '../tokens.js';
 import { SmsController } from './sms.controller.js';
 import { SmsService } from './sms.service.js';
-import { SMS_LEDGER, SMS_POLICY, SMS_PRODUCER, SMS_STATS } from './sms-tokens.js';
+import { KeywordOptOuts } from './keyword-opt-outs.js';
+import { RedisKeywordLedger } from './redis-keyword-ledger.js';
+import { SMS_KEYWORDS, SMS_LEDGER, SMS_POLICY, SMS_PRODUCER, SMS_STATS } from './sms-tokens.js';
 
 const SMS_QUEUE_ERRORS = Symbol('SMS_QUEUE_ERRORS');
 
@@ -41,6 +45,7 @@ function watchQueueErrors(queue: Queue<SmsJob>, log: AppLogger): true {
 @Global()
 @Module({
   imports: [
+    SpoolModule,
     BullModule.registerQueueAsync({
       name: SMS_QUEUE_NAME,
       inject: [APP_ENV],
@@ -62,6 +67,11 @@ function watchQueueErrors(queue: Queue<SmsJob>, log: AppLogger): true {
         }),
     },
     { provide: SMS_LEDGER, inject: [REDIS, APP_ENV], useFactory: (redis: Redis, env: AppEnv) => new RedisContactLedger(redis, smsKeyPrefixes(env.redis.keyPrefix).sms) },
+    {
+      provide: SMS_KEYWORDS,
+      inject: [REDIS, SMS_LEDGER, OUTAGE_SPOOL, LOGGER],
+      useFactory: (redis: Redis, ledger: RedisContactLedger, spool: OutageSpool, log: AppLogger) => new KeywordOptOuts(new RedisKeywordLedger(redis, ledger), spool, log),
+    },
     { provide: SMS_STATS, inject: [REDIS, APP_ENV], useFactory: (redis: Redis, env: AppEnv) => new RedisSmsStats(redis, smsKeyPrefixes(env.redis.keyPrefix).sms) },
     {
       provide: SMS_PRODUCER,

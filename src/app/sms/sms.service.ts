@@ -13,7 +13,8 @@ import type { EnqueuedSms, SmsProducer } from '../../sms/sms-producer.js';
 import type { AppLogger } from '../logging/logger.js';
 import { CLOCK, CONFIG_VERSIONS, LOGGER } from '../tokens.js';
 import type { InboundSms, SmsStatusReport } from './sms-params.js';
-import { SMS_LEDGER, SMS_PRODUCER, SMS_STATS } from './sms-tokens.js';
+import type { KeywordOptOuts, KeywordOutcome } from './keyword-opt-outs.js';
+import { SMS_KEYWORDS, SMS_LEDGER, SMS_PRODUCER, SMS_STATS } from './sms-tokens.js';
 
 /** How long a voice webhook may wait for its SMS to be queued before it answers anyway. */
 const ENQUEUE_BUDGET_MS = 1000;
@@ -34,6 +35,7 @@ export class SmsService {
     @Inject(CONFIG_VERSIONS) private readonly versions: ConfigVersions,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly log: AppLogger,
+    @Inject(SMS_KEYWORDS) private readonly keywords: KeywordOptOuts,
   ) {}
 
   /** Queues the SMS of a decided call (suppressed ones are counted, deferred ones delayed). Throws when Redis fails. */
@@ -65,13 +67,16 @@ export class SmsService {
     }
   }
 
-  /** STOP-family words opt the sender out, START-family words back in; anything else is ignored. */
+  /**
+   * STOP-family words opt the sender out, START-family words back in; anything else is ignored.
+   * While Redis is unreachable the keyword is spooled and applied, in order, when it is back.
+   */
   async inbound(sms: InboundSms): Promise<KeywordAction | null> {
     const action = keywordActionOf(sms.body);
     const phone = normalisePhone(sms.from);
-    if (action === 'opt-out') await this.ledger.optOut(phone, this.clock.now(), 'keyword');
-    else if (action === 'opt-in') await this.ledger.optIn(phone);
-    this.log.info({ from: maskPhone(phone), messageSid: sms.messageSid, action: action ?? 'none' }, 'inbound SMS');
+    let outcome: KeywordOutcome | null = null;
+    if (action) outcome = await this.keywords.received({ phone, action, atMs: this.clock.now() });
+    this.log.info({ from: maskPhone(phone), messageSid: sms.messageSid, action: action ?? 'none', ...(outcome ? { keyword: outcome.kind } : {}) }, 'inbound SMS');
     return action;
   }
 

@@ -7,7 +7,9 @@ import type { ConfigVersions } from '../../core/live/config-versions.js';
 import { LiveCallCoordinator } from '../../core/live/live-call-coordinator.js';
 import { loadCallerBehaviour } from '../../core/trace/caller-behaviour.js';
 import type { AppEnv } from '../config/app-env.js';
+import { CallRecorder } from '../recording/call-recorder.js';
 import { RedisTraceStream } from '../recording/redis-trace-stream.js';
+import { SpoolModule } from '../spool/spool.module.js';
 import { APP_ENV, CALL_STATE_STORE, CLOCK, CONFIG_VERSIONS, LIVE_CALLS, REDIS, TRACE_SINK } from '../tokens.js';
 import { RedisCallStateStore } from './redis-call-state-store.js';
 import { TwilioSignatureGuard } from './twilio-signature.guard.js';
@@ -18,6 +20,7 @@ import { VoiceUrls } from './voice-urls.js';
 import { WebhookLogInterceptor } from './webhook-log.interceptor.js';
 
 @Module({
+  imports: [SpoolModule],
   controllers: [VoiceController],
   providers: [
     { provide: VoiceUrls, inject: [APP_ENV], useFactory: (env: AppEnv) => new VoiceUrls(env.publicBaseUrl) },
@@ -28,7 +31,12 @@ import { WebhookLogInterceptor } from './webhook-log.interceptor.js';
         new TwimlRenderer({ urls, workflowSid: env.twilio.workflowSid, taskTimeoutSec: env.twilio.taskTimeoutSec, holdMusicUrl: env.twilio.holdMusicUrl }),
     },
     { provide: CALL_STATE_STORE, inject: [REDIS, APP_ENV], useFactory: (redis: Redis, env: AppEnv) => new RedisCallStateStore(redis, env.redis.keyPrefix) },
-    { provide: TRACE_SINK, inject: [REDIS, APP_ENV], useFactory: (redis: Redis, env: AppEnv) => new RedisTraceStream(redis, env.traceStream.key, env.traceStream.maxLen) },
+    {
+      provide: TRACE_SINK,
+      inject: [REDIS, APP_ENV],
+      useFactory: (redis: Redis, env: AppEnv) =>
+        new RedisTraceStream(redis, env.traceStream.key, env.traceStream.maxLen, { keyPrefix: env.redis.keyPrefix, ttlSec: env.callTombstoneTtlSec }),
+    },
     {
       provide: LIVE_CALLS,
       inject: [CONFIG_VERSIONS, CALL_STATE_STORE, TRACE_SINK, CLOCK, APP_ENV],
@@ -42,6 +50,7 @@ import { WebhookLogInterceptor } from './webhook-log.interceptor.js';
           assumedTalkSec: talkSecFromBehaviour(loadCallerBehaviour(env.callerBehaviourFile)),
         }),
     },
+    CallRecorder,
     VoiceService,
     TwilioSignatureGuard,
     WebhookLogInterceptor,

@@ -5,6 +5,7 @@ import { CallStateUnavailableError } from '../../core/live/live-call-errors.js';
 import type { LiveCallCoordinator, TurnReply } from '../../core/live/live-call-coordinator.js';
 import type { Language } from '../../core/profile/customer-profile.js';
 import type { AppLogger } from '../logging/logger.js';
+import { CallRecorder } from '../recording/call-recorder.js';
 import { HANDOFF_LISTENER, type HandoffListener } from '../screen-pop/handoff-listener.js';
 import { SmsService } from '../sms/sms.service.js';
 import { CONFIG_VERSIONS, LIVE_CALLS, LOGGER } from '../tokens.js';
@@ -28,6 +29,7 @@ export class VoiceService {
     @Inject(TwimlRenderer) private readonly twiml: TwimlRenderer,
     @Inject(CONFIG_VERSIONS) private readonly versions: ConfigVersions,
     @Inject(LOGGER) private readonly log: AppLogger,
+    @Inject(CallRecorder) private readonly recorder: CallRecorder,
     @Optional() @Inject(HANDOFF_LISTENER) private readonly handoffs?: HandoffListener,
     @Optional() @Inject(SmsService) private readonly sms?: SmsService,
   ) {}
@@ -47,18 +49,14 @@ export class VoiceService {
     return this.answer(reply, { callSid: ev.callSid, requestStep: ev.step, input });
   }
 
-  /** Records a finished call; Twilio ignores the body of a status callback. */
+  /** Records a finished call (spooled while Redis is unreachable); Twilio ignores the body of a status callback. */
   async status(report: StatusReport): Promise<WebhookReply> {
     const log: Record<string, unknown> = { callSid: report.callSid, callStatus: report.callStatus };
     if (!FINAL_STATUSES.has(report.callStatus)) return { xml: this.twiml.empty(), log };
-    try {
-      const line = await this.calls.completed(report);
-      return { xml: this.twiml.empty(), log: { ...log, recorded: line !== null, outcome: line?.observed?.outcome, queue: line?.observed?.queue } };
-    } catch (err) {
-      if (!(err instanceof CallStateUnavailableError)) throw err;
-      this.log.error({ callSid: report.callSid, code: err.code, err: err.message }, 'call not recorded: state store unreachable');
-      return { xml: this.twiml.empty(), log: { ...log, recorded: false, fault: err.code } };
-    }
+    const r = await this.recorder.finished(report);
+    if (r.kind === 'spooled') return { xml: this.twiml.empty(), log: { ...log, recorded: false, spooled: r.seq, fault: r.fault } };
+    const line = r.kind === 'recorded' ? r.line : null;
+    return { xml: this.twiml.empty(), log: { ...log, recorded: line !== null, outcome: line?.observed?.outcome, queue: line?.observed?.queue } };
   }
 
   hold(req: HoldRequest): WebhookReply {

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfiguration } from '../../core/config/configuration.js';
 import { CallDecider } from '../../core/decision/call-decider.js';
 import type { Decision } from '../../core/decision/decision.js';
 import { parseKeys } from '../../core/flows/key-presses.js';
 import { LANGUAGES, type CustomerProfile, type Language } from '../../core/profile/customer-profile.js';
+import { loadProfileFile } from '../../core/profile/profile-file.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { configPaths, withConfigOptions, type ConfigFlags } from '../config-options.js';
@@ -17,7 +17,11 @@ interface CallFlags extends ConfigFlags {
   hangupAfter?: string;
   json?: boolean;
   reference?: boolean;
+  callId?: string;
 }
+
+/** The call id of `ivr-sim call` without --call-id. */
+export const DEFAULT_CALL_ID = 'cli-call';
 
 export function registerCallCommand(program: Command, io: CliIO): void {
   withConfigOptions(
@@ -29,6 +33,7 @@ export function registerCallCommand(program: Command, io: CliIO): void {
       .option('--profile <file>', 'a JSON profile to use instead of the customers file')
       .option('--lang <language>', `prompt language: ${LANGUAGES.join(' or ')} (default: the profile's, else zh-CN)`)
       .option('--hangup-after <sec>', 'the caller hangs up this many seconds into the IVR')
+      .option('--call-id <id>', `the call's id; a live call's CallSid reproduces that call's rolling promotions (default ${DEFAULT_CALL_ID})`)
       .option('--reference', 'decide with json-rules-engine and unmemoised XState (slower; the same answer)')
       .option('--json', 'print the decision as JSON'),
   ).action(async (flags: CallFlags) => {
@@ -42,23 +47,15 @@ export function registerCallCommand(program: Command, io: CliIO): void {
     } catch (err) {
       throw new UsageError(`--keys: ${(err as Error).message}`);
     }
-    let profile: CustomerProfile | undefined;
-    if (flags.profile) {
-      try {
-        profile = JSON.parse(readFileSync(flags.profile, 'utf8')) as CustomerProfile;
-      } catch (err) {
-        throw new UsageError(`--profile ${flags.profile}: ${(err as Error).message}`);
-      }
-      if (typeof profile !== 'object' || profile === null || typeof profile.phone !== 'string') {
-        throw new UsageError(`--profile ${flags.profile}: expected a JSON object with at least "phone"`);
-      }
-    }
     const hangup = flags.hangupAfter === undefined ? undefined : Number(flags.hangupAfter);
     if (hangup !== undefined && !(hangup >= 0)) throw new UsageError('--hangup-after must be a number of seconds >= 0');
+    if (flags.callId !== undefined && flags.callId.trim() === '') throw new UsageError('--call-id: expected a call id, e.g. the CallSid of a live call');
+    const profile: CustomerProfile | undefined = flags.profile ? loadProfileFile(flags.profile) : undefined;
 
     const decider = new CallDecider(loadConfiguration(configPaths(flags)));
     const input = {
-      callId: 'cli-call',
+      // The call id picks the rolling promotion, as a live call's CallSid does.
+      callId: flags.callId ?? DEFAULT_CALL_ID,
       ...(flags.caller ? { caller: flags.caller } : {}),
       ...(profile ? { profile } : {}),
       keys,

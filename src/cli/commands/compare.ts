@@ -6,8 +6,11 @@ import { DecisionDiffer, DIFF_KINDS } from '../../core/replay/decision-diff.js';
 import { describeDelta, reportDelta } from '../../core/replay/report-delta.js';
 import { ReplayRun } from '../../core/replay/replay-run.js';
 import { replayTrace } from '../../core/replay/replay-trace.js';
+import type { ContactPolicyReport } from '../../core/sms/replay-contact-policy.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
+import { warningLines } from '../report-warnings.js';
+import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 import { parallelReplay, parseOnError, progress } from './replay.js';
 
@@ -59,10 +62,13 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       } finally {
         bar.stop();
       }
+      reportSkippedLines(io, trace, input);
       const info = (r: ReplayRun) => ({ trace, flowsDir: r.scenario.config.paths.flowsDir, rulesDir: r.scenario.config.paths.rulesDir, customersFile: r.scenario.config.paths.customersFile });
       const base = baseline.report(info(baseline), input);
       const cand = candidate.report(info(candidate), input);
       const delta = reportDelta(base, cand);
+      const warnings = warningLines(base.warnings, 'baseline: ') + warningLines(cand.warnings, 'candidate: ');
+      io.err(warnings);
       const marketing = new Set(
         [...baseline.scenario.config.rules.templates.values(), ...candidate.scenario.config.rules.templates.values()].filter((t) => t.class === 'marketing').map((t) => t.id),
       );
@@ -84,8 +90,10 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       let out = `Compare on ${trace} (${input.calls} calls): baseline ${flags.baseline} [${base.scenario.configVersion}] → candidate ${flags.candidate} [${cand.scenario.configVersion}]\n\n`;
       out += `overall: ${describeDelta(delta.overall, t) || 'no change'}\n`;
       for (const [seg, x] of Object.entries(delta.bySegment)) out += `  ${seg}: ${describeDelta(x, t) || 'no change'}\n`;
+      if (base.contactPolicy && cand.contactPolicy) out += contactPolicyLine(base.contactPolicy, cand.contactPolicy);
       out += '\nby queue:\n';
       for (const [q, x] of Object.entries(delta.byQueue)) out += `  ${q}: ${describeDelta(x, t) || 'no change'}\n`;
+      if (warnings) out += '\n' + warnings;
       out += `\ndecided differently: ${decisions.different} of ${decisions.compared} calls`;
       out += decisions.different ? ` (${DIFF_KINDS.filter((k) => decisions.byKind[k]).map((k) => `${k} ${decisions.byKind[k]}`).join(', ')})\n` : '\n';
       for (const e of decisions.examples) out += `  ${e.callId} [${e.kinds.join(', ')}]\n    baseline:  ${e.baseline}\n    candidate: ${e.candidate}\n`;
@@ -94,7 +102,22 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
     });
 }
 
-function stripSeries<T extends { series: unknown; byInterval: unknown }>(r: T): Omit<T, 'series' | 'byInterval'> {
-  const { series: _s, byInterval: _i, ...rest } = r;
+/** "SMS (contact policy): sent 895 → 870 (−25), suppressed 857 → 830 (template-cap −27), deferred 0 → 0" */
+function contactPolicyLine(a: ContactPolicyReport, b: ContactPolicyReport): string {
+  const change = (x: number, y: number) => `${x} → ${y}` + (y !== x ? ` (${y > x ? '+' : '−'}${Math.abs(y - x)})` : '');
+  const total = (p: ContactPolicyReport) => Object.values(p.suppressed).reduce((s, n) => s + n, 0);
+  const reasons = [...new Set([...Object.keys(a.suppressed), ...Object.keys(b.suppressed)])]
+    .sort()
+    .map((r) => [r, (b.suppressed[r] ?? 0) - (a.suppressed[r] ?? 0)] as const)
+    .filter(([, n]) => n !== 0)
+    .map(([r, n]) => `${r} ${n > 0 ? '+' : '−'}${Math.abs(n)}`);
+  return (
+    `  SMS (contact policy): requested ${change(a.requested, b.requested)}, sent ${change(a.sent, b.sent)}, ` +
+    `suppressed ${change(total(a), total(b))}${reasons.length ? ` [${reasons.join(', ')}]` : ''}, deferred ${change(a.deferred, b.deferred)}\n`
+  );
+}
+
+function stripSeries<T extends { series: unknown; byInterval: unknown; byTimeOfDay: unknown }>(r: T): Omit<T, 'series' | 'byInterval' | 'byTimeOfDay'> {
+  const { series: _s, byInterval: _i, byTimeOfDay: _t, ...rest } = r;
   return rest;
 }

@@ -1,17 +1,18 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM, redactUrl } from '../../app/config/app-env.js';
+import { DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM, redactUrl } from '../../app/config/app-env.js';
 import { RedisTraceStream } from '../../app/recording/redis-trace-stream.js';
 import type { TraceLine } from '../../core/trace/trace-line.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { NamedError } from '../../core/errors/named-error.js';
+import { checkOutputPath, writeOutputs } from '../output-path.js';
 
 interface ExportTraceFlags {
   fromRedis?: boolean;
   redisUrl?: string;
   stream?: string;
+  prefix?: string;
   since?: string;
   out?: string;
 }
@@ -38,23 +39,30 @@ export function parseSince(text: string, nowMs: number): number {
   return ms;
 }
 
+/** The stream the voice service records in: REDIS_KEY_PREFIX + TRACE_STREAM, as it reads them. */
+export function traceStreamKey(prefix: string | undefined, env: NodeJS.ProcessEnv): string {
+  const name = env['TRACE_STREAM']?.trim() || DEFAULT_TRACE_STREAM;
+  return (prefix ?? (env['REDIS_KEY_PREFIX']?.trim() || DEFAULT_REDIS_KEY_PREFIX)) + name;
+}
+
 export function registerExportTraceCommand(program: Command, io: CliIO): void {
   program
     .command('export-trace')
     .description('write the calls the voice service recorded as a JSON Lines trace (one call per line, by arrival, replayable)')
     .option('--from-redis', 'read the Redis stream the voice service records completed calls in')
     .option('--redis-url <url>', `Redis to read (default: $REDIS_URL, else ${DEFAULT_REDIS_URL})`)
-    .option('--stream <key>', `stream key (default: $TRACE_STREAM, else ${DEFAULT_TRACE_STREAM})`)
+    .option('--prefix <prefix>', `the voice service's key prefix (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
+    .option('--stream <key>', `the whole stream key (default: the prefix + $TRACE_STREAM, else ${DEFAULT_REDIS_KEY_PREFIX}${DEFAULT_TRACE_STREAM})`)
     .option('--since <when>', 'only calls recorded since then: an ISO time, or a duration back from now (30m, 24h, 7d)')
     .option('--out <file>', 'write the trace to this file instead of stdout')
     .action(async (flags: ExportTraceFlags) => {
       if (!flags.fromRedis) throw new UsageError('export-trace needs a source: --from-redis');
       const sinceMs = flags.since === undefined ? 0 : parseSince(flags.since, Date.now());
+      const out = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'file');
       const url = flags.redisUrl ?? process.env['REDIS_URL'] ?? DEFAULT_REDIS_URL;
-      const key = flags.stream ?? process.env['TRACE_STREAM'] ?? DEFAULT_TRACE_STREAM;
+      const key = flags.stream ?? traceStreamKey(flags.prefix, process.env);
       const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
       redis.on('error', () => undefined); // reported below, once
-      let file: WriteStream | null = null;
       let count = 0;
       try {
         try {
@@ -77,16 +85,13 @@ export function registerExportTraceCommand(program: Command, io: CliIO): void {
         }
         // Recorded when each call ended; a trace lists calls by arrival (stable for equal times).
         lines.sort((a, b) => Date.parse(a.arrivalTime ?? '') - Date.parse(b.arrivalTime ?? ''));
-        if (flags.out) file = createWriteStream(flags.out);
-        for (const line of lines) {
-          const text = JSON.stringify(line) + '\n';
-          if (file) {
-            if (!file.write(text)) await new Promise<void>((resolve) => file!.once('drain', () => resolve()));
-          } else io.out(text);
-          count++;
-        }
+        count = lines.length;
+        if (out) {
+          // Written whole or not at all; should that fail, the calls go to stdout rather than be lost.
+          const text = lines.map((line) => JSON.stringify(line) + '\n').join('');
+          writeOutputs(io, [{ file: out, text }], text);
+        } else for (const line of lines) io.out(JSON.stringify(line) + '\n');
       } finally {
-        if (file) await new Promise<void>((resolve, reject) => file!.end((err?: Error | null) => (err ? reject(err) : resolve())));
         redis.disconnect();
       }
       io.err(`exported ${count} call${count === 1 ? '' : 's'} from ${key}${flags.out ? ` to ${flags.out}` : ''}\n`);

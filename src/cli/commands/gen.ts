@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -13,6 +13,7 @@ import { DEFAULT_UNKNOWN_SHARE, formatTraceLine, TraceGenerator } from '../../co
 import { UsageError } from '../cli-error.js';
 import { processIO, type CliIO } from '../cli-io.js';
 import { configPaths, withConfigOptions, type ConfigFlags } from '../config-options.js';
+import { checkOutputPath, OutputWriteError } from '../output-path.js';
 
 interface GenFlags extends ConfigFlags {
   calls: string;
@@ -51,6 +52,7 @@ export function registerGenCommand(program: Command, io: CliIO): void {
     const ratePerHour = flags.ratePerHour === undefined ? undefined : positive('--rate-per-hour', flags.ratePerHour);
     const unknownShare = share('--unknown', flags.unknown);
     const mix = flags.mix === undefined ? undefined : parseMix(flags.mix);
+    const out = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'file');
 
     const rate: ArrivalRate = flags.dayProfile
       ? { profile: loadDayProfile(resolve(flags.dayProfile)), ...(ratePerHour !== undefined ? { ratePerHour } : {}) }
@@ -76,15 +78,19 @@ export function registerGenCommand(program: Command, io: CliIO): void {
 
     // The real stdout is written as a stream, so a slow reader holds the generator back instead
     // of output piling up in memory; a test's captured io just collects the text.
-    const sink = flags.out
-      ? streamSink(createWriteStream(flags.out), `--out ${flags.out}`, true)
+    // A file is written under a temporary name and renamed when complete: never half-written.
+    const tmp = out === undefined ? undefined : `${out}.tmp-${process.pid}`;
+    if (tmp) mkdirSync(dirname(tmp), { recursive: true });
+    const sink = tmp
+      ? streamSink(createWriteStream(tmp), true, (e) => notWritten(`--out ${flags.out}: ${e.message}`))
       : io === processIO
-        ? streamSink(process.stdout, 'stdout', false)
+        ? streamSink(process.stdout, false, (e) => new UsageError(`stdout: ${e.message}`))
         : { write: async (t: string) => io.out(t), close: async () => undefined, stopped: () => false };
     const bar = io.interactive ? new cliProgress.SingleBar({ stream: process.stderr, format: 'gen [{bar}] {percentage}% | {value}/{total} calls | ETA {eta}s', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
     bar?.start(calls, 0);
     let buffer = '';
     let n = 0;
+    let complete = false;
     try {
       for (const line of generator) {
         buffer += formatTraceLine(line) + '\n';
@@ -96,10 +102,22 @@ export function registerGenCommand(program: Command, io: CliIO): void {
         if (++n % 1000 === 0) bar?.update(n);
       }
       if (buffer && !sink.stopped()) await sink.write(buffer);
+      await sink.close();
+      if (tmp) {
+        try {
+          renameSync(tmp, out!);
+        } catch (err) {
+          throw notWritten(`--out ${flags.out}: ${(err as Error).message}`);
+        }
+      }
+      complete = true;
     } finally {
       bar?.update(n);
       bar?.stop();
-      await sink.close();
+      if (!complete) {
+        await sink.close().catch(() => undefined);
+        if (tmp) rmSync(tmp, { force: true });
+      }
     }
     if (flags.out) io.err(`ivr-sim gen: wrote ${n} calls to ${flags.out}\n`);
   });
@@ -112,14 +130,19 @@ interface Sink {
   stopped(): boolean;
 }
 
+/** A trace file that could not be written: the run is cheap to repeat, so nothing is printed instead. */
+function notWritten(what: string): OutputWriteError {
+  return new OutputWriteError(`${what}; nothing was written (the same --seed and options give the same trace again)`);
+}
+
 /** Writes to a stream, waiting whenever it falls behind so that memory stays flat. */
-function streamSink(stream: NodeJS.WritableStream, what: string, end: boolean): Sink {
+function streamSink(stream: NodeJS.WritableStream, end: boolean, failed: (err: NodeJS.ErrnoException) => Error): Sink {
   let failure: NodeJS.ErrnoException | undefined;
   const onError = (err: NodeJS.ErrnoException) => (failure = err);
   stream.on('error', onError);
   const closedByReader = () => failure?.code === 'EPIPE';
   const check = () => {
-    if (failure && !closedByReader()) throw new UsageError(`${what}: ${failure.message}`);
+    if (failure && !closedByReader()) throw failed(failure);
   };
   return {
     async write(text) {

@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfiguration, type Configuration } from '../../core/config/configuration.js';
 import { toDot } from '../../core/designer/dot-diagram.js';
@@ -11,6 +9,7 @@ import type { LoadedFlow } from '../../core/flows/flow-loader.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { configPaths, withConfigOptions, type ConfigFlags } from '../config-options.js';
+import { checkOutputPath, writeOutputs } from '../output-path.js';
 
 interface GraphFlags extends ConfigFlags {
   format: string;
@@ -41,6 +40,7 @@ export function registerGraphCommand(program: Command, io: CliIO): void {
     if (flags.all && flags.format !== 'mermaid') throw new UsageError('--all writes Mermaid diagrams in Markdown; leave out --format or use --format mermaid');
     if (flags.all && name !== undefined) throw new UsageError('give a flow or --all, not both');
     if (!flags.all && name === undefined) throw new UsageError('graph needs a flow (e.g. vip-diamond) or --all');
+    const out = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'file');
     const config = loadConfiguration(configPaths(flags));
     let text: string;
     if (flags.all) text = flowDiagramsMarkdown(config);
@@ -48,8 +48,8 @@ export function registerGraphCommand(program: Command, io: CliIO): void {
       const diagram = flowDiagram(resolveFlow(config, name!));
       text = flags.format === 'mermaid' ? toMermaid(diagram) : flags.format === 'dot' ? toDot(diagram) : await renderSvg(toDot(diagram));
     }
-    if (flags.out) {
-      writeFileSync(resolve(flags.out), text);
+    if (out) {
+      writeOutputs(io, [{ file: out, text }], text);
       io.out(`wrote ${flags.out}\n`);
     } else io.out(text);
   });

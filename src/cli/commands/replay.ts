@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -7,7 +6,10 @@ import { ReplayRun } from '../../core/replay/replay-run.js';
 import { replayTrace } from '../../core/replay/replay-trace.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
+import { checkOutputPath, writeOutputs } from '../output-path.js';
 import { formatReport } from '../report-table.js';
+import { warningLines } from '../report-warnings.js';
+import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 
 interface ReplayFlags extends ScenarioFlags {
@@ -53,13 +55,6 @@ export function progress(io: CliIO, label: string): { update(n: number): void; s
   };
 }
 
-/** Writes a file so that a reader never sees it half-written. */
-export function writeFileAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 export function registerReplayCommand(program: Command, io: CliIO): void {
   withScenarioOptions(
     program
@@ -75,6 +70,7 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
     .action(async (trace: string, flags: ReplayFlags) => {
       const onError = parseOnError(flags.onError);
       const parallel = parallelReplay(flags);
+      const outDir = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'dir');
       const run = new ReplayRun(await loadScenario(flags, io));
       const bar = progress(io, 'replay');
       let input;
@@ -85,12 +81,14 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
       }
       const paths = run.scenario.config.paths;
       const report = run.report({ trace, flowsDir: paths.flowsDir, rulesDir: paths.rulesDir, customersFile: paths.customersFile }, input);
-      if (flags.out) {
-        mkdirSync(flags.out, { recursive: true });
-        writeFileAtomic(join(flags.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-        writeFileAtomic(join(flags.out, 'report.html'), renderReportHtml(report));
-      }
+      io.err(warningLines(report.warnings));
       io.out(flags.json ? JSON.stringify(report) + '\n' : formatReport(report));
-      if (flags.out && !flags.json) io.out(`\nwrote ${join(flags.out, 'report.json')} and report.html\n`);
+      reportSkippedLines(io, trace, input);
+      if (outDir) {
+        const json = JSON.stringify(report, null, 2) + '\n';
+        // The table is printed already; should the files fail, the full report follows it on stdout.
+        writeOutputs(io, [{ file: join(outDir, 'report.json'), text: json }, { file: join(outDir, 'report.html'), text: renderReportHtml(report) }], flags.json ? undefined : json);
+        if (!flags.json) io.out(`\nwrote ${join(flags.out!, 'report.json')} and report.html\n`);
+      }
     });
 }

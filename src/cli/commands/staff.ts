@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { TraceForecaster } from '../../core/replay/trace-forecast.js';
+import { forecastTrace } from '../../core/replay/trace-forecast.js';
+import { clockLabel } from '../../core/replay/replay-report.js';
 import { ReplayRun } from '../../core/replay/replay-run.js';
 import { planStaffing } from '../../core/staffing/staffing-plan.js';
 import { serializeStaffing } from '../../core/staffing/staffing-file.js';
@@ -8,7 +9,9 @@ import { readTrace } from '../../core/trace/trace-reader.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { loadScenario, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
-import { parseOnError, progress, writeFileAtomic } from './replay.js';
+import { checkOutputPath, writeOutputs } from '../output-path.js';
+import { reportSkippedLines } from '../skipped-lines.js';
+import { parseOnError, progress } from './replay.js';
 
 interface StaffFlags extends ScenarioFlags {
   targetSl: string;
@@ -49,25 +52,24 @@ export function registerStaffCommand(program: Command, io: CliIO): void {
       const threshold = Number(flags.threshold);
       if (!(threshold >= 0)) throw new UsageError(`--threshold ${flags.threshold}: expected seconds >= 0`);
       const minAgents = wholeNumber('--min-agents', flags.minAgents);
+      const out = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'file');
       const scenario = await loadScenario(flags, io);
       const intervalMin = scenario.intervalMin ?? scenario.staffing.intervalMin;
       const run = new ReplayRun(scenario);
-      const forecaster = new TraceForecaster(intervalMin);
       const reader = readTrace(resolve(trace), {
         onError: parseOnError(flags.onError),
         sort: flags.sort ?? false,
         queues: new Set(scenario.staffing.queues.map((q) => q.id)),
       });
       const bar = progress(io, 'staff');
-      let n = 0;
+      let counted;
       try {
-        for await (const call of reader) {
-          forecaster.add(call, run.decide(call));
-          if (++n % 10_000 === 0) bar.update(n);
-        }
+        // The same reading and deciding as a replay, on the same clock, so the shifts fall on the trace's hours.
+        counted = await forecastTrace(reader, (call) => run.decide(call), intervalMin, (n) => bar.update(n));
       } finally {
         bar.stop();
       }
+      const { forecaster, calls: n } = counted;
       const names = new Map(scenario.staffing.queues.map((q) => [q.id, q.name]));
       const plan = planStaffing({
         serviceLevel: { target, thresholdSec: threshold },
@@ -80,12 +82,15 @@ export function registerStaffCommand(program: Command, io: CliIO): void {
         }),
       });
       const text = serializeStaffing(plan.staffing);
-      if (flags.out) writeFileAtomic(flags.out, text);
+      reportSkippedLines(io, trace, reader.stats());
+      if (out) writeOutputs(io, [{ file: out, text }], text);
       else io.out(text);
       const peak = new Map<string, number>();
       for (const i of plan.intervals) peak.set(i.queue, Math.max(peak.get(i.queue) ?? 0, i.agents));
+      const span = forecaster.span();
+      const hours = span ? `, reaching agents ${clockLabel(span.from)}–${clockLabel(span.to)} on the trace's clock` : '';
       io.err(
-        `planned ${[...peak].map(([q, a]) => `${q} ≤${a}`).join(', ')} agents for ${Math.round(target * 100)}/${threshold} over ${n} calls ` +
+        `planned ${[...peak].map(([q, a]) => `${q} ≤${a}`).join(', ')} agents for ${Math.round(target * 100)}/${threshold} over ${n} calls${hours} ` +
           `(${forecaster.days()} day(s), ${intervalMin}-minute intervals)${flags.out ? `; wrote ${flags.out}` : ''}\n`,
       );
     });

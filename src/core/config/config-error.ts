@@ -8,12 +8,16 @@ export interface ConfigIssue {
   path: string;
   /** What was wrong and what was expected. */
   message: string;
+  /** 1-based line and column, for problems located in the text rather than at a JSON path (a syntax error). */
+  line?: number;
+  column?: number;
   /** `error` refuses the configuration; `warning` is reported but loads. */
   severity: 'error' | 'warning';
 }
 
 export function formatIssue(issue: ConfigIssue): string {
-  const where = issue.path ? `${issue.file} at ${issue.path}` : issue.file;
+  const file = issue.line === undefined ? issue.file : `${issue.file}:${issue.line}${issue.column === undefined ? '' : `:${issue.column}`}`;
+  const where = issue.path ? `${file} at ${issue.path}` : file;
   return `${issue.severity === 'error' ? 'error' : 'warning'}: ${where}: ${issue.message}`;
 }
 
@@ -36,8 +40,11 @@ export class ConfigError extends NamedError {
 /** Collects issues while a loader works, so one bad file reports all of its errors. */
 export class IssueCollector {
   readonly issues: ConfigIssue[] = [];
-  error(file: string, path: string, message: string): void {
-    this.issues.push({ file, path, message, severity: 'error' });
+  error(file: string, path: string, message: string, at?: { line?: number; column?: number }): void {
+    const issue: ConfigIssue = { file, path, message, severity: 'error' };
+    if (at?.line !== undefined) issue.line = at.line;
+    if (at?.column !== undefined) issue.column = at.column;
+    this.issues.push(issue);
   }
   warning(file: string, path: string, message: string): void {
     this.issues.push({ file, path, message, severity: 'warning' });

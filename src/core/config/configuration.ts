@@ -5,7 +5,7 @@ import { loadCustomers } from '../customers/customers-file.js';
 import type { CustomerDirectory } from '../customers/customer-directory.js';
 import { loadFlows, type LoadedFlows } from '../flows/flow-loader.js';
 import { loadRules, type LoadedRules, type RouteParams, type SegmentParams } from '../rules/rule-files.js';
-import { ConfigError, IssueCollector, pointer } from './config-error.js';
+import { ConfigError, IssueCollector, pointer, type ConfigIssue } from './config-error.js';
 
 export { PACKAGE_ROOT } from './package-root.js';
 
@@ -84,15 +84,27 @@ function crossCheck(flows: LoadedFlows, rules: LoadedRules, issues: IssueCollect
   for (const f of flows.flows.values()) {
     if (!named.has(f.segment)) issues.warning(f.file, pointer('meta', 'segment'), `no segmentation rule produces segment "${f.segment}", so no caller reaches this flow`);
   }
-  if (opts.queues) {
-    const queues = opts.queues;
-    const check = (route: RouteParams, base: string) => {
-      if (!queues.has(route.queue)) issues.error(rules.routing.file, base + pointer('queue'), `queue "${route.queue}" is not in the staffing file; queues: ${[...queues].join(', ')}`);
-      (route.overflow ?? []).forEach((s, j) => {
-        if (!queues.has(s.queue)) issues.error(rules.routing.file, base + pointer('overflow', j, 'queue'), `queue "${s.queue}" is not in the staffing file; queues: ${[...queues].join(', ')}`);
-      });
-    };
-    check(rules.routeDefault, pointer('default'));
-    rules.routing.doc.rules.forEach((r, i) => check(r.event.params as unknown as RouteParams, pointer('rules', i, 'event', 'params')));
-  }
+  if (opts.queues) checkRoutedQueues(rules, opts.queues, issues);
+}
+
+/**
+ * Errors for every route and overflow step that names a queue outside `queues` (the staffing
+ * file's). Loading checks this when given the queues; a replay asks it on its own, because a
+ * trace of ACD-level lines never goes through the routing rules and needs only its own queues.
+ */
+export function routedQueueIssues(config: Pick<Configuration, 'rules'>, queues: ReadonlySet<string>): ConfigIssue[] {
+  const issues = new IssueCollector();
+  checkRoutedQueues(config.rules, queues, issues);
+  return issues.issues;
+}
+
+function checkRoutedQueues(rules: LoadedRules, queues: ReadonlySet<string>, issues: IssueCollector): void {
+  const check = (route: RouteParams, base: string) => {
+    if (!queues.has(route.queue)) issues.error(rules.routing.file, base + pointer('queue'), `queue "${route.queue}" is not in the staffing file; queues: ${[...queues].join(', ')}`);
+    (route.overflow ?? []).forEach((s, j) => {
+      if (!queues.has(s.queue)) issues.error(rules.routing.file, base + pointer('overflow', j, 'queue'), `queue "${s.queue}" is not in the staffing file; queues: ${[...queues].join(', ')}`);
+    });
+  };
+  check(rules.routeDefault, pointer('default'));
+  rules.routing.doc.rules.forEach((r, i) => check(r.event.params as unknown as RouteParams, pointer('rules', i, 'event', 'params')));
 }

@@ -12,9 +12,32 @@ export interface CallReport {
   queueTimeSec?: number | null;
 }
 
-/** Where recorded calls go (a Redis stream in the service, an array in tests). */
+/**
+ * Where recorded calls go (a Redis stream in the service, an array in tests). A call is recorded
+ * once: the sink remembers each CallSid it took (for a window, in the service) and refuses it again.
+ */
 export interface TraceSink {
-  append(line: TraceLine): Promise<void>;
+  /** Adds the call's line; false when a line for this CallSid was recorded before (nothing added). */
+  append(line: TraceLine): Promise<boolean>;
+  /** Whether a line for this CallSid was recorded (the call is over). */
+  isRecorded(callSid: string): Promise<boolean>;
+}
+
+/** In-process sink with the same once-per-call rule, for unit tests of the core. */
+export class MemoryTraceSink implements TraceSink {
+  readonly lines: TraceLine[] = [];
+  private readonly recorded = new Set<string>();
+
+  async append(line: TraceLine): Promise<boolean> {
+    if (this.recorded.has(line.callId)) return false;
+    this.recorded.add(line.callId);
+    this.lines.push(line);
+    return true;
+  }
+
+  async isRecorded(callSid: string): Promise<boolean> {
+    return this.recorded.has(callSid);
+  }
 }
 
 /**

@@ -4,8 +4,8 @@ import type { CallStateStore, Versioned } from './call-state-store.js';
 import type { Clock } from './clock.js';
 import type { ConfigVersions, LiveConfiguration } from './config-versions.js';
 import { traceLineOf, type AssumedTalkSec, type CallReport, type TraceSink } from './call-recording.js';
-import { startLiveCall, continueLiveCall, faultTurn, hangUpLiveCall, type LiveInput } from './live-call.js';
-import { CallStateContentionError, CallStateUnavailableError, CallStateUnreadableError } from './live-call-errors.js';
+import { startLiveCall, continueLiveCall, faultTurn, finishedTurn, hangUpLiveCall, type LiveInput } from './live-call.js';
+import { CallNotRecordedError, CallStateContentionError, CallStateUnavailableError, CallStateUnreadableError } from './live-call-errors.js';
 import { LIVE_CALL_STATE_FORMAT, type LiveCallState } from './live-call-state.js';
 import type { Turn } from './turn.js';
 
@@ -18,7 +18,9 @@ export type TurnKind =
   /** A request for a step that is no longer current: the current turn again, nothing moved. */
   | 'stale'
   /** The call could not go on through its flow; `fault` says why. */
-  | 'fault';
+  | 'fault'
+  /** The call is over (its trace line was recorded): a replayed request gets a hang-up, nothing moves. */
+  | 'finished';
 
 export interface TurnReply {
   turn: Turn;
@@ -58,10 +60,16 @@ export class LiveCallCoordinator {
     this.maxAttempts = opts.maxAttempts ?? 8;
   }
 
-  /** A call arrives (`/voice/incoming`); a retried arrival gets the first turn again. */
+  /**
+   * A call arrives (`/voice/incoming`). A retried arrival of a call in progress gets the turn the
+   * call is at now (the first one only if it has not moved); a replayed arrival of a call that is
+   * over (recorded, even after its state expired) gets a hang-up and starts nothing.
+   */
   async incoming(req: { callSid: string; caller: string }): Promise<TurnReply> {
     try {
+      if (await this.isRecorded(req.callSid)) return this.finished(req.callSid);
       return await this.update<TurnReply>(req.callSid, (cur) => {
+        if (cur?.value.recorded) return { reply: this.finished(req.callSid, cur.value.language) };
         if (cur) return { reply: { turn: cur.value.turn, kind: cur.value.turnFor === 0 ? 'repeated' : 'stale' } };
         const state = startLiveCall(this.opts.configs.current, { ...req, nowMs: this.opts.clock.now() });
         return { next: state, reply: { turn: state.turn, kind: 'advanced' } };
@@ -89,13 +97,17 @@ export class LiveCallCoordinator {
   /** Moves the call on if `req` is for its current step; otherwise answers with the stored turn. */
   private async advance(req: StepRequest, move: (s: LiveCallState, nowMs: number) => LiveCallState): Promise<TurnReply> {
     try {
-      return await this.update<TurnReply>(req.callSid, (cur) => {
-        if (!cur) throw new CallStateUnreadableError(req.callSid, 'no stored state (never started here, or expired)');
+      const reply = await this.update<TurnReply | null>(req.callSid, (cur) => {
+        if (!cur) return { reply: null };
         const s = readable(cur);
+        if (s.recorded) return { reply: this.finished(req.callSid, s.language) };
         if (s.ended || req.step !== s.step) return { reply: { turn: s.turn, kind: req.step === s.turnFor ? 'repeated' : 'stale' } };
         const next = move(s, this.opts.clock.now());
         return { next, reply: { turn: next.turn, kind: 'advanced' } };
       });
+      if (reply) return reply;
+      if (await this.isRecorded(req.callSid)) return this.finished(req.callSid);
+      throw new CallStateUnreadableError(req.callSid, 'no stored state (never started here, or expired)');
     } catch (err) {
       return this.fault(err, req.callSid);
     }
@@ -113,28 +125,39 @@ export class LiveCallCoordinator {
 
   /**
    * The call is over (status callback): records it once as a trace line and returns the line;
-   * null when the call is unknown or was recorded already (a repeated callback).
+   * null when the call is unknown or was recorded already (a repeated or replayed callback).
+   * `atMs`: when Twilio reported it (a report applied later, from a spool); now by default.
+   * Throws CallStateUnavailableError when the state cannot be read, and CallNotRecordedError,
+   * which carries the line, when the sink cannot take it.
    */
-  async completed(report: CallReport & { callSid: string }): Promise<TraceLine | null> {
-    const now = this.opts.clock.now();
-    const marked = await this.update<LiveCallState | null>(report.callSid, (cur) => {
-      if (!cur) return { reply: null };
-      const s = readable(cur);
-      if (s.recorded) return { reply: null };
-      const ended = s.ended ? s : hangUpLiveCall(s, now);
-      const next: LiveCallState = { ...ended, recorded: true };
-      return { next, reply: next };
-    });
-    if (!marked) return null;
-    const line = traceLineOf(marked, report, this.opts.assumedTalkSec);
+  async completed(report: CallReport & { callSid: string; atMs?: number }): Promise<TraceLine | null> {
+    const cur = await this.opts.store.get(report.callSid);
+    if (!cur) return null;
+    const s = readable(cur);
+    if (s.recorded) return null;
+    const line = traceLineOf(s.ended ? s : hangUpLiveCall(s, report.atMs ?? this.opts.clock.now()), report, this.opts.assumedTalkSec);
+    return (await this.record(line)) ? line : null;
+  }
+
+  /**
+   * Adds a finished call's trace line, unless the sink has one for this CallSid already (false),
+   * and marks the call recorded. Throws CallNotRecordedError when the sink cannot take it.
+   */
+  async record(line: TraceLine): Promise<boolean> {
+    let added: boolean;
     try {
-      await this.opts.sink.append(line);
+      added = await this.opts.sink.append(line);
     } catch (err) {
-      // Let a later callback (or an operator's retry) record it rather than lose it.
-      await this.update<null>(report.callSid, (cur) => (cur ? { next: { ...readable(cur), recorded: false }, reply: null } : { reply: null })).catch(() => undefined);
-      throw err;
+      throw new CallNotRecordedError(line, { cause: err });
     }
-    return line;
+    // The sink's once-per-call record is what counts; the flag spares later callbacks a write.
+    const now = this.opts.clock.now();
+    await this.update<null>(line.callId, (cur) => {
+      if (!cur || cur.value.format !== LIVE_CALL_STATE_FORMAT || cur.value.recorded) return { reply: null };
+      const s = cur.value;
+      return { next: { ...(s.ended ? s : hangUpLiveCall(s, now)), recorded: true }, reply: null };
+    }).catch(() => undefined);
+    return added;
   }
 
   /** The turn a caller gets when something went wrong before the flow could answer. */
@@ -142,6 +165,18 @@ export class LiveCallCoordinator {
     const live = this.opts.configs.current;
     const language = caller ? live.decider.profileOf({ callId: callSid, caller, keys: [] }).language : DEFAULT_LANGUAGE;
     return faultTurn(live, { callSid, language, code, ...(caller ? { caller } : {}) });
+  }
+
+  private finished(callSid: string, language = DEFAULT_LANGUAGE): TurnReply {
+    return { turn: finishedTurn(callSid, language), kind: 'finished' };
+  }
+
+  private async isRecorded(callSid: string): Promise<boolean> {
+    try {
+      return await this.opts.sink.isRecorded(callSid);
+    } catch (err) {
+      throw new CallStateUnavailableError(`trace sink: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   private fault(err: unknown, callSid: string, caller?: string): TurnReply {

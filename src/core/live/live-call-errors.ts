@@ -1,4 +1,5 @@
 import { NamedError } from '../errors/named-error.js';
+import type { TraceLine } from '../trace/trace-line.js';
 
 /** The store that holds call state cannot be reached or answered with an error. */
 export class CallStateUnavailableError extends NamedError {
@@ -30,5 +31,17 @@ export class CallStateUnreadableError extends NamedError {
   ) {
     super(`call ${callSid}: ${message}`);
     this.name = 'CallStateUnreadableError';
+  }
+}
+
+/** The trace sink could not take a finished call's line; the line comes with the error so it can be kept elsewhere. */
+export class CallNotRecordedError extends Error {
+  readonly code = 'CALL_NOT_RECORDED';
+  constructor(
+    readonly line: TraceLine,
+    options: { cause: unknown },
+  ) {
+    super(`call ${line.callId}: trace line not recorded: ${(options.cause as Error).message}`, options);
+    this.name = 'CallNotRecordedError';
   }
 }

@@ -151,6 +151,11 @@ export function faultTurn(
   };
 }
 
+/** The answer to a request for a call that is over: nothing to say, hang up. */
+export function finishedTurn(callSid: string, language: Language): Turn {
+  return { callSid, step: null, language, state: '', configVersion: null, prompts: [], input: null, end: { outcome: 'hangup', handoff: null, decision: null } };
+}
+
 /** The caller's profile as the queue and the agent desktop see it: no name, masked number. */
 export function customerSummary(facts: Facts, language: Language): CustomerSummary {
   // oxlint-disable-next-line typescript/no-base-to-string -- unknown (narrowed to {}): String() is meant

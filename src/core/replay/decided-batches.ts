@@ -96,5 +96,7 @@ export function* decideHere(batch: TraceBatch, deciders: readonly TraceCallDecid
 /** The report's account of the input, from the reader's final counts. */
 export function inputInfo(s: TraceReadStats): InputInfo {
   const skippedByReason = Object.fromEntries(Object.entries(s.skippedByReason).filter(([, v]) => v > 0));
-  return { lines: s.read, calls: s.calls, skipped: s.skipped, skippedByReason, blank: s.blank };
+  const info: InputInfo = { lines: s.read, calls: s.calls, skipped: s.skipped, skippedByReason, blank: s.blank };
+  if (s.skippedLines.length) info.skippedLines = s.skippedLines.map(({ line, field, reason, message }) => ({ line, field, reason, message }));
+  return info;
 }

@@ -1,4 +1,5 @@
-import type { Configuration } from '../config/configuration.js';
+import type { ConfigIssue } from '../config/config-error.js';
+import { routedQueueIssues, type Configuration } from '../config/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import type { CallOutcome } from '../simulation/call-outcome.js';
 import { ContactCentre } from '../simulation/contact-centre.js';
@@ -10,8 +11,22 @@ import type { Staffing } from '../staffing/staffing.js';
 import { parseOffsetDateTime } from '../trace/date-time.js';
 import type { TraceReadStats } from '../trace/trace-reader.js';
 import { decideTraceCall, type CompactDecision, type DecideInput, type ReplayCall } from './compact-decision.js';
-import { emptyIvrSums, IvrKpiAccumulator } from './ivr-kpis.js';
-import { clockLabel, kpiRow, type InputInfo, type IntervalRow, type KpiRow, type ReplayReport, type ScenarioInfo } from './replay-report.js';
+import { RoutesOutsideStaffingError } from './routes-outside-staffing-error.js';
+import { StaffingGaps } from './staffing-gaps.js';
+import { emptyIvrSums, IvrKpiAccumulator, mergeIvrSums, type IvrSums } from './ivr-kpis.js';
+import { coverage, coveredSec, DAY_SEC, dateOfDay, slotOfDay, timeOfDaySeries, traceSpan } from './report-periods.js';
+import {
+  clockLabel,
+  kpiRow,
+  perHour,
+  type DayRow,
+  type InputInfo,
+  type IntervalRow,
+  type KpiRow,
+  type ReplayReport,
+  type ScenarioInfo,
+  type TimeOfDayRow,
+} from './replay-report.js';
 
 /** A configuration to replay a trace against. */
 export interface Scenario {
@@ -36,7 +51,8 @@ const DIRECT_PRIORITY_FALLBACK = 10;
  */
 export class ReplayRun {
   readonly decider: CallDecider;
-  private readonly centre: ContactCentre;
+  /** Started at the first call, so that agent time counts from the minute the trace starts. */
+  private centre: ContactCentre | null = null;
   private readonly byQueue: QueueKpiAccumulator;
   private readonly bySegment: QueueKpiAccumulator;
   private readonly ivr: IvrKpiAccumulator;
@@ -45,6 +61,14 @@ export class ReplayRun {
   private seq = 0;
   private finished = false;
   private readonly contacts: ReplayContactPolicy | null;
+  private readonly gaps: StaffingGaps;
+  /** Routes naming queues the staffing lacks: fatal only once a call goes through the IVR. */
+  private readonly routeIssues: ConfigIssue[];
+  private origin: TraceReadStats['origin'];
+  private firstArrivalSec = NaN;
+  private lastArrivalSec = NaN;
+  private groupRows: ReturnType<ContactCentre['groupSeries']> = [];
+  private queueRows: ReturnType<ContactCentre['queueSeries']> = [];
 
   constructor(readonly scenario: Scenario) {
     this.decider = new CallDecider(scenario.config);
@@ -56,18 +80,27 @@ export class ReplayRun {
     this.byQueue = new QueueKpiAccumulator({ thresholdSec, intervalSec: this.intervalSec, queueOrder, keyBy: (o) => o.entryQueue });
     this.bySegment = new QueueKpiAccumulator({ thresholdSec, intervalSec: this.intervalSec, keyBy: (o) => o.segment });
     this.ivr = new IvrKpiAccumulator(this.intervalSec);
+    this.gaps = new StaffingGaps(scenario.staffing, this.intervalSec);
+    this.routeIssues = routedQueueIssues(scenario.config, this.queueIds).filter((i) => i.severity === 'error');
     this.contacts = scenario.contactPolicy ? new ReplayContactPolicy(scenario.contactPolicy) : null;
-    this.centre = new ContactCentre(scenario.staffing, {
+  }
+
+  private centreFrom(arrivalSec: number): ContactCentre {
+    if (this.centre) return this.centre;
+    this.firstArrivalSec = arrivalSec;
+    return (this.centre = new ContactCentre(this.scenario.staffing, {
       intervalSec: this.intervalSec,
+      startSec: traceSpan(arrivalSec, arrivalSec).startSec,
       onOutcome: (o: CallOutcome) => {
         this.byQueue.add(o);
         this.bySegment.add(o);
       },
-    });
+    }));
   }
 
   /** Decides one call; the returned decision is null for ACD-level lines (no IVR, no rules). */
   decide(call: DecideInput): CompactDecision | null {
+    if (call.queue === undefined) this.checkRoutable(call.callId);
     return decideTraceCall(this.decider, this.scenario.seed, call, this.contacts !== null);
   }
 
@@ -76,6 +109,7 @@ export class ReplayRun {
    * (in that line's offset); without, 1970-01-01 UTC. Quiet hours are read against it.
    */
   setTraceOrigin(origin: TraceReadStats['origin']): void {
+    this.origin = origin;
     const at = origin ? parseOffsetDateTime(origin.arrivalTime) : undefined;
     if (at && origin) this.contacts?.setDayZero(at.epochMs - Math.round(origin.secOfDay * 1000));
   }
@@ -83,22 +117,35 @@ export class ReplayRun {
   /** Adds a call (in arrival order) with its decision from `decide`. */
   offer(call: ReplayCall, decision: CompactDecision | null): void {
     const seq = this.seq++;
+    const centre = this.centreFrom(call.arrivalSec);
+    this.lastArrivalSec = call.arrivalSec;
     if (this.contacts) this.applyContactPolicy(call, decision);
+    if (decision !== null) this.checkRoutable(call.callId);
     if (decision === null) {
       const queue = call.queue!;
+      this.gaps.note(queue, call.arrivalSec);
       this.ivr.add(['overall', 'segment:direct', `queue:${queue}`], call.arrivalSec, null);
-      this.centre.offer(this.offered(call, seq, 'direct', call.arrivalSec, { queue, priority: call.priority ?? DIRECT_PRIORITY_FALLBACK, overflow: [] }));
+      centre.offer(this.offered(call, seq, 'direct', call.arrivalSec, { queue, priority: call.priority ?? DIRECT_PRIORITY_FALLBACK, overflow: [] }));
       return;
     }
     const keys = ['overall', `segment:${decision.segment}`];
     if (decision.route) keys.push(`queue:${decision.route.queue}`);
     this.ivr.add(keys, call.arrivalSec, decision);
     if (decision.route) {
-      this.centre.offer(this.offered(call, seq, decision.segment, call.arrivalSec + decision.ivrSec, decision.route));
+      this.gaps.note(decision.route.queue, call.arrivalSec + decision.ivrSec);
+      centre.offer(this.offered(call, seq, decision.segment, call.arrivalSec + decision.ivrSec, decision.route));
     } else {
       // Calls that never reach an agent still move the clock, so agents' time is accounted for.
-      this.centre.advanceTo(call.arrivalSec);
+      centre.advanceTo(call.arrivalSec);
     }
+  }
+
+  /**
+   * A trace of ACD-level lines needs only the queues it names; a call through the IVR needs
+   * every queue the routing rules can send it to.
+   */
+  private checkRoutable(callId: string): void {
+    if (this.routeIssues.length > 0) throw new RoutesOutsideStaffingError(callId, this.routeIssues);
   }
 
   /** SMS are never sent in a replay: the policy is applied in simulated time and counted. */
@@ -122,9 +169,17 @@ export class ReplayRun {
 
   /** Drains the contact centre and builds the report. */
   report(info: Omit<ScenarioInfo, 'configVersion' | 'seed' | 'thresholdSec' | 'serviceLevelTarget' | 'intervalMin' | 'staffing'>, input: InputInfo): ReplayReport {
+    const span = this.seq > 0 ? traceSpan(this.firstArrivalSec, this.lastArrivalSec) : { startSec: 0, endSec: 0, start: '00:00', end: '00:00', days: 0 };
     if (!this.finished) {
-      this.centre.finish();
-      for (const g of this.centre.groupSeries()) this.byQueue.addAgentTime(g);
+      if (this.centre) {
+        // Queue lengths and agent time are read where the trace ends, before the calls still in
+        // progress are played out: the agents' idle time after it is an artefact of the trace ending.
+        this.centre.advanceTo(span.endSec);
+        this.queueRows = this.centre.queueSeries(span.endSec);
+        this.groupRows = this.centre.groupSeries(span.endSec);
+        this.centre.finish();
+      }
+      for (const g of this.groupRows) this.byQueue.addAgentTime(g);
       this.finished = true;
     }
     const q = this.byQueue.report();
@@ -148,7 +203,7 @@ export class ReplayRun {
       .map((interval) => {
         const startSec = interval * this.intervalSec;
         const row = kpiRow(this.ivr.byInterval.get(interval) ?? emptyIvrSums(), q.intervals.find((i) => i.interval === interval), true);
-        return { interval, startSec, start: clockLabel(startSec), ...row };
+        return { interval, startSec, start: clockLabel(startSec), ...coverage(span, startSec, this.intervalSec, row.calls), ...row };
       });
 
     const byGroup: ReplayReport['byGroup'] = {};
@@ -173,9 +228,13 @@ export class ReplayRun {
         intervalMin: this.intervalSec / 60,
       },
       input,
+      warnings: this.gaps.warnings(),
+      span,
       bySegment,
       byQueue,
       byInterval,
+      byDay: this.byDay(span),
+      byTimeOfDay: this.byTimeOfDay(span),
       byGroup,
       series: {
         serviceLevel: q.queues.flatMap((x) =>
@@ -187,10 +246,54 @@ export class ReplayRun {
             serviceLevel: i.answered + i.abandoned > 0 ? Math.round((i.answeredWithinThreshold / (i.answered + i.abandoned)) * 10_000) / 10_000 : null,
           })),
         ),
-        queues: this.centre.queueSeries(),
-        groups: this.centre.groupSeries(),
+        queues: this.queueRows,
+        groups: this.groupRows,
+        ...(span.days > 1 ? { byTimeOfDay: timeOfDaySeries(this.intervalSec, q.queues, this.queueRows, this.groupRows) } : {}),
       },
       ...(this.contacts ? { contactPolicy: this.contacts.report() } : {}),
     };
+  }
+
+  /** IVR sums of the intervals that `keyOf` maps to the same key. */
+  private ivrRollUp(keyOf: (interval: number) => number): Map<number, IvrSums> {
+    const out = new Map<number, IvrSums>();
+    for (const [interval, sums] of this.ivr.byInterval) {
+      const key = keyOf(interval);
+      let target = out.get(key);
+      if (!target) out.set(key, (target = emptyIvrSums()));
+      mergeIvrSums(target, sums);
+    }
+    return out;
+  }
+
+  private byDay(span: ReturnType<typeof traceSpan>): DayRow[] {
+    const dayOf = (interval: number) => Math.floor((interval * this.intervalSec) / DAY_SEC);
+    const kpis = this.byQueue.rollUp(dayOf);
+    const ivr = this.ivrRollUp(dayOf);
+    const days = [...new Set([...kpis.keys(), ...ivr.keys()])].sort((a, b) => a - b);
+    return days.map((day) => {
+      const startSec = day * DAY_SEC;
+      const row = kpiRow(ivr.get(day) ?? emptyIvrSums(), kpis.get(day), true);
+      return { day, startSec, date: dateOfDay(this.origin, day), ...coverage(span, startSec, DAY_SEC, row.calls), ...row };
+    });
+  }
+
+  private byTimeOfDay(span: ReturnType<typeof traceSpan>): TimeOfDayRow[] {
+    const slotOf = (interval: number) => slotOfDay(interval, this.intervalSec);
+    const kpis = this.byQueue.rollUp(slotOf);
+    const ivr = this.ivrRollUp(slotOf);
+    const covered = new Map<number, { days: number; sec: number }>();
+    for (let interval = Math.floor(span.startSec / this.intervalSec); interval * this.intervalSec < span.endSec; interval++) {
+      const sec = coveredSec(span, interval * this.intervalSec, this.intervalSec);
+      const c = covered.get(slotOf(interval)) ?? { days: 0, sec: 0 };
+      covered.set(slotOf(interval), { days: c.days + (sec > 0 ? 1 : 0), sec: c.sec + sec });
+    }
+    const slots = [...new Set([...kpis.keys(), ...ivr.keys()])].sort((a, b) => a - b);
+    return slots.map((slot) => {
+      const startSecOfDay = slot * this.intervalSec;
+      const row = kpiRow(ivr.get(slot) ?? emptyIvrSums(), kpis.get(slot), true);
+      const c = covered.get(slot) ?? { days: 0, sec: 0 };
+      return { slot, startSecOfDay, start: clockLabel(startSecOfDay), days: c.days, lengthSec: c.sec, callsPerHour: perHour(row.calls, c.sec), ...row };
+    });
   }
 }

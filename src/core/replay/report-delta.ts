@@ -13,6 +13,8 @@ export interface KpiDelta {
   answered: number;
   abandoned: number;
   selfServed: number;
+  handedOff: number;
+  hungUpInIvr: number;
 }
 
 const d = (a: number | null, b: number | null, scale: number) => (a === null || b === null ? null : Math.round((b - a) * scale * 100) / 100);
@@ -30,6 +32,8 @@ export function kpiDelta(base: KpiRow, cand: KpiRow): KpiDelta {
     answered: cand.answered - base.answered,
     abandoned: cand.abandoned - base.abandoned,
     selfServed: cand.selfServed - base.selfServed,
+    handedOff: cand.handedOff - base.handedOff,
+    hungUpInIvr: cand.hungUpInIvr - base.hungUpInIvr,
   };
 }
 
@@ -37,6 +41,8 @@ export interface ReportDelta {
   overall: KpiDelta;
   bySegment: Record<string, KpiDelta>;
   byQueue: Record<string, KpiDelta>;
+  /** SMS the contact policy would send, defer and suppress (by reason): candidate − baseline; when both have a policy. */
+  contactPolicy?: { requested: number; sent: number; deferred: number; suppressed: Record<string, number> };
 }
 
 const EMPTY: KpiRow = {
@@ -50,7 +56,19 @@ function byKey(a: Record<string, KpiRow>, b: Record<string, KpiRow>): Record<str
 }
 
 export function reportDelta(base: ReplayReport, cand: ReplayReport): ReportDelta {
-  return { overall: kpiDelta(base, cand), bySegment: byKey(base.bySegment, cand.bySegment), byQueue: byKey(base.byQueue, cand.byQueue) };
+  const delta: ReportDelta = { overall: kpiDelta(base, cand), bySegment: byKey(base.bySegment, cand.bySegment), byQueue: byKey(base.byQueue, cand.byQueue) };
+  const a = base.contactPolicy;
+  const b = cand.contactPolicy;
+  if (a && b) {
+    const reasons = [...new Set([...Object.keys(a.suppressed), ...Object.keys(b.suppressed)])].sort();
+    delta.contactPolicy = {
+      requested: b.requested - a.requested,
+      sent: b.sent - a.sent,
+      deferred: b.deferred - a.deferred,
+      suppressed: Object.fromEntries(reasons.map((r) => [r, (b.suppressed[r] ?? 0) - (a.suppressed[r] ?? 0)])),
+    };
+  }
+  return delta;
 }
 
 const sign = (x: number) => (x > 0 ? '+' : x < 0 ? '−' : '±');
@@ -67,5 +85,6 @@ export function describeDelta(x: KpiDelta, thresholdSec: number): string {
   if (x.containmentRatePp !== null) parts.push(`containment ${sign(x.containmentRatePp)}${num(x.containmentRatePp)} pp`);
   if (x.occupancyPp !== null) parts.push(`occupancy ${sign(x.occupancyPp)}${num(x.occupancyPp)} pp`);
   if (x.avgIvrSec !== null) parts.push(`IVR time ${sign(x.avgIvrSec)}${num(x.avgIvrSec)} s`);
+  if (x.hungUpInIvr !== 0) parts.push(`hung up in the IVR ${x.hungUpInIvr > 0 ? '+' : '−'}${Math.abs(x.hungUpInIvr)}`);
   return parts.join(', ');
 }

@@ -1,136 +1,216 @@
-import { clockLabel, type ReplayReport } from './replay-report.js';
+import type { ContactPolicyCounts } from '../sms/replay-contact-policy.js';
+import { esc, lineChart, type ChartOptions, type Series } from './report-chart.js';
+import { warningsHtml } from './report-warnings-html.js';
+import { clockLabel, type DayRow, type IntervalRow, type KpiRow, type ReplayReport, type TimeOfDayRow } from './replay-report.js';
 
-/** HTML-escapes text for element content and attribute values. */
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+export { lineChart } from './report-chart.js';
 
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
-
-interface Series {
-  name: string;
-  points: Array<[x: number, y: number | null]>;
-}
-
-/** A line chart as inline SVG: no script, no network, readable when printed. */
-export function lineChart(title: string, series: Series[], opts: { yMax?: number; yFormat?: (y: number) => string; target?: number } = {}): string {
-  const W = 760;
-  const H = 260;
-  const L = 52;
-  const R = 150;
-  const T = 28;
-  const B = 34;
-  const xs = series.flatMap((s) => s.points.map((p) => p[0]));
-  const ys = series.flatMap((s) => s.points.map((p) => p[1]).filter((y): y is number => y !== null));
-  if (xs.length === 0) return `<figure><figcaption>${esc(title)}</figcaption><p class="empty">no data</p></figure>`;
-  const x0 = Math.min(...xs);
-  const x1 = Math.max(...xs, x0 + 1);
-  const yMax = opts.yMax ?? Math.max(1, ...ys) * 1.1;
-  const fmt = opts.yFormat ?? ((y: number) => String(Math.round(y * 10) / 10));
-  const px = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
-  const py = (y: number) => T + (1 - y / yMax) * (H - T - B);
-  const parts: string[] = [];
-  parts.push(`<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">`);
-  for (let i = 0; i <= 4; i++) {
-    const y = (yMax * i) / 4;
-    parts.push(`<line x1="${L}" x2="${W - R}" y1="${py(y)}" y2="${py(y)}" class="grid"/><text x="${L - 6}" y="${py(y) + 4}" class="yl">${esc(fmt(y))}</text>`);
-  }
-  const ticks = Math.min(8, new Set(xs).size);
-  for (let i = 0; i <= ticks; i++) {
-    const x = x0 + ((x1 - x0) * i) / Math.max(1, ticks);
-    parts.push(`<text x="${px(x)}" y="${H - 12}" class="xl">${esc(clockLabel(Math.round(x)))}</text>`);
-  }
-  if (opts.target !== undefined) {
-    parts.push(`<line x1="${L}" x2="${W - R}" y1="${py(opts.target)}" y2="${py(opts.target)}" class="target"/>`);
-  }
-  series.forEach((s, i) => {
-    const color = PALETTE[i % PALETTE.length]!;
-    let d = '';
-    let pen = false;
-    for (const [x, y] of s.points) {
-      if (y === null) {
-        pen = false;
-        continue;
-      }
-      d += `${pen ? 'L' : 'M'}${px(x).toFixed(1)},${py(y).toFixed(1)}`;
-      pen = true;
-    }
-    parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"><title>${esc(s.name)}</title></path>`);
-    parts.push(`<rect x="${W - R + 12}" y="${T + i * 18 - 9}" width="10" height="10" fill="${color}"/><text x="${W - R + 28}" y="${T + i * 18}" class="lg">${esc(s.name)}</text>`);
-  });
-  parts.push('</svg>');
-  return `<figure><figcaption>${esc(title)}</figcaption>${parts.join('')}</figure>`;
-}
-
+/** Non-breaking space: a figure and its unit stay on one line. */
+const NB = '\u00a0';
+const int = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
-const sec = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)} s`);
+const sec = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)}${NB}s`);
+const perHour = (x: number | null) => (x === null ? '—' : int(Math.round(x)));
+const minutes = (s: number) => `${Math.round(s / 60)}${NB}min`;
 
-function kpiTable(rows: Array<[string, ReplayReport | ReplayReport['bySegment'][string]]>): string {
-  const head = ['', 'calls', 'self-served', 'handed off', 'answered', 'abandoned', 'service level', 'ASA', 'AHT', 'abandon rate', 'containment', 'occupancy', 'avg IVR'];
+type Column<R> = [head: string, cell: (r: R) => string];
+
+/** What happened to the calls: where they ended, and how long the IVR took. */
+const CALL_COLUMNS: Array<Column<KpiRow>> = [
+  ['calls', (r) => int(r.calls)],
+  ['self-served', (r) => int(r.selfServed)],
+  ['handed off', (r) => int(r.handedOff)],
+  ['hung up in IVR', (r) => int(r.hungUpInIvr)],
+  ['containment', (r) => pct(r.containmentRate)],
+  ['avg IVR', (r) => sec(r.avgIvrSec)],
+];
+
+/** What the agent queues did with the calls handed off. */
+const QUEUE_COLUMNS: Array<Column<KpiRow>> = [
+  ['offered', (r) => int(r.offered)],
+  ['answered', (r) => int(r.answered)],
+  ['abandoned', (r) => int(r.abandoned)],
+  ['service level', (r) => pct(r.serviceLevel)],
+  ['ASA', (r) => sec(r.asaSec)],
+  ['AHT', (r) => sec(r.ahtSec)],
+  ['abandon rate', (r) => pct(r.abandonRate)],
+  ['occupancy', (r) => pct(r.occupancy)],
+];
+
+/** For periods (intervals, days, times of day): fewer columns, so a long table stays narrow. */
+const PERIOD_COLUMNS: Array<Column<KpiRow & { callsPerHour: number | null }>> = [
+  ['calls', (r) => int(r.calls)],
+  ['calls per hour', (r) => perHour(r.callsPerHour)],
+  ['self-served', (r) => int(r.selfServed)],
+  ['handed off', (r) => int(r.handedOff)],
+  ['hung up in IVR', (r) => int(r.hungUpInIvr)],
+  ['service level', (r) => pct(r.serviceLevel)],
+  ['ASA', (r) => sec(r.asaSec)],
+  ['abandon rate', (r) => pct(r.abandonRate)],
+  ['occupancy', (r) => pct(r.occupancy)],
+];
+
+interface Row<R> {
+  name: string;
+  row: R;
+  /** Marks the row as a period the trace covers only in part. */
+  partial?: boolean;
+}
+
+function table<R>(columns: Array<Column<R>>, rows: Array<Row<R>>, cls = 'kpi'): string {
+  const head = `<tr><th></th>${columns.map(([h]) => `<th>${esc(h)}</th>`).join('')}</tr>`;
   const body = rows
-    .map(
-      ([name, r]) =>
-        `<tr><th>${esc(name)}</th><td>${r.calls}</td><td>${r.selfServed}</td><td>${r.handedOff}</td><td>${r.answered}</td><td>${r.abandoned}</td>` +
-        `<td>${pct(r.serviceLevel)}</td><td>${sec(r.asaSec)}</td><td>${sec(r.ahtSec)}</td><td>${pct(r.abandonRate)}</td><td>${pct(r.containmentRate)}</td>` +
-        `<td>${pct(r.occupancy)}</td><td>${sec(r.avgIvrSec)}</td></tr>`,
-    )
+    .map((r) => `<tr${r.partial ? ' class="partial"' : ''}><th>${esc(r.name)}</th>${columns.map(([, f]) => `<td>${esc(f(r.row))}</td>`).join('')}</tr>`)
     .join('');
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<table class="${cls}"><thead>${head}</thead><tbody>${body}</tbody></table>`;
+}
+
+const suppressedTotal = (c: ContactPolicyCounts) => Object.values(c.suppressed).reduce((a, b) => a + b, 0);
+const reasons = (c: ContactPolicyCounts) =>
+  Object.entries(c.suppressed)
+    .map(([k, v]) => `${k}${NB}${int(v)}`)
+    .join(', ') || '—';
+
+/** Requested, sent, deferred and suppressed SMS, overall and per template. */
+function contactPolicySection(r: ReplayReport): string {
+  const p = r.contactPolicy;
+  if (!p) return `<h2>SMS</h2><p>The rules have no contact policy: the report counts the SMS the rules asked for (below), not what would be sent.</p>`;
+  const columns: Array<Column<ContactPolicyCounts>> = [
+    ['requested', (c) => int(c.requested)],
+    ['sent', (c) => int(c.sent)],
+    ['deferred', (c) => int(c.deferred)],
+    ['suppressed', (c) => int(suppressedTotal(c))],
+    ['suppressed by reason', reasons],
+  ];
+  const rows: Array<Row<ContactPolicyCounts>> = [{ name: 'all templates', row: p }, ...Object.entries(p.byTemplate).map(([name, row]) => ({ name, row }))];
+  return (
+    `<h2>SMS and the contact policy</h2>` +
+    `<p>Of ${int(p.requested)} SMS the rules asked for, the contact policy (${esc(p.policyVersion)}) would send ${int(p.sent)} and suppress ${int(suppressedTotal(p))}; ` +
+    `${int(p.deferred)} would wait for the end of quiet hours first. Nothing is sent by a replay.</p>` +
+    table(columns, rows, 'kpi policy')
+  );
+}
+
+function partialNote(rows: Array<{ partial: boolean; lengthSec: number; start: string }>, periodSec: number): string {
+  const parts = rows.filter((r) => r.partial).map((r) => `${r.start} (${Math.round(r.lengthSec / 60)} of ${minutes(periodSec)})`);
+  return parts.length ? `○ partial interval, rates over the time the trace covers: ${parts.join(', ')}` : '';
+}
+
+/** Charts per interval: for a trace within one day. */
+function intervalCharts(r: ReplayReport): string {
+  const partial = new Set(r.byInterval.filter((i) => i.partial).map((i) => i.startSec));
+  const opts: ChartOptions = { partial: { xs: partial, note: partialNote(r.byInterval, r.scenario.intervalMin * 60) } };
+  const perQueue = <T extends { queue: string; startSec: number }>(rows: T[], y: (t: T) => number | null): Series[] =>
+    [...new Set(rows.map((s) => s.queue))].map((q) => ({ name: q, points: rows.filter((s) => s.queue === q).map((s) => [s.startSec, y(s)]) }));
+  return (
+    lineChart(`Service level per interval (answered within ${r.scenario.thresholdSec}${NB}s ÷ answered + abandoned)`, perQueue(r.series.serviceLevel, (s) => s.serviceLevel), {
+      ...opts,
+      yMax: 1,
+      yFormat: (y) => `${Math.round(y * 100)}%`,
+      target: r.scenario.serviceLevelTarget,
+    }) +
+    lineChart('Calls waiting per queue (interval average)', perQueue(r.series.queues, (s) => s.avgWaiting), opts) +
+    lineChart(
+      'Occupancy per agent group',
+      [...new Set(r.series.groups.map((s) => s.group))].map((g) => ({ name: g, points: r.series.groups.filter((s) => s.group === g).map((s) => [s.startSec, s.occupancy]) })),
+      { ...opts, yMax: 1, yFormat: (y) => `${Math.round(y * 100)}%` },
+    )
+  );
+}
+
+/** Charts by time of day, all days together: for a trace of several days. */
+function timeOfDayCharts(r: ReplayReport): string {
+  const t = r.series.byTimeOfDay!;
+  const days = `${r.span.days} days`;
+  const hours: ChartOptions = { xStep: 3 * 3600 };
+  const named = <T extends { startSecOfDay: number }>(rows: T[], name: (t: T) => string, y: (t: T) => number | null): Series[] =>
+    [...new Set(rows.map(name))].map((n) => ({ name: n, points: rows.filter((s) => name(s) === n).map((s) => [s.startSecOfDay, y(s)]) }));
+  return (
+    lineChart(`Service level by time of day, ${days} together (answered within ${r.scenario.thresholdSec}${NB}s ÷ answered + abandoned)`, named(t.serviceLevel, (s) => s.queue, (s) => s.serviceLevel), {
+      ...hours,
+      yMax: 1,
+      yFormat: (y) => `${Math.round(y * 100)}%`,
+      target: r.scenario.serviceLevelTarget,
+    }) +
+    lineChart(`Calls waiting per queue by time of day (average over ${days})`, named(t.queues, (s) => s.queue, (s) => s.avgWaiting), hours) +
+    lineChart(`Occupancy per agent group by time of day (${days} together)`, named(t.groups, (s) => s.group, (s) => s.occupancy), { ...hours, yMax: 1, yFormat: (y) => `${Math.round(y * 100)}%` }) +
+    lineChart('Calls per hour, day by day', [{ name: 'calls per hour', points: r.byDay.map((d) => [d.startSec, d.callsPerHour]) }], {
+      xStep: 86_400,
+      xLabel: (x) => dayLabel(r.byDay.find((d) => d.startSec === x) ?? { day: Math.round(x / 86_400), date: null }),
+      partial: { xs: new Set(r.byDay.filter((d) => d.partial).map((d) => d.startSec)), note: '○ a day the trace covers only in part: calls per hour over the hours covered' },
+    })
+  );
+}
+
+const dayLabel = (d: Pick<DayRow, 'day' | 'date'>) => d.date ?? `day ${d.day}`;
+const dayName = (d: DayRow) => `${dayLabel(d)}${d.partial ? ` (${Math.round((d.lengthSec / 3600) * 10) / 10}${NB}h)` : ''}`;
+const intervalName = (i: IntervalRow, intervalSec: number) => `${i.start}${i.partial ? ` (${Math.round(i.lengthSec / 60)} of ${minutes(intervalSec)})` : ''}`;
+const timeOfDayName = (s: TimeOfDayRow) => `${s.start} (${s.days}${NB}d)`;
+
+function spanText(r: ReplayReport): string {
+  const first = r.byDay[0];
+  const at = (sec: number) => {
+    const day = Math.floor(sec / 86_400);
+    const date = first?.date ? new Date(Date.parse(`${first.date}T00:00:00Z`) + (day - first.day) * 86_400_000).toISOString().slice(0, 10) : null;
+    return date ? `${date} ${clockLabel(sec - day * 86_400)}` : clockLabel(sec);
+  };
+  const hours = (r.span.endSec - r.span.startSec) / 3600;
+  return `${at(r.span.startSec)} to ${at(r.span.endSec)} (${hours >= 48 ? `${r.span.days} days` : `${Math.round(hours * 10) / 10}${NB}h`})`;
 }
 
 /** The replay report as one self-contained HTML page (inline CSS and SVG; works offline). */
 export function renderReportHtml(r: ReplayReport): string {
-  const queues = [...new Set(r.series.serviceLevel.map((s) => s.queue))];
-  const slChart = lineChart(
-    `Service level per interval (answered within ${r.scenario.thresholdSec} s ÷ answered + abandoned)`,
-    queues.map((q) => ({ name: q, points: r.series.serviceLevel.filter((s) => s.queue === q).map((s) => [s.startSec, s.serviceLevel] as [number, number | null]) })),
-    { yMax: 1, yFormat: (y) => `${Math.round(y * 100)}%`, target: r.scenario.serviceLevelTarget },
-  );
-  const qlChart = lineChart(
-    'Calls waiting per queue (interval average)',
-    [...new Set(r.series.queues.map((s) => s.queue))].map((q) => ({
-      name: q,
-      points: r.series.queues.filter((s) => s.queue === q).map((s) => [s.startSec, s.avgWaiting] as [number, number]),
-    })),
-  );
-  const occChart = lineChart(
-    'Occupancy per agent group',
-    [...new Set(r.series.groups.map((s) => s.group))].map((g) => ({
-      name: g,
-      points: r.series.groups.filter((s) => s.group === g).map((s) => [s.startSec, s.occupancy] as [number, number | null]),
-    })),
-    { yMax: 1, yFormat: (y) => `${Math.round(y * 100)}%` },
-  );
   const counts = (title: string, m: Record<string, number>) =>
     Object.keys(m).length
-      ? `<h3>${esc(title)}</h3><table class="counts">${Object.entries(m).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${v}</td></tr>`).join('')}</table>`
+      ? `<div class="counts"><h3>${esc(title)}</h3><table>${Object.entries(m).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${int(v)}</td></tr>`).join('')}</table></div>`
       : '';
   const s = r.scenario;
+  const intervalSec = s.intervalMin * 60;
+  const multiDay = r.series.byTimeOfDay !== undefined;
+  const groups: Array<Row<KpiRow>> = [
+    { name: 'overall', row: r },
+    ...Object.entries(r.bySegment).map(([k, v]) => ({ name: `segment ${k}`, row: v })),
+    ...Object.entries(r.byQueue).map(([k, v]) => ({ name: `queue ${k}`, row: v })),
+  ];
+  const periods = multiDay
+    ? `<h2>By day</h2>
+${table(PERIOD_COLUMNS, r.byDay.map((d) => ({ name: dayName(d), row: d, partial: d.partial })), 'kpi period')}
+<h2>By time of day</h2>
+<p>Each ${s.intervalMin}-minute interval of the day over all ${r.span.days} days (d = days with calls then); calls per hour and occupancy over the time the trace covers. Every interval is in report.json (byInterval).</p>
+${table(PERIOD_COLUMNS, r.byTimeOfDay.map((t) => ({ name: timeOfDayName(t), row: t })), 'kpi period')}`
+    : `<h2>By interval</h2>
+${table(PERIOD_COLUMNS, r.byInterval.map((i) => ({ name: intervalName(i, intervalSec), row: i, partial: i.partial })), 'kpi period')}`;
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Replay report — ${esc(s.trace)}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Replay report — ${esc(s.trace)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
 table{border-collapse:collapse;margin:8px 0 20px}th,td{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}
-thead th{background:#f3f3f3}tbody th{text-align:left}figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}
+thead th{background:#f3f3f3;vertical-align:bottom}tbody th{text-align:left}figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}
+td,.period tbody th{white-space:nowrap;font-variant-numeric:tabular-nums}tr.partial th,tr.partial td{color:#777;font-style:italic}
+svg{display:block;max-width:100%;height:auto}.note{font-size:12px;color:#555;margin:2px 0 0}
 .grid{stroke:#e5e5e5}.target{stroke:#999;stroke-dasharray:4 3}.yl{font-size:11px;text-anchor:end;fill:#555}.xl{font-size:11px;text-anchor:middle;fill:#555}
-.lg{font-size:12px;fill:#333}.meta td,.meta th{text-align:left}.counts{display:inline-table;margin-right:24px;vertical-align:top}
+.lg{font-size:12px;fill:#333}.meta td,.meta th{text-align:left;vertical-align:top}.meta td{white-space:normal;overflow-wrap:anywhere}
+.counts{display:inline-block;margin-right:24px;vertical-align:top}.policy td:last-child{white-space:normal;text-align:left}
+@media (max-width:900px){body{margin:16px;font-size:13px}th,td{padding:3px 5px}}
 </style></head><body>
 <h1>Replay report</h1>
 <table class="meta">
-<tr><th>trace</th><td>${esc(s.trace)} (${r.input.calls} calls${r.input.skipped ? `, ${r.input.skipped} lines skipped` : ''})</td></tr>
+<tr><th>trace</th><td>${esc(s.trace)} (${int(r.input.calls)} calls${r.input.skipped ? `, ${r.input.skipped} lines skipped` : ''})</td></tr>
+<tr><th>covers</th><td>${esc(spanText(r))}</td></tr>
 <tr><th>configuration</th><td>${esc(s.configVersion)} — flows ${esc(s.flowsDir)}, rules ${esc(s.rulesDir)}</td></tr>
 <tr><th>staffing</th><td>${esc(s.staffing)}; target ${Math.round(s.serviceLevelTarget * 100)}/${s.thresholdSec}; ${s.intervalMin}-minute intervals; seed ${s.seed}</td></tr>
 </table>
-<h2>Overall, by segment and by queue</h2>
-${kpiTable([['overall', r], ...Object.entries(r.bySegment).map(([k, v]) => [`segment ${k}`, v] as [string, typeof v]), ...Object.entries(r.byQueue).map(([k, v]) => [`queue ${k}`, v] as [string, typeof v])])}
+${warningsHtml(r.warnings)}<h2>Overall, by segment and by queue</h2>
+<h3>Calls and the IVR</h3>
+${table(CALL_COLUMNS, groups)}
+<h3>Agent queues</h3>
+${table(QUEUE_COLUMNS, groups)}
 <h2>Over time</h2>
-${slChart}
-${qlChart}
-${occChart}
+${multiDay ? timeOfDayCharts(r) : intervalCharts(r)}
+${contactPolicySection(r)}
 <h2>IVR and rules</h2>
-${counts('Hot keys used', r.hotKeys)}${counts('SMS requested, by template', r.sms)}${counts('Pop-up tags shown', r.tags)}
-<h2>By interval</h2>
-${kpiTable(r.byInterval.map((i) => [i.start, i] as [string, typeof i]))}
+${counts('Hot keys used', r.hotKeys)}${counts('SMS requested by the rules, by template', r.sms)}${counts('Pop-up tags shown', r.tags)}
+${periods}
 </body></html>
 `;
 }

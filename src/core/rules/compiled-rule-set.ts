@@ -113,6 +113,12 @@ interface ResolvedOperator {
   readonly decorators: readonly string[];
 }
 
+/** The operators a condition may name, for the message about one it may not. */
+function validOperators(operators: ReadonlyMap<string, OperatorEntry>): string {
+  const decorators = [...DECORATORS.keys()].map((d) => `${d}:`).join(', ');
+  return `expected one of: ${[...operators.keys()].join(', ')} (each may be prefixed with ${decorators}, e.g. "not:in")`;
+}
+
 /** Same lookup as json-rules-engine's OperatorMap.get: a known name wins, else peel `decorator:` prefixes. */
 function resolveOperator(
   name: string,
@@ -391,7 +397,7 @@ function compileLeaf(cond: Json, ctx: CompileContext, at: string): CompiledCondi
     fail('INVALID_CONDITION', ctx, `${at}.operator`, 'operator must be a string');
   }
   const op = resolveOperator(operatorName, ctx.operators);
-  if (op === undefined) fail('UNKNOWN_OPERATOR', ctx, `${at}.operator`, `unknown operator "${operatorName}"`);
+  if (op === undefined) fail('UNKNOWN_OPERATOR', ctx, `${at}.operator`, `unknown operator "${operatorName}"; ${validOperators(ctx.operators)}`);
 
   const { mayThrow, alwaysThrows } = analyseThrows(op, value.kind === 'literal' ? kindOf(value.literal) : 'unknown');
   if (alwaysThrows !== undefined) {

@@ -160,12 +160,16 @@ export class ContactCentre {
     this.flushSeries();
   }
 
-  /** Queue length per queue per interval, from the start of the clock to now. */
-  queueSeries(): QueueIntervalStats[] {
-    this.flushSeries();
+  /**
+   * Queue length per queue per interval, from the start of the clock to now, or to `untilSec`:
+   * a time not yet reached but already simulated (`advanceTo(t)` with t ≥ untilSec), such as
+   * the end of a trace before `finish()` drains the calls still in progress.
+   */
+  queueSeries(untilSec?: number): QueueIntervalStats[] {
+    const end = this.seriesEnd(untilSec);
     const rows: QueueIntervalStats[] = [];
     for (const queue of this.queues) {
-      this.eachInterval((slot, interval, startSec, coveredSec) => {
+      this.eachInterval(end, (slot, interval, startSec, coveredSec) => {
         const { area, max } = queue.length.slot(slot);
         rows.push({ queue: queue.id, interval, startSec, coveredSec, avgWaiting: coveredSec > 0 ? area / coveredSec : 0, maxWaiting: max });
       });
@@ -173,12 +177,12 @@ export class ContactCentre {
     return rows;
   }
 
-  /** Staffed and busy agent time per group per interval, from the start of the clock to now. */
-  groupSeries(): GroupIntervalStats[] {
-    this.flushSeries();
+  /** Staffed and busy agent time per group per interval, from the start of the clock to now or to `untilSec` (as queueSeries). */
+  groupSeries(untilSec?: number): GroupIntervalStats[] {
+    const end = this.seriesEnd(untilSec);
     const rows: GroupIntervalStats[] = [];
     for (const pool of this.pools) {
-      this.eachInterval((slot, interval, startSec, coveredSec) => {
+      this.eachInterval(end, (slot, interval, startSec, coveredSec) => {
         const staffed = pool.staffed.slot(slot);
         const busy = pool.busy.slot(slot);
         rows.push({
@@ -483,15 +487,26 @@ export class ContactCentre {
     return busy;
   }
 
-  private eachInterval(visit: (slot: number, interval: number, startSec: number, coveredSec: number) => void): void {
-    if (this.startSec !== undefined) forEachInterval(this.startSec, this.clock, this.intervalSec, visit);
+  private eachInterval(endSec: number, visit: (slot: number, interval: number, startSec: number, coveredSec: number) => void): void {
+    if (this.startSec !== undefined) forEachInterval(this.startSec, endSec, this.intervalSec, visit);
   }
 
-  private flushSeries(): void {
-    for (const queue of this.queues) queue.length.advance(this.clock);
+  /** Accounts queue lengths and agent time up to `untilSec` (default now) and returns where the series end. */
+  private seriesEnd(untilSec: number | undefined): number {
+    const end = untilSec ?? this.clock;
+    // Between the last event handled and the horizon nothing changes, so the series may be read up to there.
+    if (end < this.clock || end > Math.max(this.clock, this.horizon)) {
+      throw new RangeError(`series can be read up to ${Math.max(this.clock, this.horizon)} s (simulated so far), not ${end} s`);
+    }
+    this.flushSeries(end);
+    return end;
+  }
+
+  private flushSeries(untilSec = this.clock): void {
+    for (const queue of this.queues) queue.length.advance(untilSec);
     for (const pool of this.pools) {
-      pool.staffed.advance(this.clock);
-      pool.busy.advance(this.clock);
+      pool.staffed.advance(untilSec);
+      pool.busy.advance(untilSec);
     }
   }
 

@@ -222,6 +222,26 @@ export class QueueKpiAccumulator {
     };
   }
 
+  /**
+   * All queues and agent groups together, summed over the intervals that `keyOf` maps to the
+   * same key (e.g. the day, or the time of day): what a report shows per day or per half-hour
+   * of the day across days. Keys come out in ascending order.
+   */
+  rollUp(keyOf: (interval: number) => number): Map<number, Kpis> {
+    const byKey = new Map<number, Sums>();
+    for (const source of [this.calls, this.agents]) {
+      for (const byInterval of source.values()) {
+        for (const [interval, sums] of byInterval) {
+          const key = keyOf(interval);
+          let target = byKey.get(key);
+          if (!target) byKey.set(key, (target = emptySums()));
+          addInto(target, sums);
+        }
+      }
+    }
+    return new Map([...byKey.entries()].sort(([a], [b]) => a - b).map(([key, sums]) => [key, kpis(sums, true)]));
+  }
+
   private slot(map: Map<string, Map<number, Sums>>, key: string, interval: number): Sums {
     let byInterval = map.get(key);
     if (!byInterval) {

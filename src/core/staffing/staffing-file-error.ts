@@ -9,6 +9,9 @@ export interface StaffingIssue {
   path: string;
   /** What was expected there, in words a staffing planner can act on. */
   message: string;
+  /** 1-based line and column of a syntax error. */
+  line?: number;
+  column?: number;
 }
 
 export type StaffingErrorCode =
@@ -42,5 +45,5 @@ function formatIssues(code: StaffingErrorCode, issues: readonly StaffingIssue[])
     STAFFING_INVALID: `staffing file has ${issues.length} problem${issues.length === 1 ? '' : 's'}`,
     STAFFING_OVERRIDE_INVALID: 'staffing override could not be applied',
   };
-  return [heading[code], ...issues.map((i) => `  ${i.file}: ${i.path}: ${i.message}`)].join('\n');
+  return [heading[code], ...issues.map((i) => `  ${i.line === undefined ? i.file : `${i.file}:${i.line}:${i.column}`}: ${i.path}: ${i.message}`)].join('\n');
 }

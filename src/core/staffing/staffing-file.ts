@@ -11,7 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { schemaFile } from '../config/package-root.js';
 import { suggestion } from './did-you-mean.js';
-import { locateJsonSyntaxError } from './json-syntax.js';
+import { jsonSyntaxProblem, type JsonSyntaxProblem } from '../config/json-syntax.js';
+import { readProblem } from '../config/read-problem.js';
 import { daySchedule, everStaffed, shiftSegments } from './shift-schedule.js';
 import { DEFAULT_INTERVAL_MIN, DEFAULT_WRAP_SEC, MINUTES_PER_DAY, type Staffing } from './staffing.js';
 import { StaffingFileError, type StaffingIssue } from './staffing-file-error.js';
@@ -31,8 +32,7 @@ export async function loadStaffingFile(
   try {
     text = await read(file);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StaffingFileError('STAFFING_UNREADABLE', [{ file, path: '$', message: `cannot read the file (${reason})` }]);
+    throw new StaffingFileError('STAFFING_UNREADABLE', [{ file, path: '$', message: readProblem(error) }]);
   }
   return parseStaffing(text, file);
 }
@@ -43,8 +43,10 @@ export function parseStaffing(text: string, file: string): StaffingLoadResult {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StaffingFileError('STAFFING_NOT_JSON', [{ file, path: '$', message: describeJsonError(text, reason) }]);
+    if (!(error instanceof SyntaxError)) throw error;
+    const at = jsonSyntaxProblem(text, error);
+    const where = at.line === undefined ? {} : { line: at.line, column: at.column! };
+    throw new StaffingFileError('STAFFING_NOT_JSON', [{ file, path: '$', message: describeJsonError(at), ...where }]);
   }
   return checkStaffing(value, file);
 }
@@ -241,9 +243,6 @@ export function jsonPath(segments: ReadonlyArray<string | number>): string {
   return path;
 }
 
-function describeJsonError(text: string, reason: string): string {
-  const at = locateJsonSyntaxError(text);
-  // V8 quotes the surrounding text in some messages; the line and column say it better.
-  const why = reason.replace(/, ".*" is not valid JSON$/s, '');
-  return at ? `is not valid JSON at line ${at.line}, column ${at.column}: ${why}` : `is not valid JSON: ${why}`;
+function describeJsonError(at: JsonSyntaxProblem): string {
+  return at.line !== undefined ? `is not valid JSON at line ${at.line}, column ${at.column}: ${at.reason}` : `is not valid JSON: ${at.reason}`;
 }

@@ -1,8 +1,9 @@
 /**
- * The "what if we had N agents on each queue" question, asked from the command line as
- * "general=35,vip=8": every listed queue gets its own group of dedicated single-skill agents,
- * all day. The base file's queues, service level, interval and default wrap are kept; its
- * groups are not, so a queue left out of the spec has no agents.
+ * The "what if we had N agents on this queue" question, asked from the command line as
+ * "general=35,vip=8": each listed queue is served by exactly N dedicated single-skill agents,
+ * all day, and by nobody else (its skill is taken off the base file's groups; a group left
+ * with no skill is dropped). Queues not listed keep the base file's groups as they are, and
+ * its queues, service level, interval and default wrap are kept.
  */
 
 import { suggestion } from './did-you-mean.js';
@@ -34,11 +35,17 @@ export function overrideStaffing(spec: string, base: Staffing, source = 'staffin
   }
   if (issues.length > 0) throw new StaffingFileError('STAFFING_OVERRIDE_INVALID', issues);
 
-  const groups: AgentGroupSpec[] = [...agentsByQueue].map(([queue, agents]) => ({
-    id: `${queue}-only`,
-    name: `${agents} dedicated agents for ${queue}`,
-    skills: { [queue]: 1 },
-    agents,
-  }));
-  return { ...base, groups };
+  const kept: AgentGroupSpec[] = [];
+  for (const group of base.groups) {
+    const skills = Object.fromEntries(Object.entries(group.skills).filter(([queue]) => !agentsByQueue.has(queue)));
+    if (Object.keys(skills).length > 0) kept.push({ ...group, skills });
+  }
+  const ids = new Set(kept.map((g) => g.id));
+  const dedicated: AgentGroupSpec[] = [...agentsByQueue].map(([queue, agents]) => {
+    let id = `${queue}-only`;
+    for (let n = 2; ids.has(id); n++) id = `${queue}-only-${n}`;
+    ids.add(id);
+    return { id, name: `${agents} dedicated agents for ${queue}`, skills: { [queue]: 1 }, agents };
+  });
+  return { ...base, groups: [...kept, ...dedicated] };
 }

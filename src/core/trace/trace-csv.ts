@@ -28,8 +28,39 @@ export function csvHeaderProblems(header: readonly string[]): { field: string; m
     }
     seen.add(name);
   });
-  if (!seen.has('callId')) problems.push({ field: '/callId', message: 'the header has no callId column' });
+  const missing: string[] = REQUIRED_COLUMNS.filter((name) => !seen.has(name));
+  if (!seen.has('arrivalSec') && !seen.has('arrivalTime')) missing.push('arrivalSec or arrivalTime');
+  if (missing.length) {
+    // One problem for the header, not one per row: every row would lack the same cells.
+    problems.push({
+      field: '',
+      message: `the header has no ${missing.join(', ')} column${missing.length === 1 ? '' : 's'}; every trace needs callId, talkSec and arrivalSec or arrivalTime (header: ${header.join(',')})`,
+    });
+  }
   return problems;
+}
+
+/** Columns every row needs: the schema requires them, so a header without them fails every row. */
+const REQUIRED_COLUMNS = ['callId', 'talkSec'] as const;
+
+/** The delimiters a trace CSV may use; spreadsheets set to some locales write `;`. */
+export const CSV_DELIMITERS = [',', ';', '\t'] as const;
+
+/**
+ * The delimiter of a CSV trace, told from its header line: the one that splits it into the
+ * most trace field names (a comma when none does better, so the header check names the columns).
+ */
+export function csvDelimiterOf(headerLine: string): string {
+  let best: string = ',';
+  let bestKnown = 0;
+  for (const d of CSV_DELIMITERS) {
+    const known = headerLine.split(d).filter((name) => KNOWN.has(name.trim().replace(/^"(.*)"$/, '$1'))).length;
+    if (known > bestKnown) {
+      best = d;
+      bestKnown = known;
+    }
+  }
+  return best;
 }
 
 /** A row with every cell empty (spreadsheets export these): a blank line, not a call. */

@@ -34,7 +34,9 @@ export type TraceErrorCode =
   /** The format cannot be told (unknown extension) or the CSV header is unusable. */
   | 'TRACE_FORMAT'
   /** One or more lines are invalid and the reader was asked to fail on them. */
-  | 'TRACE_INVALID';
+  | 'TRACE_INVALID'
+  /** No line became a call: the file is empty or blank, or every line was skipped for errors. */
+  | 'TRACE_EMPTY';
 
 export function formatTraceIssue(source: string, issue: Omit<TraceIssue, 'reason'>): string {
   const where = issue.line > 0 ? `${source}:${issue.line}` : source;
@@ -55,10 +57,9 @@ export class TraceError extends NamedError {
     readonly truncated = false,
   ) {
     super(
-      [
-        heading(code, source, issues.length, truncated),
-        ...issues.map((i) => `  ${formatTraceIssue(source, i)}`),
-      ].join('\n'),
+      code === 'TRACE_UNREADABLE' && issues.length === 1 && issues[0]!.line === 0
+        ? `trace ${source}: ${issues[0]!.message}`
+        : [heading(code, source, issues.length, truncated), ...issues.map((i) => `  ${formatTraceIssue(source, i)}`)].join('\n'),
     );
   }
 }
@@ -73,5 +74,9 @@ function heading(code: TraceErrorCode, source: string, n: number, truncated: boo
       return truncated
         ? `trace ${source}: stopped after ${n} errors; fix these and read again (or read with onError "skip")`
         : `trace ${source} has ${n} error${n === 1 ? '' : 's'}`;
+    case 'TRACE_EMPTY':
+      return n === 0
+        ? `trace ${source} has no calls: it is empty or holds only blank lines; nothing was run`
+        : `trace ${source} has no calls: every line was skipped for errors; nothing was run. ${truncated ? `The first ${n} skipped lines` : 'The skipped lines'}:`;
   }
 }

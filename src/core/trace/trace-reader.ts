@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { TraceCall } from './trace-call.js';
 import { TraceError, TRACE_ISSUE_REASONS, type TraceIssue, type TraceIssueReason } from './trace-error.js';
+import { readProblem } from '../config/read-problem.js';
 import { checkTraceLine, type CheckedLine } from './trace-line-check.js';
 import { csvRecords, jsonlRecords, type TraceRecord } from './trace-records.js';
 
@@ -35,6 +36,8 @@ export interface TraceReadStats {
   blank: number;
   /** The first errors found (at most maxErrors). */
   errors: TraceIssue[];
+  /** The first lines left out (at most maxErrors), one entry per line: its first problem. */
+  skippedLines: TraceIssue[];
   /**
    * For a trace with arrivalTime: the first arrival (the zero of arrivalSec) as written, and
    * its seconds after local midnight at the written UTC offset, to line the trace up with shifts.
@@ -97,12 +100,18 @@ export class TraceReader implements AsyncIterable<TraceCall> {
       skippedByReason: Object.fromEntries(TRACE_ISSUE_REASONS.map((r) => [r, 0])) as Record<TraceIssueReason, number>,
       blank: 0,
       errors: [],
+      skippedLines: [],
     };
   }
 
   /** Counts so far; final once the iteration has ended. */
   stats(): TraceReadStats {
-    return { ...this.counts, skippedByReason: { ...this.counts.skippedByReason }, errors: [...this.counts.errors] };
+    return {
+      ...this.counts,
+      skippedByReason: { ...this.counts.skippedByReason },
+      errors: [...this.counts.errors],
+      skippedLines: [...this.counts.skippedLines],
+    };
   }
 
   [Symbol.asyncIterator](): AsyncIterator<TraceCall> {
@@ -115,6 +124,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
     const input = typeof this.source === 'string' ? createReadStream(this.source) : this.source;
     const records = this.format === 'csv' ? csvRecords(input, this.name) : jsonlRecords(input);
     const sorted: (Admitted | undefined)[] = [];
+    let admittedCalls = 0;
     try {
       for await (const batch of this.guard(records)) {
         for (const record of batch) {
@@ -125,6 +135,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
           this.counts.read++;
           const admitted = this.admit(record);
           if (!admitted) continue;
+          admittedCalls++;
           if (this.options.sort) sorted.push(admitted);
           else if (!this.failing) yield this.toCall(admitted);
         }
@@ -133,6 +144,8 @@ export class TraceReader implements AsyncIterable<TraceCall> {
       input.destroy();
     }
     if (this.failing) throw this.failure(false);
+    // A replay of nothing would print an empty report and exit as if all went well.
+    if (admittedCalls === 0) throw new TraceError('TRACE_EMPTY', this.name, [...this.counts.skippedLines], this.counts.skipped > this.counts.skippedLines.length);
     if (!this.options.sort) return;
 
     // Stable: calls arriving together keep the order of the file.
@@ -204,9 +217,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
       yield* records;
     } catch (err) {
       if (err instanceof TraceError) throw err;
-      const e = err as NodeJS.ErrnoException;
-      const why = e.code ? `${e.code}${e.message ? `: ${e.message}` : ''}` : String(e.message ?? err);
-      throw new TraceError('TRACE_UNREADABLE', this.name, [{ line: 0, field: '', message: `cannot read: ${why}`, reason: 'syntax' }]);
+      throw new TraceError('TRACE_UNREADABLE', this.name, [{ line: 0, field: '', message: readProblem(err), reason: 'syntax' }]);
     }
   }
 
@@ -217,6 +228,10 @@ export class TraceReader implements AsyncIterable<TraceCall> {
   private reject(line: number, reason: TraceIssueReason, problems: { field: string; message: string; reason?: TraceIssueReason }[]): undefined {
     for (const p of problems) {
       if (this.counts.errors.length < this.maxErrors) this.counts.errors.push({ line, field: p.field, message: p.message, reason: p.reason ?? reason });
+    }
+    const first = problems[0];
+    if (this.counts.skippedLines.length < this.maxErrors) {
+      this.counts.skippedLines.push({ line, field: first?.field ?? '', message: first?.message ?? '', reason });
     }
     this.counts.skipped++;
     this.counts.skippedByReason[reason]++;

@@ -1,6 +1,7 @@
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
-import { csvHeaderProblems, csvRowToLine, isBlankRow } from './trace-csv.js';
+import { jsonSyntaxProblem } from '../config/json-syntax.js';
+import { csvDelimiterOf, csvHeaderProblems, csvRowToLine, isBlankRow } from './trace-csv.js';
 import { TraceError } from './trace-error.js';
 
 /**
@@ -28,7 +29,8 @@ export async function* jsonlRecords(input: Readable): AsyncGenerator<TraceRecord
     try {
       return { kind: 'value', line, value: JSON.parse(text) as unknown, problems: [] };
     } catch (err) {
-      return { kind: 'syntax', line, problems: [{ field: '', message: `not valid JSON: ${(err as Error).message}` }] };
+      const at = jsonSyntaxProblem(text, err as Error);
+      return { kind: 'syntax', line, problems: [{ field: '', message: `not valid JSON${at.column === undefined ? '' : ` at column ${at.column}`}: ${at.reason}` }] };
     }
   };
   for await (const chunk of input as AsyncIterable<string>) {
@@ -57,10 +59,12 @@ interface CsvRow {
  * cannot be split (wrong cell count, unclosed quote) become syntax records at their line;
  * csv-parse reports those ahead of the rows it has buffered, so they wait for their turn.
  */
-export async function* csvRecords(input: Readable, source: string): AsyncGenerator<TraceRecord[]> {
+export async function* csvRecords(source: Readable, name: string): AsyncGenerator<TraceRecord[]> {
+  const { delimiter, input } = await sniffDelimiter(source);
   let width = 0;
   const early: TraceRecord[] = [];
   const parser = parse({
+    delimiter,
     bom: true,
     trim: true,
     info: true,
@@ -69,7 +73,7 @@ export async function* csvRecords(input: Readable, source: string): AsyncGenerat
     skip_records_with_error: true,
     columns: (header: string[]) => {
       const problems = csvHeaderProblems(header);
-      if (problems.length) throw new TraceError('TRACE_FORMAT', source, problems.map((p) => ({ line: 1, ...p, reason: 'syntax' as const })));
+      if (problems.length) throw new TraceError('TRACE_FORMAT', name, problems.map((p) => ({ line: 1, ...p, reason: 'syntax' as const })));
       width = header.length;
       return header;
     },
@@ -112,6 +116,37 @@ export async function* csvRecords(input: Readable, source: string): AsyncGenerat
   const last = early.splice(0);
   blanksUpTo(parser.info.empty_lines - (endsWithBreak ? 1 : 0), last);
   if (last.length) yield last;
+}
+
+/**
+ * Reads the source up to the end of its first line to tell the delimiter (see csvDelimiterOf),
+ * and gives back a stream of the whole text, the part read included. Only the first line is
+ * held before parsing starts, so a trace is still read as it is produced.
+ */
+async function sniffDelimiter(source: Readable): Promise<{ delimiter: string; input: Readable }> {
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const head: (Buffer | string)[] = [];
+  let text = '';
+  let done = false;
+  // Up to the end of the first line that holds something: csv-parse skips blank lines before the header too.
+  while (!done && !/\S[^\n]*\n/.test(text)) {
+    const r = await chunks.next();
+    if (r.done) done = true;
+    else {
+      head.push(r.value);
+      text += typeof r.value === 'string' ? r.value : r.value.toString('utf8');
+    }
+  }
+  const firstLine = text.replace(/^\ufeff/, '').split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  async function* whole(): AsyncGenerator<Buffer | string> {
+    yield* head;
+    if (done) return;
+    for (let r = await chunks.next(); !r.done; r = await chunks.next()) yield r.value;
+  }
+  const input = Readable.from(whole(), { objectMode: false });
+  // Ending the stream the parser reads ends the source too (the reader destroys the source when it stops early).
+  input.once('close', () => source.destroy());
+  return { delimiter: csvDelimiterOf(firstLine), input };
 }
 
 function lineOf(r: TraceRecord): number {

@@ -38,7 +38,26 @@ function validatorFor(name: TraceSchemaName): ValidateFunction {
 
 /** Validates `doc`; returns no problems when it conforms. */
 export function checkAgainstTraceSchema(name: TraceSchemaName, doc: unknown): SchemaProblem[] {
-  const validate = validatorFor(name);
+  return problemsOf(validatorFor(name), doc);
+}
+
+let profileValidator: ValidateFunction | undefined;
+
+/**
+ * Validates a customer profile as a trace line's inline `profile` is held to
+ * (trace-line.schema.json#/$defs/profile): the same fields and types wherever a profile is written by hand.
+ */
+export function checkTraceProfile(doc: unknown): SchemaProblem[] {
+  if (!profileValidator) {
+    const id = (JSON.parse(readFileSync(traceSchemaUrl('trace-line'), 'utf8')) as { $id: string }).$id;
+    validatorFor('trace-line');
+    profileValidator = ajv.getSchema(`${id}#/$defs/profile`);
+    if (!profileValidator) throw new Error(`schema ${id} has no $defs/profile`);
+  }
+  return problemsOf(profileValidator, doc);
+}
+
+function problemsOf(validate: ValidateFunction, doc: unknown): SchemaProblem[] {
   if (validate(doc)) return [];
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();

@@ -96,3 +96,30 @@ export function locateJsonSyntaxError(text: string): JsonSyntaxLocation | undefi
     return { offset: error.offset, line, column: error.offset - before.lastIndexOf('\n') };
   }
 }
+
+/** A JSON syntax error as a person editing the file needs it: where (line and column, when known) and what. */
+export interface JsonSyntaxProblem {
+  line?: number;
+  column?: number;
+  /** JSON.parse's reason, without V8's character offset or its quote of the text. */
+  reason: string;
+}
+
+/** Parses a JSON document; a syntax error comes back located, not thrown. */
+export function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false; problem: JsonSyntaxProblem } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    return { ok: false, problem: jsonSyntaxProblem(text, err) };
+  }
+}
+
+/** Locates the error JSON.parse threw for `text`. */
+export function jsonSyntaxProblem(text: string, err: Error): JsonSyntaxProblem {
+  const reason = err.message
+    .replace(/\s*in JSON at position \d+(?: \(line \d+ column \d+\))?/, '')
+    .replace(/, ".*" is not valid JSON$/s, '');
+  const at = locateJsonSyntaxError(text);
+  return at ? { line: at.line, column: at.column, reason } : { reason };
+}
