@@ -2,6 +2,7 @@ import { accessSync, constants, mkdirSync, realpathSync, renameSync, rmSync, sta
 import { dirname, resolve, sep } from 'node:path';
 import { UsageError } from './cli-error.js';
 import type { CliIO } from './cli-io.js';
+import { NamedError } from '../core/errors/named-error.js';
 
 /** What an `--out` names: a file to write, or a directory to write files into. */
 export type OutputKind = 'file' | 'dir';
@@ -61,9 +62,9 @@ export function checkOutputPath(flag: string, path: string, kind: OutputKind): s
 }
 
 /** The results of a command could not be written where asked; they went to standard output instead. */
-export class OutputWriteError extends Error {
+export class OutputWriteError extends NamedError {
   readonly code = 'OUTPUT_WRITE_FAILED';
-  readonly exitCode = 1;
+  override readonly exitCode = 1;
   constructor(message: string) {
     super(message);
     this.name = 'OutputWriteError';

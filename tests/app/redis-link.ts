@@ -1,5 +1,4 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 
 /** A TCP hop in front of the real Redis that a test can cut and restore, to take Redis away mid-call. */
 export class RedisLink {

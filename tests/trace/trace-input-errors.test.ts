@@ -123,7 +123,7 @@ describe('messages', () => {
     const file = join(dir, 'nowhere.jsonl');
     const reader = readTrace(file);
     const err = await (async () => {
-      for await (const _ of reader) void _;
+      for await (const _ of reader) continue;
     })().then(
       () => undefined,
       (e: unknown) => e as TraceError,

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { NamedError } from '../../core/errors/named-error.js';
 
 /** A value waiting in the spool, with its sequence number (increasing for the life of the spool). */
 export interface Spooled<T> {
@@ -26,7 +27,7 @@ export interface DrainResult {
 }
 
 /** Another live process (or an unclosed spool in this one) holds the spool file. */
-export class SpoolLockedError extends Error {
+export class SpoolLockedError extends NamedError {
   readonly code = 'SPOOL_LOCKED';
   constructor(
     readonly file: string,
@@ -38,7 +39,7 @@ export class SpoolLockedError extends Error {
 }
 
 /** The spool file could not be written: the value is not spooled. */
-export class SpoolWriteError extends Error {
+export class SpoolWriteError extends NamedError {
   readonly code = 'SPOOL_WRITE_FAILED';
   constructor(file: string, options: { cause: unknown }) {
     super(`${file}: cannot append to the spool: ${(options.cause as Error).message}`, options);

@@ -1,5 +1,6 @@
 import type { AppLogger } from '../logging/logger.js';
 import type { FileSpool } from './file-spool.js';
+import { NamedError } from '../../core/errors/named-error.js';
 
 /** One spooled item: `kind` names the handler that applies it. */
 export interface SpoolItem {
@@ -11,7 +12,7 @@ export interface SpoolItem {
 export type SpoolHandler = (data: unknown) => Promise<void>;
 
 /** An item that can never be applied (unreadable, or its call's state is gone for good): set aside, not retried. */
-export class PermanentSpoolError extends Error {
+export class PermanentSpoolError extends NamedError {
   readonly code = 'SPOOL_ITEM_UNUSABLE';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

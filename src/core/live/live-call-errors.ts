@@ -35,7 +35,7 @@ export class CallStateUnreadableError extends NamedError {
 }
 
 /** The trace sink could not take a finished call's line; the line comes with the error so it can be kept elsewhere. */
-export class CallNotRecordedError extends Error {
+export class CallNotRecordedError extends NamedError {
   readonly code = 'CALL_NOT_RECORDED';
   constructor(
     readonly line: TraceLine,

@@ -193,10 +193,5 @@ export function perHour(calls: number, sec: number): number | null {
   return sec > 0 ? Math.round((calls / sec) * 36_000) / 10 : null;
 }
 
-export function clockLabel(startSec: number): string {
-  const day = Math.floor(startSec / 86_400);
-  const s = startSec - day * 86_400;
-  const hh = String(Math.floor(s / 3600)).padStart(2, '0');
-  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
-  return day === 0 ? `${hh}:${mm}` : `d${day} ${hh}:${mm}`;
-}
+// In its own file so that staffing-gaps.ts, whose warnings this report carries, imports no report.
+export { clockLabel } from './clock-label.js';

@@ -1,15 +1,16 @@
 import { formatIssue, type ConfigIssue } from '../config/config-error.js';
+import { NamedError } from '../errors/named-error.js';
 
 /**
  * A call goes through the IVR, but the routing rules can send calls to queues the staffing
  * lacks. Raised at the first such call, not on loading: a trace of ACD-level lines never
  * meets the rules, and needs only the queues it names.
  */
-export class RoutesOutsideStaffingError extends Error {
+export class RoutesOutsideStaffingError extends NamedError {
   override readonly name = 'RoutesOutsideStaffingError';
   readonly code = 'ROUTES_OUTSIDE_STAFFING';
   /** For command-line shells: the configuration does not fit the trace. */
-  readonly exitCode = 1;
+  override readonly exitCode = 1;
 
   constructor(
     readonly callId: string,

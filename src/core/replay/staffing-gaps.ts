@@ -6,7 +6,7 @@
 
 import { daySchedule } from '../staffing/shift-schedule.js';
 import { MINUTES_PER_DAY, type Staffing } from '../staffing/staffing.js';
-import { clockLabel } from './replay-report.js';
+import { clockLabel } from './clock-label.js';
 
 /** One stretch of reporting intervals in which calls reached a queue that had no agent on shift. */
 export interface StaffingWarning {
