@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DesignerWalkError } from '../../src/app/designer/designer-errors.js';
 import { TwilioSignatureInvalidError } from '../../src/app/telephony/webhook-errors.js';
@@ -42,5 +45,18 @@ describe('named errors', () => {
     expect(exitCodeOf(new Error('boom'))).toBeUndefined();
     expect(exitCodeOf(Object.assign(new Error('ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeUndefined();
     expect(exitCodeOf('a string')).toBeUndefined();
+  });
+
+  it('every error class exported from src/ is a NamedError, so the CLI and the HTTP filter can read its code', () => {
+    const src = fileURLToPath(new URL('../../src/', import.meta.url));
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const bases = new Map<string, string>();
+    for (const file of files) {
+      for (const m of readFileSync(join(src, file), 'utf8').matchAll(/export (?:abstract )?class (\w+) extends (\w+)/g)) bases.set(m[1]!, m[2]!);
+    }
+    const named = (name: string): boolean => name === 'NamedError' || (bases.has(name) && named(bases.get(name)!));
+    const errors = [...bases.keys()].filter((name) => name.endsWith('Error') && name !== 'NamedError');
+    expect(errors.length).toBeGreaterThan(30);
+    expect(errors.filter((name) => !named(name)), 'error classes that do not extend NamedError (src/core/errors/named-error.ts)').toEqual([]);
   });
 });
