@@ -13,15 +13,6 @@ export function shippedDecider(): CallDecider {
   return new CallDecider(shippedConfig());
 }
 
-/** The first customer of the sample file whose segment is `segment`. */
-export function customerOfSegment(segment: string): CustomerProfile {
-  const decider = shippedDecider();
-  for (const p of shippedConfig().customers.all()) {
-    if (decider.segmentFor({ profile: p }).id === segment) return p;
-  }
-  throw new Error(`no sample customer in segment ${segment}`);
-}
-
 export const SEGMENTS = ['vip-diamond', 'vip-gold', 'vip-silver', 'vip-card', '4g', 'high-data', 'campus', 'standard'] as const;
 
 /** A plain profile for the given segment, without the sample file's randomness. */

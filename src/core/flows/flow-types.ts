@@ -81,7 +81,6 @@ export interface SubflowFile extends StateConfig {
 
 /** The two ways a flow ends, as top-level final states. */
 export const OUTCOME_STATES = ['selfServed', 'handoff'] as const;
-export type FlowOutcomeState = (typeof OUTCOME_STATES)[number];
 
 /** DTMF keys a caller can press. */
 export const DTMF_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '#'] as const;

@@ -42,8 +42,3 @@ export interface RuleOutcome {
   readonly fired: boolean;
   readonly event: RuleEvent;
 }
-
-/** Either evaluator; `await` works on both. */
-export interface RuleSetEvaluator {
-  evaluate(facts: Facts): RuleOutcome[] | Promise<RuleOutcome[]>;
-}
