@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveCall } from '../app/call-driver.js';
 import { startService, type Harness } from '../app/harness.js';
 import { launchChromium, listen, record } from './chromium.js';
+import { callSid } from '../helpers/twilio.js';
 
 /** 赵先生: a 4G customer calling for the 4th time today, with two complaints (two warning tags). */
 const REPEAT_4G = '+8613800000127';
@@ -34,8 +35,8 @@ describe('the agent desktop in a browser', () => {
     expect(await page.getAttribute('#status', 'data-queues')).toBe('4g');
 
     // The webhooks Twilio would send: the caller presses 0 at the 4G menu and is queued to 4g.
-    await driveCall(h, 'CA' + 'b'.repeat(31) + '1', REPEAT_4G, [{ key: '0' }]);
-    const card = page.locator('#current article[data-call-sid="CA' + 'b'.repeat(31) + '1"]');
+    await driveCall(h, callSid(1), REPEAT_4G, [{ key: '0' }]);
+    const card = page.locator(`#current article[data-call-sid="${callSid(1)}"]`);
     await card.waitFor();
     expect(await card.locator('[data-field="title"]').textContent()).toBe('赵先生');
     expect(await card.locator('[data-field="phone"]').textContent()).toBe('+86138****0127');
@@ -53,12 +54,12 @@ describe('the agent desktop in a browser', () => {
     expect(await page.content()).not.toContain('13800000127');
 
     // A diamond call goes to vip-diamond, which this agent does not serve; the next 4G call shows.
-    await driveCall(h, 'CA' + 'b'.repeat(31) + '2', DIAMOND, [{ key: '0' }]);
-    await driveCall(h, 'CA' + 'b'.repeat(31) + '3', REPEAT_4G, [{ key: '0' }]);
-    await page.locator('#current article[data-call-sid="CA' + 'b'.repeat(31) + '3"]').waitFor();
+    await driveCall(h, callSid(2), DIAMOND, [{ key: '0' }]);
+    await driveCall(h, callSid(3), REPEAT_4G, [{ key: '0' }]);
+    await page.locator(`#current article[data-call-sid="${callSid(3)}"]`).waitFor();
     expect(await page.locator('#recent li').evaluateAll((els) => els.map((e) => e.getAttribute('data-call-sid')))).toEqual([
-      'CA' + 'b'.repeat(31) + '3',
-      'CA' + 'b'.repeat(31) + '1',
+      callSid(3),
+      callSid(1),
     ]);
 
     expect(rec.offOrigin(origin)).toEqual([]);
