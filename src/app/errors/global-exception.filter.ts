@@ -45,7 +45,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
     const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
     // A 404 repeats the URL, which may carry the internal token (?token=…): never log or echo it.
-    const message = (err instanceof Error ? err.message : String(err)).replace(/([?&]token=)[^&\s]*/gi, '$1***');
+    const message = (err instanceof Error ? err.message : String(err)).replace(/([?&]token=)[A-Za-z0-9._~%+-]+/gi, '$1***');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const callSid = typeof body['CallSid'] === 'string' ? body['CallSid'] : undefined;
     const base = { webhook: req.path, method: req.method, ...(callSid ? { callSid } : {}), latencyMs: latencyMs(req) };
