@@ -206,9 +206,12 @@ describe('INTERNAL_TOKEN', () => {
     expect([cookie.status, cookie.body.error]).toEqual([401, 'INTERNAL_TOKEN_INVALID']);
   });
 
-  it("ignores a sign-on proxy's own Authorization scheme, and marks the cookie Secure behind https", async () => {
+  it("lets the cookie count beside a sign-on proxy's own Authorization header, and marks the cookie Secure behind https", async () => {
     const basic = await probe(internal, 'GET', '/designer/customers', { Authorization: 'Basic YWdlbnQ6c2VjcmV0', Cookie: `ivr_sim_internal=${TOKEN}` });
     expect(basic.status).toBe(200);
+    // A proxy that forwards a bearer token of its own: the cookie still lets the page in.
+    const proxied = await probe(internal, 'GET', '/designer/customers', { Authorization: 'Bearer eyJhbGciOiJSUzI1NiJ9.proxy', Cookie: `ivr_sim_internal=${TOKEN}` });
+    expect(proxied.status).toBe(200);
     const https = await probe(internal, 'GET', `/agent?token=${TOKEN}`, { 'X-Forwarded-Proto': 'https' });
     expect(https.headers['set-cookie']).toEqual([`ivr_sim_internal=${TOKEN}; Path=/; HttpOnly; SameSite=Strict; Secure`]);
   });

@@ -54,13 +54,16 @@ export type AccessVerdict = { ok: true; setCookie: boolean } | { ok: false; reas
  * (a proxy in front may add credentials of its own). A matching `?token=` also sets the cookie.
  */
 export function checkAccess(expected: string, presented: PresentedTokens): AccessVerdict {
-  const all = [presented.bearer, ...presented.query, presented.cookie].filter((t): t is string => t !== null);
-  if (all.length === 0) return { ok: false, reason: 'missing' };
+  const candidates = [
+    ...(presented.bearer === null ? [] : [{ token: presented.bearer, from: 'bearer' }]),
+    ...presented.query.map((token) => ({ token, from: 'query' })),
+    ...(presented.cookie === null ? [] : [{ token: presented.cookie, from: 'cookie' }]),
+  ];
+  if (candidates.length === 0) return { ok: false, reason: 'missing' };
   // Every candidate is compared, so the time taken does not say which one matched.
-  const matches = all.map((t) => sameToken(t, expected));
-  if (!matches.includes(true)) return { ok: false, reason: 'invalid' };
-  const queryMatched = presented.query.some((_, i) => matches[(presented.bearer === null ? 0 : 1) + i]);
-  return { ok: true, setCookie: queryMatched };
+  const matched = candidates.filter((c) => sameToken(c.token, expected));
+  if (matched.length === 0) return { ok: false, reason: 'invalid' };
+  return { ok: true, setCookie: matched.some((c) => c.from === 'query') };
 }
 
 /** Set-Cookie for the access cookie: not readable by scripts, never sent with requests from other sites. */
