@@ -6,6 +6,7 @@ import { bufferIO } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfiguration } from '../../src/core/config/configuration.js';
 import type { Decision } from '../../src/core/decision/decision.js';
+import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
 import { MemoryCallStateStore } from '../../src/core/live/call-state-store.js';
 import { ManualClock } from '../../src/core/live/clock.js';
 import { ConfigVersions } from '../../src/core/live/config-versions.js';
@@ -51,7 +52,7 @@ describe('ivr-sim call --call-id reproduces a live call', () => {
     const config = loadConfiguration();
     const clock = new ManualClock(Date.UTC(2025, 0, 6, 9, 0, 0));
     const store = new MemoryCallStateStore();
-    const calls = new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink: { append: async () => undefined }, assumedTalkSec: () => 240, ttlSec: 3600 });
+    const calls = new LiveCallCoordinator({ configs: new ConfigVersions(config, 3_600_000, clock.now()), store, clock, sink: new MemoryTraceSink(), assumedTalkSec: () => 240, ttlSec: 3600 });
     for (const callSid of CALL_SIDS) {
       const { state, replies } = await playCaller(calls, store, clock, { callSid, caller: DIAMOND, keys: [{ key: '0' }] });
       const live = replies.flatMap((r) => r.turn.prompts.map((p) => p.id)).find((id) => id.startsWith('promo.'));

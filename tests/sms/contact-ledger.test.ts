@@ -4,6 +4,7 @@ import type { ContactLedger, LedgerMessage } from '../../src/core/sms/contact-le
 import { MemoryContactLedger } from '../../src/core/sms/memory-contact-ledger.js';
 import { RedisContactLedger } from '../../src/sms/redis-contact-ledger.js';
 import { redisScope, type RedisScope } from './redis-fixtures.js';
+import { callSid, messageSid } from '../helpers/twilio.js';
 
 const HOUR = 3_600_000;
 const marketing: ClassPolicy = { perTemplate: { max: 1, windowMs: 24 * HOUR }, overall: { max: 3, windowMs: 168 * HOUR }, duringQuietHours: 'defer', whenOptedOut: 'suppress' };
@@ -11,7 +12,7 @@ const service: ClassPolicy = { perTemplate: { max: 1, windowMs: 24 * HOUR }, ove
 const PHONE = '+8613800000001';
 const T0 = Date.UTC(2025, 5, 2, 4);
 let n = 0;
-const msg = (template: string, atMs: number, cls: 'service' | 'marketing' = 'marketing', phone = PHONE): LedgerMessage => ({ key: `CA${++n}.${template}`, phone, template, class: cls, atMs });
+const msg = (template: string, atMs: number, cls: 'service' | 'marketing' = 'marketing', phone = PHONE): LedgerMessage => ({ key: `${callSid(++n)}.${template}`, phone, template, class: cls, atMs });
 
 let scope: RedisScope | undefined;
 afterEach(async () => {
@@ -75,7 +76,7 @@ describe.each(ledgers)('the contact ledger %s', (_name, make) => {
     const l = make();
     const m = msg('addon-offer', T0);
     expect(await l.checkAndRecord(m, marketing)).toEqual({ kind: 'recorded' });
-    await l.markSent(m, 'SM0001');
+    await l.markSent(m, messageSid(1));
     expect(await l.checkAndRecord({ ...m, atMs: T0 + 48 * HOUR }, marketing)).toEqual({ kind: 'duplicate' });
   });
 

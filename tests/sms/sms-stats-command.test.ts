@@ -6,6 +6,7 @@ import { RedisContactLedger } from '../../src/sms/redis-contact-ledger.js';
 import { RedisSmsStats } from '../../src/sms/redis-sms-stats.js';
 import { smsKeyPrefixes } from '../../src/sms/sms-queue.js';
 import { REDIS_URL, redisScope, type RedisScope } from './redis-fixtures.js';
+import { callSid } from '../helpers/twilio.js';
 
 /** `ivr-sim sms-stats …` as the CLI runs it (the command registered on a program of its own). */
 async function smsStats(...argv: string[]) {
@@ -30,14 +31,14 @@ async function seed(deployPrefix: string) {
   const keys = smsKeyPrefixes(deployPrefix).sms;
   const stats = new RedisSmsStats(scope.redis, keys);
   const at = Date.UTC(2025, 5, 2, 4);
-  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: 'CA1.bill-summary', atMs: at });
-  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: 'CA1.bill-summary', atMs: at }); // counted once
-  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: 'CA2.bill-summary', atMs: at });
-  await stats.record({ kind: 'delivered', template: 'bill-summary', messageKey: 'CA1.bill-summary', atMs: at, reason: 'delivered' });
-  await stats.record({ kind: 'deferred', template: 'addon-offer', messageKey: 'CA3.addon-offer', atMs: at, untilMs: at + 3_600_000 });
-  await stats.record({ kind: 'suppressed', template: 'addon-offer', messageKey: 'CA4.addon-offer', atMs: at, reason: 'opted-out' });
-  await stats.record({ kind: 'suppressed', template: 'addon-offer', messageKey: 'CA5.addon-offer', atMs: at, reason: 'template-cap' });
-  await stats.record({ kind: 'failed', template: 'data-usage-summary', messageKey: 'CA6.data-usage-summary', atMs: at, reason: 'SMS_TEMPLATE_VARIABLE_MISSING' });
+  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: `${callSid(1)}.bill-summary`, atMs: at });
+  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: `${callSid(1)}.bill-summary`, atMs: at }); // counted once
+  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: `${callSid(2)}.bill-summary`, atMs: at });
+  await stats.record({ kind: 'delivered', template: 'bill-summary', messageKey: `${callSid(1)}.bill-summary`, atMs: at, reason: 'delivered' });
+  await stats.record({ kind: 'deferred', template: 'addon-offer', messageKey: `${callSid(3)}.addon-offer`, atMs: at, untilMs: at + 3_600_000 });
+  await stats.record({ kind: 'suppressed', template: 'addon-offer', messageKey: `${callSid(4)}.addon-offer`, atMs: at, reason: 'opted-out' });
+  await stats.record({ kind: 'suppressed', template: 'addon-offer', messageKey: `${callSid(5)}.addon-offer`, atMs: at, reason: 'template-cap' });
+  await stats.record({ kind: 'failed', template: 'data-usage-summary', messageKey: `${callSid(6)}.data-usage-summary`, atMs: at, reason: 'SMS_TEMPLATE_VARIABLE_MISSING' });
   await new RedisContactLedger(scope.redis, keys).optOut('+8613800000009', at, 'keyword');
 }
 
