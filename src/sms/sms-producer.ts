@@ -42,6 +42,7 @@ export class SmsProducer {
         data: p.job,
         opts: { ...this.jobOptions, jobId: p.job.key, delay: p.verdict.action === 'defer' ? Math.max(0, p.verdict.untilMs - now) : 0 },
       }));
+    await this.planner.recordDecided(planned);
     if (jobs.length) await this.queue.addBulk(jobs);
     await this.planner.record(planned);
     return planned.map(({ job, verdict }) => {
