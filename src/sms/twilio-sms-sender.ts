@@ -95,7 +95,8 @@ export class TwilioSmsSender implements SmsSender {
     } catch (err) {
       throw toSendError(err);
     }
-    return out.sort((a, b) => a.createdAtMs - b.createdAtMs || (a.sid < b.sid ? -1 : 1));
+    // The list is newest first and keeps whole seconds: reversed, a stable sort keeps Twilio's order within a second.
+    return out.reverse().sort((a, b) => a.createdAtMs - b.createdAtMs);
   }
 }
 
