@@ -89,6 +89,7 @@ export class TwilioRestStandIn {
   held = 0;
   private readonly holdWaiters: Array<{ n: number; resolve(): void }> = [];
   private readonly script: StandInReply[] = [];
+  private readonly listScript: Array<Extract<StandInReply, { kind: 'error' }>> = [];
   private readonly sockets = new Set<Socket>();
   private readonly hanging = new Set<ServerResponse>();
   private server: Server | null = null;
@@ -111,6 +112,11 @@ export class TwilioRestStandIn {
   /** The next requests get these replies, in order. */
   replyNext(...replies: StandInReply[]): void {
     this.script.push(...replies);
+  }
+
+  /** The next list requests fail with these errors, in order. */
+  listFailsNext(...replies: StandInReply[]): void {
+    for (const r of replies) if (r.kind === 'error') this.listScript.push(r);
   }
 
   /** Resolves once at least `n` create requests are held. */
@@ -146,6 +152,8 @@ export class TwilioRestStandIn {
     if (req.method === 'GET') {
       this.listRequests.push(url.searchParams);
       if (user !== m[1]) return this.json(res, 401, { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
+      const failure = this.listScript.shift();
+      if (failure) return this.json(res, failure.httpStatus, { code: failure.code, message: failure.message ?? ERROR_MESSAGES[failure.code] ?? 'Error', more_info: `https://www.twilio.com/docs/errors/${failure.code}`, status: failure.httpStatus });
       return this.list(res, m[1]!, url.searchParams);
     }
     const form = Object.fromEntries(new URLSearchParams(raw));
