@@ -59,7 +59,7 @@ export function formatSmsStats(v: SmsStatsView, where: string): string {
   out += `\n${accountingLine(v.accounting)}\n`;
   out += `unknown outcomes after a worker died: found at Twilio ${v.accounting.foundAfterUnknownOutcome}, resent after unknown outcome ${v.accounting.resentAfterUnknownOutcome}\n`;
   out += `dead letters (failed for good): ${v.deadLetters.length}\n`;
-  for (const d of v.deadLetters) out += `  ${new Date(d.atMs).toISOString()}  ${d.key}  ${d.phone ?? '-'}  ${d.code}: ${d.detail}\n`;
+  for (const d of v.deadLetters) out += `  ${new Date(d.atMs).toISOString()}  ${d.key}  ${d.phone ?? '-'}  ${d.code}${d.detail ? `: ${d.detail}` : ''}\n`;
   out += `numbers opted out: ${v.optedOut}\n`;
   return out;
 }
