@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPaths } from '../../src/core/config/configuration.js';
 import type { SendCheckpoint } from '../../src/core/sms/sms-dispatcher.js';
+import { formatSmsStats } from '../../src/cli/commands/sms-stats.js';
 import { pendingSmsJobs } from '../../src/sms/sms-queue.js';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/twilio.js';
 import { twilioError, TwilioRestStandIn } from '../helpers/twilio-rest-stand-in.js';
@@ -147,6 +148,9 @@ describe('SMS survive kill -9 of the worker', () => {
     expect(a.resentAfterUnknownOutcome).toBeGreaterThanOrEqual(CONCURRENCY);
     expect(a.foundAfterUnknownOutcome).toBeGreaterThanOrEqual(CONCURRENCY);
     expect(twilioApi.listRequests.length).toBeGreaterThanOrEqual(a.resentAfterUnknownOutcome + a.foundAfterUnknownOutcome);
+
+    const shown = formatSmsStats(await rig.stats.view(rig.ledger.optOutSetKey, 20, await pendingSmsJobs(rig.queue)), 'test');
+    expect(shown).toContain(`messages: decided 2002 = sent ${PLAIN + TWICE} + suppressed ${TWICE} + failed ${REJECTED} + pending 0 (adds up)\n`);
 
     const dead = await rig.stats.deadLetters();
     expect(dead.map((d) => [d.key, d.code])).toEqual(Array.from({ length: REJECTED }, (_, i) => [`${callSid(PLAIN + 2 * TWICE + i)}.bill-summary`, 'SMS_SEND_REJECTED']).sort());
