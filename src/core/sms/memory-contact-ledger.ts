@@ -106,8 +106,10 @@ export class MemoryContactLedger implements ContactLedger {
   }
 
   async markSent(msg: LedgerMessage, sid: string): Promise<MarkSentResult> {
-    if (this.sids.has(sid)) return { kind: 'sid-taken' };
-    this.sids.add(sid);
+    // Per customer, as in Redis (Twilio's SIDs are unique anyway).
+    const owned = `${msg.phone}\u0000${sid}`;
+    if (this.sids.has(owned)) return { kind: 'sid-taken' };
+    this.sids.add(owned);
     if (this.opts.trackKeys ?? true) this.keys.set(msg.key, { state: 'sent', sid });
     return { kind: 'marked', afterUnknownOutcome: this.unknown.delete(msg.key) };
   }
