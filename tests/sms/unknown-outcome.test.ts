@@ -63,6 +63,23 @@ describe('a send whose outcome a dead worker left unknown is reconciled, not ski
     expect(await rig.stats.accounting(0)).toEqual({ decided: 1, sent: 1, suppressed: 0, failed: 0, pending: 0, unaccounted: 0, foundAfterUnknownOutcome: 0, resentAfterUnknownOutcome: 1 });
   });
 
+  it('a message whose worker died twice in a row is still the worker\'s to settle, not failed by the queue for stalling', async () => {
+    rig = smsRig('unknown-twice', { twilioApi });
+    await rig.producer.enqueueForCall(CALL_1, CUSTOMER, decisionWith([BILL]), { phone: CUSTOMER });
+    for (let death = 0; death < 2; death++) {
+      const dying = dyingSender(rig, () => false);
+      const w = rig.startWorker({ sender: dying.sender, ...quick });
+      await dying.called(1);
+      await w.close(true);
+    }
+    rig.startWorker(quick);
+    const job = await rig.settled(`${CALL_1}.bill-summary`);
+    expect(await job.getState()).toBe('completed');
+    expect(job.returnvalue).toMatchObject({ kind: 'sent', afterUnknownOutcome: 'resent' });
+    expect(twilioApi.accepted).toHaveLength(1);
+    expect(await rig.stats.accounting(0)).toMatchObject({ decided: 1, sent: 1, failed: 0, unaccounted: 0 });
+  });
+
   it('two texts with the same words to the same number, both unknown, one at Twilio: one message takes it, the other is sent', async () => {
     const policy = loadContactPolicy();
     const noCaps = { ...policy, classes: { ...policy.classes, service: { ...policy.classes.service, perTemplate: null, overall: null } } };
