@@ -202,7 +202,7 @@ export class TwilioRestStandIn {
   /** The message resource as Twilio returns it; the status follows the time unless the script forces one. */
   private resourceOf(msg: StoredMessage, status?: string): Record<string, unknown> {
     const sentAt = msg.createdAtMs + this.sentAfterMs;
-    const isSent = Date.now() >= sentAt && this.sentAfterMs >= 0;
+    const isSent = Date.now() >= sentAt;
     const created = rfc2822(msg.createdAtMs);
     return {
       account_sid: msg.accountSid,
