@@ -5,7 +5,7 @@ import type { CustomerProfile } from '../core/profile/customer-profile.js';
 import type { SuppressReason } from '../core/sms/contact-policy.js';
 import type { SmsJob } from '../core/sms/sms-job.js';
 import type { SmsPlanner } from '../core/sms/sms-planner.js';
-import { DEFAULT_SMS_JOB_OPTIONS } from './sms-queue.js';
+import { DEFAULT_SMS_JOB_OPTIONS, pendingSmsJobs } from './sms-queue.js';
 
 /** What happened to one of a call's messages when it was decided. */
 export interface EnqueuedSms {
@@ -51,5 +51,10 @@ export class SmsProducer {
       if (verdict.action === 'defer') out.untilMs = verdict.untilMs;
       return out;
     });
+  }
+
+  /** Messages queued and not finished yet (for the accounting in the stats). */
+  pendingJobs(): Promise<number> {
+    return pendingSmsJobs(this.queue);
   }
 }
