@@ -32,11 +32,14 @@ const REJECTED = 4;
 let twilioApi: TwilioRestStandIn;
 let rig: SmsRig;
 let build: WorkerBuild;
+/** Every worker process started, so that none outlives a failed test. */
+const children = new Set<ChildProcess>();
 beforeAll(async () => {
   twilioApi = await new TwilioRestStandIn().start();
   build = await workerBuild();
 }, 120_000);
 afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await rig?.close();
   await twilioApi?.close();
   build?.remove();
@@ -69,6 +72,7 @@ function startWorker(extra: Record<string, string> = {}): { child: ChildProcess;
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  children.add(child);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
   const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
