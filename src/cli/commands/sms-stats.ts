@@ -56,7 +56,7 @@ export function formatSmsStats(v: SmsStatsView, where: string): string {
     if (Object.keys(r.suppressed).length) out += `suppressed ${name}: ${breakdown(r.suppressed)}\n`;
     if (Object.keys(r.failedByCode).length) out += `failed ${name}: ${breakdown(r.failedByCode)}\n`;
   }
-  out += `\n${accountingLine(v.accounting)}\n`;
+  out += `${out.endsWith('\n\n') ? '' : '\n'}${accountingLine(v.accounting)}\n`;
   out += `unknown outcomes after a worker died: found at Twilio ${v.accounting.foundAfterUnknownOutcome}, resent after unknown outcome ${v.accounting.resentAfterUnknownOutcome}\n`;
   out += `dead letters (failed for good): ${v.deadLetters.length}\n`;
   for (const d of v.deadLetters) out += `  ${new Date(d.atMs).toISOString()}  ${d.key}  ${d.phone ?? '-'}  ${d.code}${d.detail ? `: ${d.detail}` : ''}\n`;
