@@ -80,6 +80,34 @@ describe.each(ledgers)('the contact ledger %s', (_name, make) => {
     expect(await l.checkAndRecord({ ...m, atMs: T0 + 48 * HOUR }, marketing)).toEqual({ kind: 'duplicate' });
   });
 
+  it('a claim remembers when the send started; Twilio\'s message SID belongs to one message only', async () => {
+    const l = make();
+    const a = msg('bill-summary', T0, 'service');
+    const b = msg('bill-summary', T0, 'service', '+8613800000002');
+    await l.checkAndRecord({ ...a, claimedAtMs: T0 + 5 }, service);
+    expect(await l.claimOf(a)).toEqual({ state: 'reserved', sinceMs: T0 + 5 });
+    expect(await l.markSent(a, 'SM00a1')).toEqual({ kind: 'marked', afterUnknownOutcome: false });
+    expect(await l.claimOf(a)).toEqual({ state: 'sent', sid: 'SM00a1' });
+    await l.checkAndRecord(b, service);
+    // The SID set is per customer: the same SID for another customer's message is a different message.
+    expect(await l.markSent(b, 'SM00a1')).toEqual({ kind: 'marked', afterUnknownOutcome: false });
+    const a2 = msg('outage-follow-up', T0, 'service');
+    await l.checkAndRecord(a2, service);
+    expect(await l.markSent(a2, 'SM00a1')).toEqual({ kind: 'sid-taken' });
+    expect(await l.claimOf(a2)).toMatchObject({ state: 'reserved' });
+  });
+
+  it('an unknown outcome not found at Twilio: the place is given back and the next send is marked as a resend', async () => {
+    const l = make();
+    const m = msg('addon-offer', T0);
+    await l.checkAndRecord(m, marketing);
+    await l.releaseUnknown(m);
+    expect(await l.claimOf(m)).toBeNull();
+    expect(await l.stateOf(PHONE, 'addon-offer', 'marketing', marketing, T0)).toMatchObject({ sentOfTemplate: 0 });
+    await l.checkAndRecord(m, marketing);
+    expect(await l.markSent(m, 'SM00b2')).toEqual({ kind: 'marked', afterUnknownOutcome: true });
+  });
+
   it('a failed send gives its place back: a retry of the same message may go', async () => {
     const l = make();
     const m = msg('addon-offer', T0);

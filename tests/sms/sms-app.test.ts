@@ -72,6 +72,7 @@ describe('SMS in the voice service', () => {
     const job = (await queue.getJob(`${call.callSid}.bill-summary`))!;
     expect(job.data).toMatchObject({ phone: DIAMOND, template: 'bill-summary', class: 'service', language: 'zh-CN', timeZone: 'Asia/Shanghai', vars: { balance: 12.45 } });
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    expect((await request(h.internal).get('/sms/stats').expect(200)).body.accounting).toMatchObject({ decided: 1, sent: 0, pending: 1, unaccounted: 0 });
 
     worker = startWorker(h.prefix);
     expect(await settled(queue, job.id!)).toBe('completed');
@@ -87,6 +88,7 @@ describe('SMS in the voice service', () => {
     const stats = (await request(h.internal).get('/sms/stats').expect(200)).body;
     expect(stats.byTemplate['bill-summary']).toEqual({ sent: 1, deferred: 0, suppressed: {}, failed: 0, failedByCode: {}, delivered: 1, undelivered: 0 });
     expect(stats.recent[0]).toMatchObject({ kind: 'delivered', template: 'bill-summary', messageKey: `${call.callSid}.bill-summary` });
+    expect(stats.accounting).toMatchObject({ decided: 1, sent: 1, pending: 0, unaccounted: 0 });
   });
 
   it('a call handed to an agent after a bill enquiry gets the bill SMS too; a call that queues none adds no job', async () => {
@@ -110,6 +112,7 @@ describe('SMS in the voice service', () => {
     expect(twilioApi.requests).toHaveLength(0);
     const stats = (await request(h.internal).get('/sms/stats').expect(200)).body;
     expect(stats.total).toMatchObject({ sent: 0, failed: 1, failedByCode: { SMS_TEMPLATE_VARIABLE_MISSING: 1 } });
+    expect(stats.deadLetters).toEqual([expect.objectContaining({ key: id, code: 'SMS_TEMPLATE_VARIABLE_MISSING', detail: expect.stringMatching(/^SMS template "data-usage-summary"/) })]);
   });
 
   it('STOP (or 退订) texted to our number opts the sender out of marketing; START opts back in; other texts change nothing', async () => {
