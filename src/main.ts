@@ -1,9 +1,10 @@
 import { ConfigError, formatIssue } from './core/config/config-error.js';
 import { AppEnvError, loadAppEnv } from './app/config/app-env.js';
 import { createApp } from './app/create-app.js';
+import { InternalListener } from './app/listeners/internal-listener.js';
 import { createLogger } from './app/logging/logger.js';
 
-/** `npm start`: the live voice service (Twilio webhooks), configured by environment variables (docs/twilio.md). */
+/** `npm start`: the live voice service, Twilio's webhooks on PORT and the internal pages on INTERNAL_PORT, configured by environment variables (docs/twilio.md). */
 async function main(): Promise<void> {
   let env;
   try {
@@ -17,8 +18,10 @@ async function main(): Promise<void> {
   try {
     const app = await createApp({ env, logger });
     app.enableShutdownHooks();
-    await app.listen(env.port);
-    logger.info({ port: env.port }, 'listening');
+    await (env.host === null ? app.listen(env.port) : app.listen(env.port, env.host));
+    logger.info({ listener: 'public', host: env.host ?? 'all interfaces', port: env.port }, 'listening: Twilio webhooks and /health');
+    const internal = await app.get(InternalListener).listen();
+    logger.info({ listener: 'internal', host: internal.address, port: internal.port, token: env.internal.token === null ? 'not set' : 'required' }, 'listening: designer, agent desktop, event streams, /sms/stats');
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const issue of err.issues) logger.error({ issue: formatIssue(issue) }, 'configuration error');

@@ -6,6 +6,7 @@ import { LiveConfigModule } from './config/live-config.module.js';
 import { GlobalExceptionFilter } from './errors/global-exception.filter.js';
 import { DesignerModule } from './designer/designer.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ListenersModule } from './listeners/listeners.module.js';
 import type { AppLogger } from './logging/logger.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ScreenPopModule } from './screen-pop/screen-pop.module.js';
@@ -44,7 +45,7 @@ export class AppModule {
   static forRoot(opts: AppOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [AppContextModule.forRoot(opts), RedisModule, LiveConfigModule, TelephonyModule, HealthModule, ScreenPopModule, DesignerModule, SmsModule],
+      imports: [AppContextModule.forRoot(opts), RedisModule, LiveConfigModule, ListenersModule, TelephonyModule, HealthModule, ScreenPopModule, DesignerModule, SmsModule],
       providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],
     };
   }

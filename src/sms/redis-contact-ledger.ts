@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ClassPolicy, ContactCap, ContactState, SmsClass, SuppressReason } from '../core/sms/contact-policy.js';
-import type { ContactLedger, LedgerMessage, LedgerVerdict, OptOutSource } from '../core/sms/contact-ledger.js';
+import type { ContactLedger, LedgerMessage, LedgerVerdict, MarkSentResult, MessageClaim, OptOutSource } from '../core/sms/contact-ledger.js';
 
 /** How long a message key and the send history are kept when no cap needs longer: 8 days. */
 export const DEFAULT_RETENTION_MS = 8 * 86_400_000;
@@ -9,7 +9,7 @@ export const DEFAULT_RETENTION_MS = 8 * 86_400_000;
  * Check and count in one script, so the check and the count are atomic at send time.
  * KEYS: message key, template sends (zset), class sends (zset), opt-out flag.
  * ARGV: now, member, opt-out suppresses (1/0), template max (-1: no cap), template window,
- *       class max, class window, retention.
+ *       class max, class window, retention, wall-clock time of the claim.
  * A cap counts the sends whose time is inside the window ending now (score > now - window).
  */
 const CHECK_AND_RECORD = `
@@ -28,7 +28,7 @@ for i = 2, 3 do
   redis.call('ZADD', KEYS[i], now, ARGV[2])
   redis.call('PEXPIRE', KEYS[i], retention)
 end
-redis.call('SET', KEYS[1], 'reserved', 'PX', retention)
+redis.call('SET', KEYS[1], 'reserved:' .. ARGV[9], 'PX', retention)
 return 'recorded'
 `;
 
@@ -39,9 +39,28 @@ redis.call('DEL', KEYS[1])
 return 1
 `;
 
+/**
+ * Record the carrier's message as this key's, unless another key holds it. KEYS: claim, the
+ * customer's carrier SIDs (zset by time), the unknown-outcome marker. ARGV: sid, now, retention.
+ * Returns -1 when the SID is taken, else 1 when the marker was there (a resend), 0 when not.
+ */
+const MARK_SENT = `
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return -1 end
+local now = tonumber(ARGV[2])
+local retention = tonumber(ARGV[3])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then ttl = retention end
+redis.call('SET', KEYS[1], 'sent:' .. ARGV[1], 'PX', ttl)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - retention)
+redis.call('ZADD', KEYS[2], now, ARGV[1])
+redis.call('PEXPIRE', KEYS[2], retention)
+return redis.call('DEL', KEYS[3])
+`;
+
 type LedgerClient = Redis & {
   smsCheckAndRecord(claim: string, t: string, c: string, optOut: string, ...args: string[]): Promise<string>;
   smsRelease(claim: string, t: string, c: string, member: string): Promise<number>;
+  smsMarkSent(claim: string, sids: string, unknown: string, sid: string, now: string, retention: string): Promise<number>;
 };
 
 /**
@@ -63,6 +82,7 @@ export class RedisContactLedger implements ContactLedger {
   ) {
     if (!('smsCheckAndRecord' in redis)) redis.defineCommand('smsCheckAndRecord', { numberOfKeys: 4, lua: CHECK_AND_RECORD });
     if (!('smsRelease' in redis)) redis.defineCommand('smsRelease', { numberOfKeys: 3, lua: RELEASE });
+    if (!('smsMarkSent' in redis)) redis.defineCommand('smsMarkSent', { numberOfKeys: 3, lua: MARK_SENT });
     this.redis = redis as LedgerClient;
   }
 
@@ -103,6 +123,7 @@ export class RedisContactLedger implements ContactLedger {
       String(policy.overall?.max ?? -1),
       String(policy.overall?.windowMs ?? 0),
       String(longest),
+      String(msg.claimedAtMs ?? Date.now()),
     );
     if (r === 'recorded') return { kind: 'recorded' };
     if (r === 'duplicate') return { kind: 'duplicate' };
@@ -113,12 +134,27 @@ export class RedisContactLedger implements ContactLedger {
     return (await this.redis.exists(this.keys(msg)[0])) === 1;
   }
 
-  async markSent(msg: LedgerMessage, sid: string): Promise<void> {
-    await this.redis.set(this.keys(msg)[0], `sent:${sid}`, 'KEEPTTL');
+  /** The carrier SIDs recorded for a customer, and the marker of a resend after an unknown outcome. */
+  private sendKeys(msg: Pick<LedgerMessage, 'key' | 'phone'>): [sids: string, unknown: string] {
+    const c = this.customer(msg.phone);
+    return [`${c}sids`, `${c}u:${msg.key}`];
+  }
+
+  async markSent(msg: LedgerMessage, sid: string): Promise<MarkSentResult> {
+    const [sids, unknown] = this.sendKeys(msg);
+    const r = await this.redis.smsMarkSent(this.keys(msg)[0], sids, unknown, sid, String(Date.now()), String(this.retentionMs));
+    return r < 0 ? { kind: 'sid-taken' } : { kind: 'marked', afterUnknownOutcome: r === 1 };
   }
 
   async release(msg: LedgerMessage): Promise<void> {
     const [claim, t, k] = this.keys(msg);
+    await this.redis.smsRelease(claim, t, k, msg.key);
+  }
+
+  async releaseUnknown(msg: LedgerMessage): Promise<void> {
+    const [claim, t, k] = this.keys(msg);
+    // The marker first: a crash between the two leaves a marker and a claim, which the next attempt reconciles again.
+    await this.redis.set(this.sendKeys(msg)[1], '1', 'PX', this.retentionMs);
     await this.redis.smsRelease(claim, t, k, msg.key);
   }
 
@@ -134,8 +170,12 @@ export class RedisContactLedger implements ContactLedger {
     return (await this.redis.exists(`${this.customer(phone)}optout`)) === 1;
   }
 
-  /** What the ledger holds about one message key: null, `reserved`, or `sent:<sid>`. */
-  async claimOf(msg: Pick<LedgerMessage, 'key' | 'phone' | 'template' | 'class'>): Promise<string | null> {
-    return this.redis.get(this.keys(msg)[0]);
+  /** What the ledger holds about one message key: `reserved:<wall ms>` (plain `reserved` from older versions), or `sent:<sid>`. */
+  async claimOf(msg: Pick<LedgerMessage, 'key' | 'phone' | 'template' | 'class'>): Promise<MessageClaim | null> {
+    const raw = await this.redis.get(this.keys(msg)[0]);
+    if (raw === null) return null;
+    if (raw.startsWith('sent:')) return { state: 'sent', sid: raw.slice(5) };
+    const since = Number(raw.slice('reserved:'.length));
+    return { state: 'reserved', sinceMs: raw.startsWith('reserved:') && Number.isFinite(since) ? since : null };
   }
 }

@@ -18,6 +18,13 @@ function codeOf(err: unknown): string {
   return typeof c === 'string' ? c : 'SMS_SEND_FAILED';
 }
 
+/**
+ * A job taken over from dead workers this many times is settled without another send (a
+ * message that kills its worker must not kill them all). BullMQ's own limit is set far above,
+ * so that it never fails a job the dispatcher has not accounted for.
+ */
+export const MAX_WORKER_DEATHS = 5;
+
 export interface SmsProcessorHooks {
   /** Told about every failed attempt (for logs). */
   onAttemptFailed?(job: Job<SmsJob>, err: unknown, final: boolean): void;
@@ -33,8 +40,9 @@ export function createSmsProcessor(dispatcher: SmsDispatcher, clock: Clock, hook
   return async (job, token) => {
     if ((job.data?.format as number | undefined) !== SMS_JOB_FORMAT) throw new UnrecoverableError(`SMS_JOB_FORMAT: job format ${String(job.data?.format)}, expected ${SMS_JOB_FORMAT}`);
     let result: DispatchResult;
+    const deaths = job.stalledCounter ?? 0;
     try {
-      result = await dispatcher.dispatch(job.data);
+      result = deaths >= MAX_WORKER_DEATHS ? await dispatcher.settleAfterDeaths(job.data, deaths) : await dispatcher.dispatch(job.data);
     } catch (err) {
       const permanent = !isRetryable(err);
       const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -77,6 +85,7 @@ export function createSmsWorker(o: SmsWorkerOptions): Worker<SmsJob, SmsJobResul
     prefix: o.prefix,
     concurrency: o.concurrency ?? 5,
     limiter: limiterFor(o.ratePerSec),
+    maxStalledCount: 1000,
     ...(o.lockDurationMs !== undefined ? { lockDuration: o.lockDurationMs } : {}),
     ...(o.stalledIntervalMs !== undefined ? { stalledInterval: o.stalledIntervalMs } : {}),
     autorun: o.autorun ?? true,

@@ -5,7 +5,7 @@ import type { CustomerProfile } from '../core/profile/customer-profile.js';
 import type { SuppressReason } from '../core/sms/contact-policy.js';
 import type { SmsJob } from '../core/sms/sms-job.js';
 import type { SmsPlanner } from '../core/sms/sms-planner.js';
-import { DEFAULT_SMS_JOB_OPTIONS } from './sms-queue.js';
+import { DEFAULT_SMS_JOB_OPTIONS, pendingSmsJobs } from './sms-queue.js';
 
 /** What happened to one of a call's messages when it was decided. */
 export interface EnqueuedSms {
@@ -42,6 +42,7 @@ export class SmsProducer {
         data: p.job,
         opts: { ...this.jobOptions, jobId: p.job.key, delay: p.verdict.action === 'defer' ? Math.max(0, p.verdict.untilMs - now) : 0 },
       }));
+    await this.planner.recordDecided(planned);
     if (jobs.length) await this.queue.addBulk(jobs);
     await this.planner.record(planned);
     return planned.map(({ job, verdict }) => {
@@ -50,5 +51,10 @@ export class SmsProducer {
       if (verdict.action === 'defer') out.untilMs = verdict.untilMs;
       return out;
     });
+  }
+
+  /** Messages queued and not finished yet (for the accounting in the stats). */
+  pendingJobs(): Promise<number> {
+    return pendingSmsJobs(this.queue);
   }
 }

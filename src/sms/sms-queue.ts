@@ -1,4 +1,4 @@
-import type { JobsOptions, RateLimiterOptions } from 'bullmq';
+import type { JobsOptions, Queue, RateLimiterOptions } from 'bullmq';
 
 /** The BullMQ queue decided messages wait in. Deployments are told apart by REDIS_KEY_PREFIX. */
 export const SMS_QUEUE_NAME = 'sms';
@@ -33,4 +33,10 @@ export function limiterFor(ratePerSec: number): RateLimiterOptions {
 export function statusCallbackUrl(publicBaseUrl: string, job: { key: string; template: string }): string {
   const q = new URLSearchParams({ template: job.template, key: job.key });
   return `${publicBaseUrl.replace(/\/+$/, '')}/sms/status?${q.toString()}`;
+}
+
+/** Jobs not finished yet: waiting, delayed (quiet hours, backoff), or being sent. */
+export async function pendingSmsJobs(queue: Queue): Promise<number> {
+  const c = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children');
+  return Object.values(c).reduce((a, b) => a + b, 0);
 }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defaultPaths } from '../core/config/configuration.js';
+import { SEND_CHECKPOINTS, type SendCheckpoint } from '../core/sms/sms-dispatcher.js';
 import type { SmsOrigin } from './twilio-sms-sender.js';
 import { NamedError } from '../core/errors/named-error.js';
 
@@ -12,6 +13,10 @@ export interface SmsWorkerEnv {
   publicBaseUrl: string;
   ratePerSec: number;
   concurrency: number;
+  /** How long a job's lock lasts: a dead worker's jobs are taken over after it (null: BullMQ's 30 s). */
+  lockMs: number | null;
+  /** Crash tests only: SIGKILL this process when the n-th message reaches the checkpoint. */
+  crashAt: { point: SendCheckpoint; nth: number } | null;
   /** sms-templates.json and contact-policy.json. */
   rulesDir: string;
   logLevel: string;
@@ -83,6 +88,18 @@ export function loadSmsWorkerEnv(env: NodeJS.ProcessEnv = process.env): SmsWorke
   const concurrency = num('SMS_CONCURRENCY', 5, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000');
   const timeoutMs = num('TWILIO_TIMEOUT_MS', 15_000, (n) => Number.isInteger(n) && n >= 100 && n <= 120_000, 'a whole number of milliseconds from 100 to 120000');
 
+  const lockRaw = str('SMS_LOCK_MS');
+  const lockMs = lockRaw === undefined ? null : num('SMS_LOCK_MS', 30_000, (n) => Number.isInteger(n) && n >= 500 && n <= 600_000, 'a whole number of milliseconds from 500 to 600000');
+
+  let crashAt: SmsWorkerEnv['crashAt'] = null;
+  const crashRaw = str('SMS_WORKER_CRASH_AT');
+  if (crashRaw !== undefined) {
+    const [point, nth] = crashRaw.split(':');
+    if (!SEND_CHECKPOINTS.includes(point as SendCheckpoint) || !/^[1-9]\d*$/.test(nth ?? '')) {
+      problems.push(`SMS_WORKER_CRASH_AT=${crashRaw}: expected <checkpoint>:<n> with a checkpoint among ${SEND_CHECKPOINTS.join(', ')} and n a whole number from 1 (crash tests only)`);
+    } else crashAt = { point: point as SendCheckpoint, nth: Number(nth) };
+  }
+
   const rulesDir = resolve(str('RULES_DIR') ?? defaultPaths().rulesDir);
   if (!existsSync(rulesDir) || !statSync(rulesDir).isDirectory()) problems.push(`RULES_DIR: ${rulesDir} is not a directory`);
 
@@ -96,6 +113,8 @@ export function loadSmsWorkerEnv(env: NodeJS.ProcessEnv = process.env): SmsWorke
     publicBaseUrl,
     ratePerSec,
     concurrency,
+    lockMs,
+    crashAt,
     rulesDir,
     logLevel,
   };

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/live/clock.js';
 import { contactPolicyFileIn, ContactPolicySource } from '../core/sms/contact-policy-file.js';
 import { formatIssue } from '../core/config/config-error.js';
-import { SmsDispatcher } from '../core/sms/sms-dispatcher.js';
+import { SmsDispatcher, type SendCheckpoint } from '../core/sms/sms-dispatcher.js';
 import { maskPhone } from '../core/customers/customer-directory.js';
 import type { SmsSender } from '../core/sms/sms-sender.js';
 import { RedisContactLedger } from './redis-contact-ledger.js';
@@ -35,6 +35,17 @@ export interface SmsWorkerDeps {
 }
 
 const wallClock: Clock = { now: () => Date.now() };
+
+/** SMS_WORKER_CRASH_AT: die like `kill -9` when the n-th message of this process reaches the point. */
+function crashHook(crashAt: SmsWorkerEnv['crashAt'], log: Logger): ((point: SendCheckpoint) => void) | undefined {
+  if (!crashAt) return undefined;
+  let seen = 0;
+  return (point) => {
+    if (point !== crashAt.point || ++seen !== crashAt.nth) return;
+    log.warn({ point, nth: seen }, 'SMS_WORKER_CRASH_AT: killing this worker');
+    process.kill(process.pid, 'SIGKILL');
+  };
+}
 
 /**
  * The SMS worker as `npm run worker` runs it: templates and contact policy from RULES_DIR
@@ -72,8 +83,12 @@ export function startSmsWorkerRuntime(env: SmsWorkerEnv, deps: SmsWorkerDeps): S
     sender,
     stats,
     clock,
+    wallClock,
     statusCallbackUrl: (job) => statusCallbackUrl(env.publicBaseUrl, job),
+    ...(env.crashAt ? { checkpoint: crashHook(env.crashAt, log)! } : {}),
   });
+  const lockDurationMs = deps.lockDurationMs ?? env.lockMs ?? undefined;
+  const stalledIntervalMs = deps.stalledIntervalMs ?? (env.lockMs !== null ? Math.round(env.lockMs / 2) : undefined);
   const worker = createSmsWorker({
     connection: { url: env.redis.url },
     prefix: prefixes.bull,
@@ -81,8 +96,8 @@ export function startSmsWorkerRuntime(env: SmsWorkerEnv, deps: SmsWorkerDeps): S
     clock,
     ratePerSec: env.ratePerSec,
     concurrency: env.concurrency,
-    ...(deps.lockDurationMs !== undefined ? { lockDurationMs: deps.lockDurationMs } : {}),
-    ...(deps.stalledIntervalMs !== undefined ? { stalledIntervalMs: deps.stalledIntervalMs } : {}),
+    ...(lockDurationMs !== undefined ? { lockDurationMs } : {}),
+    ...(stalledIntervalMs !== undefined ? { stalledIntervalMs } : {}),
     hooks: {
       onAttemptFailed: (job, err, final) =>
         log[final ? 'error' : 'warn'](

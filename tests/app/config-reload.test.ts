@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { twilioPost } from '../helpers/twilio.js';
+import { callSid, twilioPost } from '../helpers/twilio.js';
 import { find, findAll, parseXml, textOf } from '../helpers/xml.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { startService, type Harness } from './harness.js';
@@ -41,15 +41,15 @@ describe('editing flows and rules while the service runs', () => {
     expect(h.logs.some((l) => l.msg.startsWith('configuration rejected') && l.level === 50)).toBe(true);
 
     // Callers still get the flow that worked.
-    const callSid = 'CAreload000000000000000000000001';
-    await incoming(callSid);
-    const doc = parseXml((await twilioPost(h.server, '/voice/gather?step=1', { CallSid: callSid, Digits: '2' }).expect(200)).text);
+    const sid = callSid(1);
+    await incoming(sid);
+    const doc = parseXml((await twilioPost(h.server, '/voice/gather?step=1', { CallSid: sid, Digits: '2' }).expect(200)).text);
     expect(textOf(find(doc, 'Say')!)).toMatch(/账户余额/);
   });
 
   it('moves new calls to a good edit while calls in progress finish on the version they started with', async () => {
     const v1 = (await health())['config']['version'];
-    const before = 'CAreload000000000000000000000002';
+    const before = callSid(2);
     await incoming(before);
 
     config.write('flows/standard.json', original);
@@ -63,7 +63,7 @@ describe('editing flows and rules while the service runs', () => {
     const v2 = report['config']['version'];
     expect(report['config']['versionsHeld']).toEqual([v2, v1]);
 
-    const after = 'CAreload000000000000000000000003';
+    const after = callSid(3);
     await incoming(after);
     const heard = async (callSid: string) => {
       const doc = parseXml((await twilioPost(h.server, '/voice/gather?step=1', { CallSid: callSid, Digits: '2' }).expect(200)).text);

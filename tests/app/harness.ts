@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { loadAppEnv, type AppEnv } from '../../src/app/config/app-env.js';
 import { createApp } from '../../src/app/create-app.js';
+import { InternalListener } from '../../src/app/listeners/internal-listener.js';
 import { createLogger } from '../../src/app/logging/logger.js';
 import { CALL_STATE_STORE } from '../../src/app/tokens.js';
 import type { CallStateStore } from '../../src/core/live/call-state-store.js';
@@ -19,7 +21,12 @@ export type LogLine = Record<string, unknown> & { level: number; msg: string };
 
 export interface Harness {
   app: INestApplication;
+  /** The public listener: Twilio's webhooks and /health. */
   server: ReturnType<INestApplication['getHttpServer']>;
+  /** The internal listener: the pages, their APIs, the event streams, /sms/stats. */
+  internal: Server;
+  /** Puts the internal listener on a free port of 127.0.0.1 (INTERNAL_HOST); returns its origin. */
+  listenInternal(): Promise<string>;
   env: AppEnv;
   clock: ManualClock;
   /** Everything the service logged, parsed. */
@@ -44,7 +51,8 @@ export interface StartOptions {
 /**
  * Starts the voice service as `npm start` would, with a real Redis, a manual clock and a key
  * prefix of its own (`suite` + a random id), so test files can run in parallel. `close` removes
- * every key under the prefix, and the outage spool directory (a temporary one of its own).
+ * every key under the prefix, and the outage spool directory (a temporary one of its own). The
+ * internal listener has no token unless `env` gives INTERNAL_TOKEN.
  */
 export async function startService(suite: string, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<Harness> {
   const prefix = opts.takeOver?.prefix ?? `test:${suite}:${randomUUID().slice(0, 8)}:`;
@@ -57,6 +65,7 @@ export async function startService(suite: string, env: Record<string, string> = 
     REDIS_KEY_PREFIX: prefix,
     SPOOL_DIR: spoolDir,
     CONFIG_WATCH: 'off',
+    INTERNAL_PORT: '0',
     ...env,
   });
   const logs: LogLine[] = [];
@@ -64,9 +73,15 @@ export async function startService(suite: string, env: Record<string, string> = 
   const clock = new ManualClock(Date.UTC(2025, 5, 2, 8, 30, 0));
   const app = await createApp({ env: appEnv, logger, clock });
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const internal = app.get(InternalListener);
   return {
     app,
     server: app.getHttpServer(),
+    internal: internal.server,
+    async listenInternal() {
+      const { address, port } = await internal.listen();
+      return `http://${address}:${port}`;
+    },
     env: appEnv,
     clock,
     logs,

@@ -66,7 +66,7 @@ describe('nothing is lost while Redis is unreachable, not even across a restart 
     expect(await optedOut(second, '+8613800000003')).toBe(true);
     expect(await optedOut(second, '+8613800000004')).toBe(false);
     expect(await optedOut(second, '+8613800000005')).toBe(true);
-    expect((await request(second.server).get('/sms/stats').expect(200)).body.optedOut).toBe(3);
+    expect((await request(second.internal).get('/sms/stats').expect(200)).body.optedOut).toBe(3);
     // With nothing waiting, a keyword goes straight to Redis again.
     await text(second, '+8613800000002', 'STOP').expect(200);
     expect(await optedOut(second, '+8613800000002')).toBe(true);

@@ -12,7 +12,7 @@ import type { KeyPress } from '../../src/core/flows/call-walker.js';
 import type { TraceLine } from '../../src/core/trace/trace-line.js';
 import { checkTraceLine } from '../../src/core/trace/trace-line-check.js';
 import { readTrace } from '../../src/core/trace/trace-reader.js';
-import { twilioPost } from '../helpers/twilio.js';
+import { callSid, twilioPost } from '../helpers/twilio.js';
 import { driveCall } from './call-driver.js';
 import { REDIS_URL, startService, type Harness } from './harness.js';
 
@@ -39,7 +39,7 @@ describe('every completed live call is recorded as a replayable trace line', () 
   let h: Harness;
   let decider: CallDecider;
   let n = 0;
-  const sid = () => `CArec${String(++n).padStart(29, '0')}`;
+  const sid = () => callSid(++n);
   const stream = () => `${h.prefix}trace`;
   const recorded = async (): Promise<TraceLine[]> => (await h.redis.xrange(stream(), '-', '+')).map(([, f]) => JSON.parse(f[f.indexOf('line') + 1]!) as TraceLine);
 

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TEST_BASE_URL, twilioPost } from '../helpers/twilio.js';
+import { callSid, TEST_BASE_URL, twilioPost } from '../helpers/twilio.js';
 import { elements, find, parseXml, textOf, type XmlElement } from '../helpers/xml.js';
 import { startService, type Harness } from './harness.js';
 import { RedisLink } from './redis-link.js';
@@ -21,7 +21,7 @@ describe('Redis unreachable from the start', () => {
   afterAll(() => h.close());
 
   it('still answers every webhook with valid TwiML: an apology and the general queue', async () => {
-    const call = { CallSid: 'CAclosed000000000000000000000001', From: '+8613800000001' };
+    const call = { CallSid: callSid(1), From: '+8613800000001' };
     expectApologyAndGeneralQueue(parseXml((await twilioPost(h.server, '/voice/incoming', call).expect(200)).text));
     expectApologyAndGeneralQueue(parseXml((await twilioPost(h.server, '/voice/gather?step=1', { ...call, Digits: '1' }).expect(200)).text));
     expect(parseXml((await twilioPost(h.server, '/voice/status', { ...call, CallStatus: 'completed', CallDuration: '30' }).expect(200)).text).name).toBe('Response');
@@ -37,7 +37,7 @@ describe('Redis unreachable from the start', () => {
   it('logs the fault turns as warnings with their code', () => {
     const faults = h.logs.filter((l) => l['fault'] === 'CALL_STATE_UNAVAILABLE');
     expect(faults.length).toBeGreaterThanOrEqual(2);
-    expect(faults[0]).toMatchObject({ level: 40, callSid: 'CAclosed000000000000000000000001', reply: 'fault' });
+    expect(faults[0]).toMatchObject({ level: 40, callSid: callSid(1), reply: 'fault' });
   });
 });
 
@@ -54,7 +54,7 @@ describe('Redis lost in the middle of a call', () => {
   });
 
   it('apologises and queues the caller, turns /health red, and recovers when Redis is back', async () => {
-    const call = { CallSid: 'CAlost00000000000000000000000001', From: '+8613800000300' };
+    const call = { CallSid: callSid(2), From: '+8613800000300' };
     const first = parseXml((await twilioPost(h.server, '/voice/incoming', call).expect(200)).text);
     expect(find(first, 'Gather')!.attrs['action']).toBe(`${TEST_BASE_URL}/voice/gather?step=1`);
     await request(h.server).get('/health').expect(200);

@@ -116,11 +116,11 @@ describe('the trace stream lives under REDIS_KEY_PREFIX', () => {
   });
 
   it('reads the defaults: the stream is ivr-sim:trace, tombstones last a day, the spool is ./spool/<host>-<port>.jsonl', () => {
-    const env = loadAppEnv({ PUBLIC_BASE_URL: TEST_BASE_URL, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID, PORT: '3001' });
+    const env = loadAppEnv({ PUBLIC_BASE_URL: TEST_BASE_URL, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID, PORT: '3002' });
     expect(env.traceStream.key).toBe('ivr-sim:trace');
     expect(env.callTombstoneTtlSec).toBe(86_400);
     expect(env.spool.dir).toBe(`${process.cwd()}/spool`);
-    expect(env.spool.name).toMatch(/-3001$/);
+    expect(env.spool.name).toMatch(/-3002$/);
     expect(() => loadAppEnv({ PUBLIC_BASE_URL: TEST_BASE_URL, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID, SPOOL_NAME: '../x', CALL_TOMBSTONE_TTL_SEC: '5' })).toThrow(
       /SPOOL_NAME=\.\.\/x[\s\S]*CALL_TOMBSTONE_TTL_SEC=5/,
     );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { twilioPost, type FormParams } from '../helpers/twilio.js';
+import { callSid, type FormParams, twilioPost } from '../helpers/twilio.js';
 import { find, parseXml } from '../helpers/xml.js';
 import { startService, type Harness } from './harness.js';
 
@@ -11,7 +11,7 @@ describe('Twilio retries and simultaneous webhooks', () => {
   });
   afterAll(() => h.close());
 
-  const newCall = (): FormParams => ({ CallSid: `CAretry${String(++n).padStart(27, '0')}`, From: '+8613800000300' });
+  const newCall = (): FormParams => ({ CallSid: callSid(++n), From: '+8613800000300' });
   const version = async (callSid: string) => Number(await h.redis.hget(`${h.prefix}call:${callSid}`, 'v'));
 
   it('answers a retried incoming call with the same TwiML and keeps one call', async () => {

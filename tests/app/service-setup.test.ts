@@ -6,7 +6,7 @@ import { RedisCallStateStore } from '../../src/app/telephony/redis-call-state-st
 import { startLiveCall } from '../../src/core/live/live-call.js';
 import { liveConfigurationOf } from '../../src/core/live/config-versions.js';
 import { loadConfiguration } from '../../src/core/config/configuration.js';
-import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioPost } from '../helpers/twilio.js';
+import { callSid, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioPost } from '../helpers/twilio.js';
 import { driveCall } from './call-driver.js';
 import { startService, type Harness } from './harness.js';
 
@@ -55,18 +55,18 @@ describe('call state in Redis', () => {
   afterAll(() => h.close());
 
   it('keeps each call under its CallSid with the configured TTL, and nothing in the service between webhooks', async () => {
-    const callSid = 'CAstate00000000000000000000000001';
-    await twilioPost(h.server, '/voice/incoming', { CallSid: callSid, From: '+8613800000001' }).expect(200);
-    const key = `${h.prefix}call:${callSid}`;
+    const sid = callSid(1);
+    await twilioPost(h.server, '/voice/incoming', { CallSid: sid, From: '+8613800000001' }).expect(200);
+    const key = `${h.prefix}call:${sid}`;
     const ttl = await h.redis.ttl(key);
     expect(ttl).toBeGreaterThan(890);
     expect(ttl).toBeLessThanOrEqual(900);
     const stored = JSON.parse((await h.redis.hget(key, 's'))!) as Record<string, any>;
-    expect(stored).toMatchObject({ callSid, step: 1, segment: { id: 'vip-diamond' }, snapshot: { status: 'active', value: { menu: 'welcome' } } });
+    expect(stored).toMatchObject({ callSid: sid, step: 1, segment: { id: 'vip-diamond' }, snapshot: { status: 'active', value: { menu: 'welcome' } } });
     // Another instance (here: a second service on the same Redis) carries the call on.
     const other = await startService('state-other', { REDIS_KEY_PREFIX: h.prefix });
     try {
-      const res = await twilioPost(other.server, '/voice/gather?step=1', { CallSid: callSid, Digits: '0' }).expect(200);
+      const res = await twilioPost(other.server, '/voice/gather?step=1', { CallSid: sid, Digits: '0' }).expect(200);
       expect(res.text).toContain('<Enqueue');
       expect(res.text).toContain('vip-diamond');
     } finally {
@@ -77,13 +77,13 @@ describe('call state in Redis', () => {
 
   it('compares and sets by version: a writer holding an old version loses', async () => {
     const store = new RedisCallStateStore(h.redis, h.prefix);
-    const state = startLiveCall(liveConfigurationOf(loadConfiguration()), { callSid: 'CAcas', caller: '+8613800000300', nowMs: 0 });
-    expect(await store.compareAndSet('CAcas', 1, state, 60)).toBe(false);
-    expect(await store.compareAndSet('CAcas', 0, state, 60)).toBe(true);
-    expect(await store.compareAndSet('CAcas', 0, state, 60)).toBe(false);
-    expect(await store.compareAndSet('CAcas', 1, { ...state, step: 2 }, 60)).toBe(true);
-    expect(await store.get('CAcas')).toMatchObject({ version: 2, value: { step: 2 } });
-    expect(await store.get('CAnothing')).toBeNull();
+    const state = startLiveCall(liveConfigurationOf(loadConfiguration()), { callSid: callSid(2), caller: '+8613800000300', nowMs: 0 });
+    expect(await store.compareAndSet(callSid(2), 1, state, 60)).toBe(false);
+    expect(await store.compareAndSet(callSid(2), 0, state, 60)).toBe(true);
+    expect(await store.compareAndSet(callSid(2), 0, state, 60)).toBe(false);
+    expect(await store.compareAndSet(callSid(2), 1, { ...state, step: 2 }, 60)).toBe(true);
+    expect(await store.get(callSid(2))).toMatchObject({ version: 2, value: { step: 2 } });
+    expect(await store.get(callSid(3))).toBeNull();
   });
 });
 
@@ -95,10 +95,10 @@ describe('logging', () => {
   afterAll(() => h.close());
 
   it('writes one JSON line per webhook with CallSid, state and latency, the caller masked, no secrets', async () => {
-    const callSid = 'CAlog0000000000000000000000000001';
+    const sid = callSid(4);
     const caller = '+8613800000001';
-    const call = await driveCall(h, callSid, caller, [{ key: '0' }]);
-    const lines = h.logs.filter((l) => l['callSid'] === callSid);
+    const call = await driveCall(h, sid, caller, [{ key: '0' }]);
+    const lines = h.logs.filter((l) => l['callSid'] === sid);
     expect(lines).toHaveLength(call.responses.length);
     expect(lines.map((l) => l['webhook'])).toEqual(['/voice/incoming', '/voice/gather']);
     for (const l of lines) {

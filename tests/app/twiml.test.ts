@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskPhone } from '../../src/core/customers/customer-directory.js';
-import { TEST_BASE_URL, TEST_WORKFLOW_SID, twilioPost, type FormParams } from '../helpers/twilio.js';
+import { callSid, type FormParams, TEST_BASE_URL, TEST_WORKFLOW_SID, twilioPost } from '../helpers/twilio.js';
 import { elements, find, findAll, parseXml, textOf, type XmlElement } from '../helpers/xml.js';
 import { driveCall } from './call-driver.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
@@ -15,7 +15,7 @@ const names = (el: XmlElement) => elements(el).map((e) => e.name);
 describe('TwiML the caller hears', () => {
   let h: Harness;
   let n = 0;
-  const sid = () => `CAtwiml${String(++n).padStart(27, '0')}`;
+  const sid = () => callSid(++n);
   beforeAll(async () => {
     h = await startService('twiml');
   });
@@ -118,7 +118,7 @@ describe('TwiML for TaskRouter, recorded prompts and prompts without barge-in', 
   let h: Harness;
   let config: ConfigCopy;
   let n = 0;
-  const sid = () => `CAtask${String(++n).padStart(28, '0')}`;
+  const sid = () => callSid(++n);
   beforeAll(async () => {
     config = copyConfig();
     config.edit('flows/prompts.json', (doc) => {

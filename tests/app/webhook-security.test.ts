@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_AUTH_TOKEN, TEST_BASE_URL, signatureFor, twilioPost } from '../helpers/twilio.js';
+import { callSid, signatureFor, TEST_AUTH_TOKEN, TEST_BASE_URL, twilioPost } from '../helpers/twilio.js';
 import { parseXml } from '../helpers/xml.js';
 import { startService, type Harness } from './harness.js';
 
-const call = { CallSid: 'CAsecurity0000000000000000000001', From: '+8613800000001', To: '+861008600' };
+const call = { CallSid: callSid(1), From: '+8613800000001', To: '+861008600' };
 
 describe('only Twilio can drive a call', () => {
   let h: Harness;

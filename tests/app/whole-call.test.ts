@@ -5,6 +5,7 @@ import type { KeyPress } from '../../src/core/flows/call-walker.js';
 import { elements, find, textOf } from '../helpers/xml.js';
 import { driveCall } from './call-driver.js';
 import { startService, type Harness } from './harness.js';
+import { callSid } from '../helpers/twilio.js';
 
 const keys = (...ks: string[]): KeyPress[] => ks.map((key) => ({ key }));
 
@@ -51,11 +52,11 @@ describe('a call through the webhooks is decided exactly as `ivr-sim call` decid
   for (const path of paths) {
     it(`every segment: ${path.name}`, async () => {
       for (const [segment, caller] of callers) {
-        const callSid = `CA${String(++n).padStart(32, '0')}`;
+        const sid = callSid(++n);
         const ks = path.keys(config, segment);
-        const call = await driveCall(h, callSid, caller, ks, path.noInputVia ? { noInputVia: path.noInputVia } : {});
-        const live = (await h.store.get(callSid))!.value.turn.end!.decision!;
-        const cli = decider.decide({ callId: callSid, caller, keys: ks });
+        const call = await driveCall(h, sid, caller, ks, path.noInputVia ? { noInputVia: path.noInputVia } : {});
+        const live = (await h.store.get(sid))!.value.turn.end!.decision!;
+        const cli = decider.decide({ callId: sid, caller, keys: ks });
         const what = `${segment} ${caller} keys ${ks.map((k) => k.key).join(',') || '(none)'}`;
         expect(live.segment.id, what).toBe(segment);
         expect(live.flow.outcome, what).toBe(cli.flow.outcome);

@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { driveCall } from '../app/call-driver.js';
 import { startService, type Harness } from '../app/harness.js';
+import { callSid } from '../helpers/twilio.js';
 import { launchChromium, listen, record } from './chromium.js';
 
 /** 赵先生: a 4G customer calling for the 4th time today, with two complaints (two warning tags). */
@@ -34,8 +35,8 @@ describe('the agent desktop in a browser', () => {
     expect(await page.getAttribute('#status', 'data-queues')).toBe('4g');
 
     // The webhooks Twilio would send: the caller presses 0 at the 4G menu and is queued to 4g.
-    await driveCall(h, 'CA' + 'b'.repeat(31) + '1', REPEAT_4G, [{ key: '0' }]);
-    const card = page.locator('#current article[data-call-sid="CA' + 'b'.repeat(31) + '1"]');
+    await driveCall(h, callSid(1), REPEAT_4G, [{ key: '0' }]);
+    const card = page.locator(`#current article[data-call-sid="${callSid(1)}"]`);
     await card.waitFor();
     expect(await card.locator('[data-field="title"]').textContent()).toBe('赵先生');
     expect(await card.locator('[data-field="phone"]').textContent()).toBe('+86138****0127');
@@ -53,17 +54,62 @@ describe('the agent desktop in a browser', () => {
     expect(await page.content()).not.toContain('13800000127');
 
     // A diamond call goes to vip-diamond, which this agent does not serve; the next 4G call shows.
-    await driveCall(h, 'CA' + 'b'.repeat(31) + '2', DIAMOND, [{ key: '0' }]);
-    await driveCall(h, 'CA' + 'b'.repeat(31) + '3', REPEAT_4G, [{ key: '0' }]);
-    await page.locator('#current article[data-call-sid="CA' + 'b'.repeat(31) + '3"]').waitFor();
+    await driveCall(h, callSid(2), DIAMOND, [{ key: '0' }]);
+    await driveCall(h, callSid(3), REPEAT_4G, [{ key: '0' }]);
+    await page.locator(`#current article[data-call-sid="${callSid(3)}"]`).waitFor();
     expect(await page.locator('#recent li').evaluateAll((els) => els.map((e) => e.getAttribute('data-call-sid')))).toEqual([
-      'CA' + 'b'.repeat(31) + '3',
-      'CA' + 'b'.repeat(31) + '1',
+      callSid(3),
+      callSid(1),
     ]);
 
     expect(rec.offOrigin(origin)).toEqual([]);
     expect(rec.requests.some((u) => u.startsWith(`${origin}/agents/zhao.li/events?queues=4g`))).toBe(true);
     expect(rec.errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('the agent desktop behind INTERNAL_TOKEN', () => {
+  const TOKEN = 'desk0123456789abcdef0123456789ab';
+  let h: Harness;
+  let origin: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    h = await startService('browser-agent-token', { INTERNAL_TOKEN: TOKEN });
+    origin = await listen(h);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('opened once with ?token=, the page drops the token from its address and its event stream gets in with the cookie', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const rec = record(page);
+    await page.goto(`${origin}/agent?token=${TOKEN}&agent=zhao.li&queues=4g`);
+    await page.locator('#status[data-state="connected"]').waitFor();
+    expect(page.url()).toBe(`${origin}/agent?agent=zhao.li&queues=4g`);
+    const cookies = await context.cookies(origin);
+    expect(cookies).toEqual([expect.objectContaining({ name: 'ivr_sim_internal', value: TOKEN, httpOnly: true, sameSite: 'Strict' })]);
+
+    await driveCall(h, callSid(21), REPEAT_4G, [{ key: '0' }]);
+    await page.locator(`#current article[data-call-sid="${callSid(21)}"]`).waitFor();
+    expect(await page.evaluate('document.cookie')).toBe('');
+    // Only the first document request named the token.
+    expect(rec.requests.filter((u) => u.includes(TOKEN))).toEqual([`${origin}/agent?token=${TOKEN}&agent=zhao.li&queues=4g`]);
+    expect(rec.errors).toEqual([]);
+    await context.close();
+  });
+
+  it('without the token the page is refused with 401', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const res = await page.goto(`${origin}/agent`);
+    expect(res!.status()).toBe(401);
+    expect(await page.textContent('body')).toContain('internal token');
+    await context.close();
   });
 });

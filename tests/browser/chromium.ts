@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Harness } from '../app/harness.js';
 
@@ -12,11 +11,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Puts the service on an ephemeral port of the loopback interface; returns its origin. */
+/**
+ * Puts both listeners of the service on ephemeral ports of the loopback interface; returns the
+ * origin of the internal one, where the pages are.
+ */
 export async function listen(h: Harness): Promise<string> {
   await h.app.listen(0, '127.0.0.1');
-  const { port } = h.server.address() as AddressInfo;
-  return `http://127.0.0.1:${port}`;
+  return h.listenInternal();
 }
 
 /** What a page did that a test may want to hold against it. */

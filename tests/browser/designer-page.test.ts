@@ -82,3 +82,38 @@ describe('the designer page in a browser', () => {
     await page.close();
   });
 });
+
+describe('the designer page behind INTERNAL_TOKEN', () => {
+  const TOKEN = 'design0123456789abcdef0123456789';
+  let h: Harness;
+  let origin: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    h = await startService('browser-designer-token', { INTERNAL_TOKEN: TOKEN });
+    origin = await listen(h);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('opened once with ?token=, reads flows and customers and walks calls with the cookie alone', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const rec = record(page);
+    await page.goto(`${origin}/designer?token=${TOKEN}`);
+    expect(page.url()).toBe(`${origin}/designer`);
+    await page.selectOption('#flow-select', 'vip-diamond');
+    await page.locator('#diagram svg[data-flow="vip-diamond"]').waitFor();
+    await page.selectOption('#caller-select', DIAMOND);
+    await page.locator('#walk-status[data-status="waiting"]').waitFor();
+    await page.click('#keypad button[data-key="0"]');
+    await page.locator('#walk-status[data-status="ended"]').waitFor();
+    expect(await page.locator('#decision [data-field="route-queue"]').textContent()).toBe('vip-diamond');
+    expect(rec.requests.filter((u) => u.includes(TOKEN))).toEqual([`${origin}/designer?token=${TOKEN}`]);
+    expect(rec.errors).toEqual([]);
+    await context.close();
+  });
+});

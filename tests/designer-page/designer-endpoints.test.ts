@@ -27,7 +27,7 @@ describe('the designer page API', () => {
   let h: Harness;
   let config: Configuration;
   let decider: CallDecider;
-  const walk = async (body: object) => (await request(h.server).post('/designer/try').send(body).expect(200)).body as DesignerTryResult;
+  const walk = async (body: object) => (await request(h.internal).post('/designer/try').send(body).expect(200)).body as DesignerTryResult;
 
   beforeAll(async () => {
     h = await startService('designer-page');
@@ -37,7 +37,7 @@ describe('the designer page API', () => {
   afterAll(() => h.close());
 
   it('lists the flows being served with the configuration version /health reports', async () => {
-    const res = await request(h.server).get('/designer/flows').expect(200);
+    const res = await request(h.internal).get('/designer/flows').expect(200);
     const health = await request(h.server).get('/health').expect(200);
     expect(res.body.config).toMatchObject({ version: health.body.config.version, reloads: 0, lastError: null });
     expect(res.body.flows.map((f: { id: string }) => f.id).sort()).toEqual([...config.flows.flows.keys()].sort());
@@ -45,7 +45,7 @@ describe('the designer page API', () => {
   });
 
   it('draws a flow from the definition the engine runs, as `ivr-sim graph --format svg` does', async () => {
-    const res = await request(h.server).get('/designer/flows/vip-diamond/diagram.svg').buffer(true).parse(asText).expect(200);
+    const res = await request(h.internal).get('/designer/flows/vip-diamond/diagram.svg').buffer(true).parse(asText).expect(200);
     expect(res.headers['content-type']).toMatch(/^image\/svg\+xml/);
     const svg = res.body as string;
     expect(svg).toBe(await renderSvg(toDot(flowDiagram(config.flows.flows.get('vip-diamond')!))));
@@ -55,13 +55,13 @@ describe('the designer page API', () => {
   });
 
   it('answers an unknown flow with 404 naming the flows there are', async () => {
-    const res = await request(h.server).get('/designer/flows/platinum/diagram.svg').expect(404);
+    const res = await request(h.internal).get('/designer/flows/platinum/diagram.svg').expect(404);
     expect(res.body.message).toContain('no flow "platinum"');
     expect(res.body.message).toContain('vip-diamond');
   });
 
   it('lists the customers with the segment and flow each one gets', async () => {
-    const res = await request(h.server).get('/designer/customers').expect(200);
+    const res = await request(h.internal).get('/designer/customers').expect(200);
     expect(res.body.customers).toHaveLength(config.customers.size);
     expect(res.body.customers.find((c: { phone: string }) => c.phone === DIAMOND)).toMatchObject({
       segment: 'vip-diamond',
@@ -132,7 +132,7 @@ describe('the designer page API', () => {
   });
 
   it('refuses a body it cannot walk, listing every problem', async () => {
-    const res = await request(h.server)
+    const res = await request(h.internal)
       .post('/designer/try')
       .send({ caller: DIAMOND, profile: { phone: '+8613900000000', vipLevel: 'platinum' }, keys: ['0', 'A'], end: 'later', colour: 'red' })
       .expect(400);
@@ -142,8 +142,8 @@ describe('the designer page API', () => {
     expect(m).toContain('either caller');
     expect(m).toContain('profile/vipLevel: must be one of');
     expect(m).toContain('end: "later"');
-    await request(h.server).post('/designer/try').send({ keys: [] }).expect(400);
-    await request(h.server).post('/designer/try').send({ caller: 'not a phone', keys: [] }).expect(400);
+    await request(h.internal).post('/designer/try').send({ keys: [] }).expect(400);
+    await request(h.internal).post('/designer/try').send({ caller: 'not a phone', keys: [] }).expect(400);
   });
 });
 
@@ -161,18 +161,18 @@ describe('the designer page after a refused configuration edit', () => {
   });
 
   it('shows the errors, as /health does, while walks go on with the last good version', async () => {
-    const before = (await request(h.server).get('/designer/flows').expect(200)).body.config.version as string;
+    const before = (await request(h.internal).get('/designer/flows').expect(200)).body.config.version as string;
     dir.edit('flows/vip-diamond.json', (f) => {
       f['states']['menu']['initial'] = 'nowhere';
     });
     h.app.get(ConfigWatcher).reload();
-    const res = await request(h.server).get('/designer/flows').expect(200);
+    const res = await request(h.internal).get('/designer/flows').expect(200);
     const health = await request(h.server).get('/health').expect(200);
     expect(res.body.config.version).toBe(before);
     expect(res.body.config.lastError).toEqual(health.body.config.lastError);
     expect(res.body.config.lastError.issues.length).toBeGreaterThan(0);
     expect(res.body.config.lastError.issues.some((i: { file: string }) => i.file.endsWith('vip-diamond.json'))).toBe(true);
-    const walked = (await request(h.server).post('/designer/try').send({ caller: DIAMOND, keys: ['0'] }).expect(200)).body as DesignerTryResult;
+    const walked = (await request(h.internal).post('/designer/try').send({ caller: DIAMOND, keys: ['0'] }).expect(200)).body as DesignerTryResult;
     expect(walked.decision.configVersion).toBe(before);
     expect(walked.config.lastError).not.toBeNull();
   });
@@ -187,7 +187,7 @@ describe('the pages', () => {
 
   for (const path of ['/agent', '/designer']) {
     it(`${path} is one self-contained HTML document that may only talk to this service`, async () => {
-      const res = await request(h.server).get(path).expect(200);
+      const res = await request(h.internal).get(path).expect(200);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       const csp = res.headers['content-security-policy'] as string;
       expect(csp).toContain("default-src 'none'");

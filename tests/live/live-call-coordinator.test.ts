@@ -7,6 +7,7 @@ import { ConfigVersions } from '../../src/core/live/config-versions.js';
 import { LiveCallCoordinator } from '../../src/core/live/live-call-coordinator.js';
 import { CallNotRecordedError, CallStateUnavailableError } from '../../src/core/live/live-call-errors.js';
 import type { LiveCallState } from '../../src/core/live/live-call-state.js';
+import { callSid } from '../helpers/twilio.js';
 
 /** Lets both racers read before either writes: the interleaving that makes a compare-and-set lose. */
 class RacingStore implements CallStateStore {
@@ -47,21 +48,21 @@ describe('the coordinator over a shared state store', () => {
 
   it('lets one of two racing webhooks move the call; the loser re-reads and answers with the winner\'s turn', async () => {
     const memory = new MemoryCallStateStore();
-    await make(memory).incoming({ callSid: 'CArace', caller: '+8613800000300' });
+    await make(memory).incoming({ callSid: callSid(1), caller: '+8613800000300' });
     const calls = make(new RacingStore(memory, 2));
     const [a, b] = await Promise.all([
-      calls.input({ callSid: 'CArace', step: 1, input: { kind: 'key', key: '2' } }),
-      calls.input({ callSid: 'CArace', step: 1, input: { kind: 'key', key: '0' } }),
+      calls.input({ callSid: callSid(1), step: 1, input: { kind: 'key', key: '2' } }),
+      calls.input({ callSid: callSid(1), step: 1, input: { kind: 'key', key: '0' } }),
     ]);
     expect([a.kind, b.kind].sort()).toEqual(['advanced', 'repeated']);
     expect(b.turn).toEqual(a.turn);
-    const stored = (await memory.get('CArace'))!;
+    const stored = (await memory.get(callSid(1)))!;
     expect(stored.version).toBe(2);
     expect(stored.value.keys).toHaveLength(1);
   });
 
   it('apologises and queues to the default queue when the store is unreachable', async () => {
-    const reply = await make(new DownStore()).incoming({ callSid: 'CAdown', caller: '+8613800000001' });
+    const reply = await make(new DownStore()).incoming({ callSid: callSid(2), caller: '+8613800000001' });
     expect(reply.kind).toBe('fault');
     expect(reply.fault).toBe('CALL_STATE_UNAVAILABLE');
     expect(reply.turn.prompts.map((p) => p.id)).toEqual(['live.apology']);
@@ -69,7 +70,7 @@ describe('the coordinator over a shared state store', () => {
   });
 
   it('apologises and queues a gather for a call it has no state for', async () => {
-    const reply = await make(new MemoryCallStateStore()).input({ callSid: 'CAunknown', step: 3, input: { kind: 'noInput' } });
+    const reply = await make(new MemoryCallStateStore()).input({ callSid: callSid(3), step: 3, input: { kind: 'noInput' } });
     expect(reply).toMatchObject({ kind: 'fault', fault: 'CALL_STATE_UNREADABLE' });
     expect(reply.turn.end?.handoff?.queue).toBe('general');
   });

@@ -9,6 +9,7 @@ import { ConfigVersions } from '../../src/core/live/config-versions.js';
 import { LiveCallCoordinator } from '../../src/core/live/live-call-coordinator.js';
 import type { TraceLine } from '../../src/core/trace/trace-line.js';
 import { playCaller } from './live-driver.js';
+import { callSid as makeCallSid } from '../helpers/twilio.js';
 
 const KEYS = ['0', '1', '2', '3', '4', '5', '9', '*', '#'];
 
@@ -52,7 +53,7 @@ describe('a live call, webhook by webhook', () => {
         const key = KEYS[Math.floor(rnd() * KEYS.length)]!;
         keys.push(rnd() < 0.5 ? { key } : { key, afterSec: Math.round(rnd() * 250) / 10 });
       }
-      const callSid = `CA${String(i).padStart(32, '0')}`;
+      const callSid = makeCallSid(100 + i);
       const { state } = await playCaller(calls, store, clock, { callSid, caller, keys });
       const expected = decider.decide({ callId: callSid, caller, keys });
       expect(state.turn.end?.decision, `${caller} keys ${JSON.stringify(keys)}`).toEqual(expected);
@@ -62,7 +63,7 @@ describe('a live call, webhook by webhook', () => {
   it('plays announcement states in the same turn as the wait that follows them', async () => {
     const { clock, store, calls } = setup(config);
     // Standard caller, bill balance: the balance is an announcement, "anything else?" the wait.
-    const { replies } = await playCaller(calls, store, clock, { callSid: 'CA-announce', caller: '+8613800000300', keys: [{ key: '2' }] });
+    const { replies } = await playCaller(calls, store, clock, { callSid: makeCallSid(4), caller: '+8613800000300', keys: [{ key: '2' }] });
     const second = replies[1]!.turn;
     expect(second.prompts.map((p) => p.id)).toEqual(['info.balance', 'menu.anything-else']);
     expect(second.input).toMatchObject({ from: 1, numDigits: 1, bargeIn: true });
@@ -71,18 +72,18 @@ describe('a live call, webhook by webhook', () => {
 
   it('records a key pressed during the prompts as barge-in, seconds after those prompts started', async () => {
     const { clock, store, calls } = setup(config);
-    await calls.incoming({ callSid: 'CA-barge', caller: '+8613800000300' });
-    const wait = (await store.get('CA-barge'))!.value.wait!;
+    await calls.incoming({ callSid: makeCallSid(1), caller: '+8613800000300' });
+    const wait = (await store.get(makeCallSid(1)))!.value.wait!;
     clock.set(wait.promptsStartMs + 2_500);
-    await calls.input({ callSid: 'CA-barge', step: 1, input: { kind: 'key', key: '0' } });
-    const s = (await store.get('CA-barge'))!.value;
+    await calls.input({ callSid: makeCallSid(1), step: 1, input: { kind: 'key', key: '0' } });
+    const s = (await store.get(makeCallSid(1)))!.value;
     expect(s.keys).toEqual([{ key: '0', afterSec: 2.5, atSec: 2.5 }]);
     expect(s.turn.end?.decision?.flow.keys).toEqual(['0']);
   });
 
   it('places a key after a silent wait so that a replay lets that wait run out too', async () => {
     const { clock, store, calls, lines } = setup(config);
-    const callSid = 'CA-silent-then-key';
+    const callSid = makeCallSid(2);
     const caller = '+8613800000300';
     // Self-diagnosis: the symptom menu runs out once, then the caller presses 2 one second into
     // the repeated menu (earlier than the first window had lasted).
@@ -115,7 +116,7 @@ describe('a live call, webhook by webhook', () => {
 
   it('says so in the trace when a key after a silent wait cannot be placed for an exact replay', async () => {
     const { clock, store, calls, lines } = setup(config);
-    const callSid = 'CA-inexact';
+    const callSid = makeCallSid(5);
     // The repeated main menu is shorter than the first one: a key early in it has no place.
     await calls.incoming({ callSid, caller: '+8613800000300' });
     let wait = (await store.get(callSid))!.value.wait!;
@@ -131,7 +132,7 @@ describe('a live call, webhook by webhook', () => {
 
   it('records a hang-up in the IVR where a replay hangs up too', async () => {
     const { clock, store, calls, lines } = setup(config);
-    const callSid = 'CA-hangup';
+    const callSid = makeCallSid(6);
     const caller = '+8613800000001';
     await calls.incoming({ callSid, caller });
     const wait = (await store.get(callSid))!.value.wait!;
@@ -146,9 +147,9 @@ describe('a live call, webhook by webhook', () => {
 
   it('records a call once however often Twilio reports its end', async () => {
     const { clock, store, calls, lines } = setup(config);
-    await playCaller(calls, store, clock, { callSid: 'CA-once', caller: '+8613800000300', keys: [{ key: '0' }] });
-    await calls.completed({ callSid: 'CA-once', callStatus: 'completed' });
-    expect(await calls.completed({ callSid: 'CA-once', callStatus: 'completed' })).toBeNull();
+    await playCaller(calls, store, clock, { callSid: makeCallSid(3), caller: '+8613800000300', keys: [{ key: '0' }] });
+    await calls.completed({ callSid: makeCallSid(3), callStatus: 'completed' });
+    expect(await calls.completed({ callSid: makeCallSid(3), callStatus: 'completed' })).toBeNull();
     expect(lines).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@ import type { ScreenPop } from '../../src/core/screen-pop/screen-pop.js';
 import { loadConfiguration } from '../../src/core/config/configuration.js';
 import { driveCall } from '../app/call-driver.js';
 import { startService, type Harness } from '../app/harness.js';
-import { pathOf, twilioPost } from '../helpers/twilio.js';
+import { callSid, pathOf, twilioPost } from '../helpers/twilio.js';
 import { find, textOf } from '../helpers/xml.js';
 import { json, openSse, type SseConnection } from './sse-client.js';
 
@@ -20,9 +20,9 @@ describe('agent screen pops over Server-Sent Events', () => {
   let h: Harness;
   let n = 0;
   const open: SseConnection[] = [];
-  const sid = () => `CA${'5'.repeat(16)}${String(++n).padStart(16, '0')}`;
+  const sid = () => callSid(++n);
   const connect = async (path: string, headers: Record<string, string> = {}) => {
-    const c = await openSse(h.server, path, headers);
+    const c = await openSse(h.internal, path, headers);
     open.push(c);
     return c;
   };
@@ -30,6 +30,7 @@ describe('agent screen pops over Server-Sent Events', () => {
   beforeAll(async () => {
     h = await startService('screen-pop');
     await h.app.listen(0, '127.0.0.1');
+    await h.listenInternal();
   });
   afterAll(async () => {
     for (const c of open) c.close();
@@ -177,13 +178,13 @@ describe('agent screen pops over Server-Sent Events', () => {
   });
 
   it('refuses what it cannot serve with a message saying what to send', async () => {
-    const noGroup = await request(h.server).get('/agents/nobody/events').expect(400);
+    const noGroup = await request(h.internal).get('/agents/nobody/events').expect(400);
     expect(noGroup.body.message).toContain('diamond-desk-…');
     expect(noGroup.body.message).toContain('queues=');
-    const badQueue = await request(h.server).get('/agents/li/events?queues=vip,bad%20queue').expect(400);
+    const badQueue = await request(h.internal).get('/agents/li/events?queues=vip,bad%20queue').expect(400);
     expect(badQueue.body.message).toContain('"bad queue"');
-    await request(h.server).get('/agents/li/events?queues=').expect(400);
-    await request(h.server).get('/queues/no%20such/events').expect(400);
+    await request(h.internal).get('/agents/li/events?queues=').expect(400);
+    await request(h.internal).get('/queues/no%20such/events').expect(400);
   });
 
   it('does not record a screen pop for calls that end in the IVR', async () => {

@@ -9,6 +9,7 @@ import { createLogger } from '../../src/app/logging/logger.js';
 import type { ScreenPop } from '../../src/core/screen-pop/screen-pop.js';
 import { REDIS_URL } from '../app/harness.js';
 import { json, openSse } from './sse-client.js';
+import { callSid } from '../helpers/twilio.js';
 
 /** A pop as the publisher would write it; only the fields these specs read matter. */
 function pop(callSid: string, queue: string): ScreenPop {
@@ -90,14 +91,14 @@ describe('the screen-pop event stream', () => {
     const c = await openSse(server, '/?queues=mixed');
     await c.next('ready');
     await redis.xadd(`${prefix}screen-pop:mixed`, '*', 'pop', 'not json');
-    await streams.publish(pop('CA-after', 'mixed'));
+    await streams.publish(pop(callSid(1), 'mixed'));
     const e = await c.next('screen-pop');
-    expect(json<ScreenPop>(e).callSid).toBe('CA-after');
+    expect(json<ScreenPop>(e).callSid).toBe(callSid(1));
     c.close();
   });
 
   it('keeps each queue stream capped', async () => {
-    for (let i = 0; i < 450; i++) await streams.publish(pop(`CA-${i}`, 'busy'));
+    for (let i = 0; i < 450; i++) await streams.publish(pop(callSid(100 + i), 'busy'));
     // Trimmed in whole stream nodes (MAXLEN ~), so within one node of the cap.
     expect(await redis.xlen(`${prefix}screen-pop:busy`)).toBeLessThanOrEqual(200);
   });

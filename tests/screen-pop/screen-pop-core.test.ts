@@ -5,6 +5,7 @@ import { compareStreamIds, decodeCursor, encodeCursor, inStreamOrder } from '../
 import { faultTurn } from '../../src/core/live/live-call.js';
 import { deriveProfileFacts } from '../../src/core/profile/facts.js';
 import type { Staffing } from '../../src/core/staffing/staffing.js';
+import { callSid } from '../helpers/twilio.js';
 
 describe('stream cursors: where a desktop is in the streams of its queues', () => {
   it('is the stream id itself for a desktop on one queue', () => {
@@ -83,9 +84,9 @@ describe("an agent's queues", () => {
 
 describe('a screen pop after a fault', () => {
   it('shows the masked number the queue knows and no IVR summary', () => {
-    const turn = faultTurn(undefined, { callSid: 'CA1', language: 'zh-CN', code: 'CALL_STATE_UNAVAILABLE', caller: '+8613800000001' });
+    const turn = faultTurn(undefined, { callSid: callSid(1), language: 'zh-CN', code: 'CALL_STATE_UNAVAILABLE', caller: '+8613800000001' });
     const handoff = turn.end!.handoff!;
-    const pop = screenPopOf({ callSid: 'CA1', handoff, decision: null, configVersion: null, profile: { phone: '' }, known: false, facts: deriveProfileFacts({ phone: '' }, false), language: 'zh-CN', nowMs: 0 });
+    const pop = screenPopOf({ callSid: callSid(1), handoff, decision: null, configVersion: null, profile: { phone: '' }, known: false, facts: deriveProfileFacts({ phone: '' }, false), language: 'zh-CN', nowMs: 0 });
     expect(pop).toMatchObject({ queue: 'general', fault: 'CALL_STATE_UNAVAILABLE', ivr: null, at: '1970-01-01T00:00:00.000Z' });
     expect(pop.customer).toMatchObject({ phone: '+86138****0001', known: false, name: null, dataUsedPct: null });
   });

@@ -4,6 +4,7 @@ import type { ContactLedger, LedgerMessage } from '../../src/core/sms/contact-le
 import { MemoryContactLedger } from '../../src/core/sms/memory-contact-ledger.js';
 import { RedisContactLedger } from '../../src/sms/redis-contact-ledger.js';
 import { redisScope, type RedisScope } from './redis-fixtures.js';
+import { callSid, messageSid } from '../helpers/twilio.js';
 
 const HOUR = 3_600_000;
 const marketing: ClassPolicy = { perTemplate: { max: 1, windowMs: 24 * HOUR }, overall: { max: 3, windowMs: 168 * HOUR }, duringQuietHours: 'defer', whenOptedOut: 'suppress' };
@@ -11,7 +12,7 @@ const service: ClassPolicy = { perTemplate: { max: 1, windowMs: 24 * HOUR }, ove
 const PHONE = '+8613800000001';
 const T0 = Date.UTC(2025, 5, 2, 4);
 let n = 0;
-const msg = (template: string, atMs: number, cls: 'service' | 'marketing' = 'marketing', phone = PHONE): LedgerMessage => ({ key: `CA${++n}.${template}`, phone, template, class: cls, atMs });
+const msg = (template: string, atMs: number, cls: 'service' | 'marketing' = 'marketing', phone = PHONE): LedgerMessage => ({ key: `${callSid(++n)}.${template}`, phone, template, class: cls, atMs });
 
 let scope: RedisScope | undefined;
 afterEach(async () => {
@@ -75,8 +76,36 @@ describe.each(ledgers)('the contact ledger %s', (_name, make) => {
     const l = make();
     const m = msg('addon-offer', T0);
     expect(await l.checkAndRecord(m, marketing)).toEqual({ kind: 'recorded' });
-    await l.markSent(m, 'SM0001');
+    await l.markSent(m, messageSid(1));
     expect(await l.checkAndRecord({ ...m, atMs: T0 + 48 * HOUR }, marketing)).toEqual({ kind: 'duplicate' });
+  });
+
+  it('a claim remembers when the send started; Twilio\'s message SID belongs to one message only', async () => {
+    const l = make();
+    const a = msg('bill-summary', T0, 'service');
+    const b = msg('bill-summary', T0, 'service', '+8613800000002');
+    await l.checkAndRecord({ ...a, claimedAtMs: T0 + 5 }, service);
+    expect(await l.claimOf(a)).toEqual({ state: 'reserved', sinceMs: T0 + 5 });
+    expect(await l.markSent(a, 'SM00a1')).toEqual({ kind: 'marked', afterUnknownOutcome: false });
+    expect(await l.claimOf(a)).toEqual({ state: 'sent', sid: 'SM00a1' });
+    await l.checkAndRecord(b, service);
+    // The SID set is per customer: the same SID for another customer's message is a different message.
+    expect(await l.markSent(b, 'SM00a1')).toEqual({ kind: 'marked', afterUnknownOutcome: false });
+    const a2 = msg('outage-follow-up', T0, 'service');
+    await l.checkAndRecord(a2, service);
+    expect(await l.markSent(a2, 'SM00a1')).toEqual({ kind: 'sid-taken' });
+    expect(await l.claimOf(a2)).toMatchObject({ state: 'reserved' });
+  });
+
+  it('an unknown outcome not found at Twilio: the place is given back and the next send is marked as a resend', async () => {
+    const l = make();
+    const m = msg('addon-offer', T0);
+    await l.checkAndRecord(m, marketing);
+    await l.releaseUnknown(m);
+    expect(await l.claimOf(m)).toBeNull();
+    expect(await l.stateOf(PHONE, 'addon-offer', 'marketing', marketing, T0)).toMatchObject({ sentOfTemplate: 0 });
+    await l.checkAndRecord(m, marketing);
+    expect(await l.markSent(m, 'SM00b2')).toEqual({ kind: 'marked', afterUnknownOutcome: true });
   });
 
   it('a failed send gives its place back: a retry of the same message may go', async () => {

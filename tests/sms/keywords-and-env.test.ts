@@ -55,6 +55,22 @@ describe('the SMS worker environment', () => {
     ]);
   });
 
+  it('SMS_LOCK_MS sets how soon a dead worker\'s jobs are taken over; SMS_WORKER_CRASH_AT names a checkpoint and a count, or is refused', () => {
+    expect(loadSmsWorkerEnv(good)).toMatchObject({ lockMs: null, crashAt: null });
+    expect(loadSmsWorkerEnv({ ...good, SMS_LOCK_MS: '2000', SMS_WORKER_CRASH_AT: 'answered:150' })).toMatchObject({ lockMs: 2000, crashAt: { point: 'answered', nth: 150 } });
+    let err: SmsWorkerEnvError | undefined;
+    try {
+      loadSmsWorkerEnv({ ...good, SMS_LOCK_MS: '10', SMS_WORKER_CRASH_AT: 'halfway:3' });
+    } catch (e) {
+      err = e as SmsWorkerEnvError;
+    }
+    expect(err!.problems).toEqual([
+      'SMS_LOCK_MS=10: expected a whole number of milliseconds from 500 to 600000',
+      'SMS_WORKER_CRASH_AT=halfway:3: expected <checkpoint>:<n> with a checkpoint among reserved, answered, marked, counted and n a whole number from 1 (crash tests only)',
+    ]);
+    expect(() => loadSmsWorkerEnv({ ...good, SMS_WORKER_CRASH_AT: 'marked:0' })).toThrow(/SMS_WORKER_CRASH_AT=marked:0/);
+  });
+
   it('refuses both a sender number and a Messaging Service', () => {
     expect(() => loadSmsWorkerEnv({ ...good, TWILIO_MESSAGING_SERVICE_SID: 'MG' + 'c3'.repeat(16) })).toThrow(/both set/);
   });

@@ -45,6 +45,8 @@ export interface SmsRig {
   producer: SmsProducer;
   dispatcher: SmsDispatcher;
   bullPrefix: string;
+  /** The real twilio client's sender, pointed at the stand-in. */
+  twilioSender: TwilioSmsSender;
   /** Starts a worker on the rig's queue (stopped by `close`). */
   startWorker(opts?: Partial<SmsWorkerOptions> & { sender?: SmsSender }): ReturnType<typeof createSmsWorker>;
   /** Waits until the job is in one of `states` (polling; no timing is asserted). */
@@ -79,7 +81,17 @@ export function smsRig(suite: string, o: RigOptions): SmsRig {
   const producer = new SmsProducer(queue, planner, clock, jobOptions);
   const twilioSender = new TwilioSmsSender(createTwilioClient({ accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, apiBaseUrl: o.twilioApi.baseUrl, timeoutMs: 2000 }), { from: SENDER });
   const dispatcherWith = (sender: SmsSender) =>
-    new SmsDispatcher({ policy: () => policy, templates: () => RULES.templates, ledger, sender, stats, clock, statusCallbackUrl: (job) => statusCallbackUrl(TEST_BASE_URL, job) });
+    new SmsDispatcher({
+      policy: () => policy,
+      templates: () => RULES.templates,
+      ledger,
+      sender,
+      stats,
+      clock,
+      // The stand-in stamps messages with the real time; the policy runs on the manual clock.
+      wallClock: { now: () => Date.now() },
+      statusCallbackUrl: (job) => statusCallbackUrl(TEST_BASE_URL, job),
+    });
   const dispatcher = dispatcherWith(twilioSender);
   const workers: ReturnType<typeof createSmsWorker>[] = [];
   let closed = false;
@@ -92,6 +104,7 @@ export function smsRig(suite: string, o: RigOptions): SmsRig {
     producer,
     dispatcher,
     bullPrefix,
+    twilioSender,
     startWorker(opts = {}) {
       const { sender, ...rest } = opts;
       const w = createSmsWorker({

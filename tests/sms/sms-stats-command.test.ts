@@ -4,8 +4,10 @@ import { registerSmsStatsCommand, SmsStatsError } from '../../src/cli/commands/s
 import { bufferIO } from '../../src/cli/cli-io.js';
 import { RedisContactLedger } from '../../src/sms/redis-contact-ledger.js';
 import { RedisSmsStats } from '../../src/sms/redis-sms-stats.js';
-import { smsKeyPrefixes } from '../../src/sms/sms-queue.js';
+import { Queue } from 'bullmq';
+import { smsKeyPrefixes, SMS_QUEUE_NAME } from '../../src/sms/sms-queue.js';
 import { REDIS_URL, redisScope, type RedisScope } from './redis-fixtures.js';
+import { callSid } from '../helpers/twilio.js';
 
 /** `ivr-sim sms-stats …` as the CLI runs it (the command registered on a program of its own). */
 async function smsStats(...argv: string[]) {
@@ -30,14 +32,14 @@ async function seed(deployPrefix: string) {
   const keys = smsKeyPrefixes(deployPrefix).sms;
   const stats = new RedisSmsStats(scope.redis, keys);
   const at = Date.UTC(2025, 5, 2, 4);
-  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: 'CA1.bill-summary', atMs: at });
-  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: 'CA1.bill-summary', atMs: at }); // counted once
-  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: 'CA2.bill-summary', atMs: at });
-  await stats.record({ kind: 'delivered', template: 'bill-summary', messageKey: 'CA1.bill-summary', atMs: at, reason: 'delivered' });
-  await stats.record({ kind: 'deferred', template: 'addon-offer', messageKey: 'CA3.addon-offer', atMs: at, untilMs: at + 3_600_000 });
-  await stats.record({ kind: 'suppressed', template: 'addon-offer', messageKey: 'CA4.addon-offer', atMs: at, reason: 'opted-out' });
-  await stats.record({ kind: 'suppressed', template: 'addon-offer', messageKey: 'CA5.addon-offer', atMs: at, reason: 'template-cap' });
-  await stats.record({ kind: 'failed', template: 'data-usage-summary', messageKey: 'CA6.data-usage-summary', atMs: at, reason: 'SMS_TEMPLATE_VARIABLE_MISSING' });
+  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: `${callSid(1)}.bill-summary`, atMs: at });
+  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: `${callSid(1)}.bill-summary`, atMs: at }); // counted once
+  await stats.record({ kind: 'sent', template: 'bill-summary', messageKey: `${callSid(2)}.bill-summary`, atMs: at });
+  await stats.record({ kind: 'delivered', template: 'bill-summary', messageKey: `${callSid(1)}.bill-summary`, atMs: at, reason: 'delivered' });
+  await stats.record({ kind: 'deferred', template: 'addon-offer', messageKey: `${callSid(3)}.addon-offer`, atMs: at, untilMs: at + 3_600_000 });
+  await stats.record({ kind: 'suppressed', template: 'addon-offer', messageKey: `${callSid(4)}.addon-offer`, atMs: at, reason: 'opted-out' });
+  await stats.record({ kind: 'suppressed', template: 'addon-offer', messageKey: `${callSid(5)}.addon-offer`, atMs: at, reason: 'template-cap' });
+  await stats.record({ kind: 'failed', template: 'data-usage-summary', messageKey: `${callSid(6)}.data-usage-summary`, atMs: at, reason: 'SMS_TEMPLATE_VARIABLE_MISSING' });
   await new RedisContactLedger(scope.redis, keys).optOut('+8613800000009', at, 'keyword');
 }
 
@@ -68,6 +70,37 @@ describe('ivr-sim sms-stats', () => {
     expect(r.out).toContain('suppressed addon-offer: opted-out 1, template-cap 1\n');
     expect(r.out).toContain('failed data-usage-summary: SMS_TEMPLATE_VARIABLE_MISSING 1\n');
     expect(r.out).toContain('numbers opted out: 1\n');
+  });
+
+  it('shows that every decided message is sent, suppressed, failed or still queued, the unknown outcomes, and the dead letters with their reasons', async () => {
+    scope = redisScope('cli-accounting');
+    await seed(scope.prefix);
+    const keys = smsKeyPrefixes(scope.prefix);
+    const stats = new RedisSmsStats(scope.redis, keys.sms);
+    const at = Date.UTC(2025, 5, 2, 4);
+    // The deferred text is decided and still waits in the queue.
+    await stats.record({ kind: 'decided', template: 'addon-offer', messageKey: `${callSid(3)}.addon-offer`, atMs: at });
+    const queue = new Queue(SMS_QUEUE_NAME, { connection: { url: REDIS_URL }, prefix: keys.bull });
+    await queue.add('addon-offer', {}, { jobId: `${callSid(3)}.addon-offer`, delay: 3_600_000 });
+    await stats.record({ kind: 'found-after-unknown-outcome', template: 'bill-summary', messageKey: `${callSid(1)}.bill-summary`, atMs: at });
+    await stats.record({ kind: 'failed', template: 'bill-summary', messageKey: `${callSid(7)}.bill-summary`, atMs: at + 1000, reason: 'SMS_SEND_REJECTED', detail: "Twilio answered 400 (error 21211): The 'To' number is not a valid phone number.", phone: '+86138****0007' });
+
+    const table = await smsStats('--redis-url', REDIS_URL, '--prefix', scope.prefix);
+    expect(table.out).toContain('\nmessages: decided 7 = sent 2 + suppressed 2 + failed 2 + pending 1 (adds up)\n');
+    expect(table.out).toContain('unknown outcomes after a worker died: found at Twilio 1, resent after unknown outcome 0\n');
+    expect(table.out).toContain(
+      'dead letters (failed for good): 2\n' +
+        `  2025-06-02T04:00:00.000Z  ${callSid(6)}.data-usage-summary  -  SMS_TEMPLATE_VARIABLE_MISSING\n` +
+        `  2025-06-02T04:00:01.000Z  ${callSid(7)}.bill-summary  +86138****0007  SMS_SEND_REJECTED: Twilio answered 400 (error 21211): The 'To' number is not a valid phone number.\n`,
+    );
+    const v = JSON.parse((await smsStats('--redis-url', REDIS_URL, '--prefix', scope.prefix, '--json')).out);
+    expect(v.accounting).toEqual({ decided: 7, sent: 2, suppressed: 2, failed: 2, pending: 1, unaccounted: 0, foundAfterUnknownOutcome: 1, resentAfterUnknownOutcome: 0 });
+    expect(v.deadLetters.map((d: { key: string }) => d.key)).toEqual([`${callSid(6)}.data-usage-summary`, `${callSid(7)}.bill-summary`]);
+
+    // A message decided but neither queued nor finished (its hand-off failed) shows as unaccounted.
+    await stats.record({ kind: 'decided', template: 'bill-summary', messageKey: `${callSid(8)}.bill-summary`, atMs: at });
+    expect((await smsStats('--redis-url', REDIS_URL, '--prefix', scope.prefix)).out).toContain('pending 1 (does not add up: 1 unaccounted)\n');
+    await queue.close();
   });
 
   it('an empty prefix shows zeros, not an error', async () => {

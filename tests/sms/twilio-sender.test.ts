@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SmsSendError } from '../../src/core/sms/sms-errors.js';
 import { createTwilioClient, TwilioSmsSender } from '../../src/sms/twilio-sms-sender.js';
-import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/twilio.js';
+import { callSid, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/twilio.js';
 import { hang, twilioError, TwilioRestStandIn } from '../helpers/twilio-rest-stand-in.js';
 
 let twilioApi: TwilioRestStandIn;
@@ -11,7 +11,7 @@ beforeEach(() => (twilioApi.requests.length = 0));
 
 const client = (timeoutMs?: number) =>
   createTwilioClient({ accountSid: TEST_ACCOUNT_SID, authToken: TEST_AUTH_TOKEN, apiBaseUrl: twilioApi.baseUrl, ...(timeoutMs ? { timeoutMs } : {}) });
-const sms = { to: '+8613800000001', body: '您的账户余额为12.45元。', statusCallback: 'https://ivr.example.test/sms/status?template=bill-summary&key=CA1.bill-summary' };
+const sms = { to: '+8613800000001', body: '您的账户余额为12.45元。', statusCallback: `https://ivr.example.test/sms/status?template=bill-summary&key=${callSid(1)}.bill-summary` };
 
 async function failureOf(p: Promise<unknown>): Promise<SmsSendError> {
   const err = await p.then(() => undefined, (e: unknown) => e);

@@ -6,7 +6,15 @@ import { NamedError } from '../../core/errors/named-error.js';
 
 /** Everything the service reads from the environment, read once at start-up. */
 export interface AppEnv {
+  /** The public listener (Twilio's webhooks and /health): HOST (null: every interface) and PORT. */
   port: number;
+  host: string | null;
+  /**
+   * The internal listener: the designer, the agent desktop, the event streams, /sms/stats and
+   * anything else that shows customer data. Loopback unless INTERNAL_HOST says otherwise; with
+   * INTERNAL_TOKEN set, every request on it must carry that token.
+   */
+  internal: { host: string; port: number; token: string | null };
   /** Public origin Twilio calls (plus any path prefix a proxy strips), without a trailing slash. */
   publicBaseUrl: string;
   twilio: {
@@ -49,6 +57,8 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_REDIS_KEY_PREFIX = 'ivr-sim:';
 /** The trace stream's name under REDIS_KEY_PREFIX. */
 export const DEFAULT_TRACE_STREAM = 'trace';
+export const DEFAULT_INTERNAL_HOST = '127.0.0.1';
+export const DEFAULT_INTERNAL_PORT = 3001;
 const DEFAULT_HOLD_MUSIC = 'http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -79,6 +89,23 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   };
 
   const port = int('PORT', 3000, 1, 65535);
+  const listenHost = (name: string): string | undefined => {
+    const raw = str(name);
+    if (raw !== undefined && !/^[A-Za-z0-9._:%-]+$/.test(raw)) problems.push(`${name}=${raw}: expected a host name or IP address to listen on, e.g. 127.0.0.1, 0.0.0.0 or ::`);
+    return raw;
+  };
+  const host = listenHost('HOST') ?? null;
+  const internalHost = listenHost('INTERNAL_HOST') ?? DEFAULT_INTERNAL_HOST;
+  const internalPort = int('INTERNAL_PORT', DEFAULT_INTERNAL_PORT, 0, 65535);
+  const everywhere = (h: string | null) => h === null || h === '0.0.0.0' || h === '::';
+  if (internalPort !== 0 && internalPort === port && (everywhere(host) || everywhere(internalHost) || host === internalHost)) {
+    problems.push(`INTERNAL_PORT=${internalPort}: PORT is ${port} on the same interface; the internal pages need a listener of their own`);
+  }
+  const internalToken = str('INTERNAL_TOKEN') ?? null;
+  // Never echo the token itself: the message ends up in logs.
+  if (internalToken !== null && !/^[A-Za-z0-9._~-]{16,}$/.test(internalToken)) {
+    problems.push(`INTERNAL_TOKEN: expected at least 16 letters, digits, '.', '_', '~' or '-' (e.g. the output of openssl rand -hex 32); got ${internalToken.length} characters`);
+  }
 
   let publicBaseUrl = str('PUBLIC_BASE_URL') ?? '';
   if (!publicBaseUrl) problems.push('PUBLIC_BASE_URL is not set: the https origin Twilio reaches this service at, e.g. https://ivr.example.com');
@@ -124,6 +151,8 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
 
   const result: AppEnv = {
     port,
+    host,
+    internal: { host: internalHost, port: internalPort, token: internalToken },
     publicBaseUrl,
     twilio: {
       authToken,

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { ServedOn } from '../listeners/listener.js';
 import { DESIGNER_PAGE } from '../pages/designer-page.js';
 import { HTML, type Page } from '../pages/html-page.js';
 import { DesignerService, type DesignerConfigState, type DesignerCustomer, type DesignerFlow, type DesignerTryResult } from './designer.service.js';
 
 /** The designer page and what it reads: flows, their diagrams, customers, and calls walked key by key. */
 @Controller('designer')
+@ServedOn('internal')
 export class DesignerController {
   constructor(@Inject(DesignerService) private readonly designer: DesignerService) {}
 

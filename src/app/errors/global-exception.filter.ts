@@ -17,6 +17,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   DESIGNER_REQUEST_INVALID: 400,
   DESIGNER_FLOW_NOT_FOUND: 404,
   DESIGNER_WALK_FAILED: 422,
+  INTERNAL_TOKEN_MISSING: 401,
+  INTERNAL_TOKEN_INVALID: 401,
 };
 
 /** Said when even the fault turn cannot be built: a caller never hears dead air. */
@@ -42,7 +44,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<HttpResponse>();
     if (res.headersSent) return;
     const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
-    const message = err instanceof Error ? err.message : String(err);
+    // A 404 repeats the URL, which may carry the internal token (?token=…): never log or echo it.
+    const message = (err instanceof Error ? err.message : String(err)).replace(/([?&]token=)[A-Za-z0-9._~%+-]+/gi, '$1***');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const callSid = typeof body['CallSid'] === 'string' ? body['CallSid'] : undefined;
     const base = { webhook: req.path, method: req.method, ...(callSid ? { callSid } : {}), latencyMs: latencyMs(req) };

@@ -1,8 +1,11 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { HttpResponse } from '../http-types.js';
+import { ServedOn } from '../listeners/listener.js';
 import { HealthService, type HealthReport } from './health.service.js';
 
+/** On both listeners: a load balancer checks the public one, operators may check the internal one. */
 @Controller('health')
+@ServedOn('public', 'internal')
 export class HealthController {
   constructor(@Inject(HealthService) private readonly health: HealthService) {}
 

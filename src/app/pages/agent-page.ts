@@ -83,6 +83,12 @@ export const AGENT_PAGE: Page = htmlPage(String.raw`<!doctype html>
 <script>
 (function () {
   'use strict';
+  // Opened once with ?token=…: the service has set its cookie, so the token leaves the address bar and history.
+  if (/[?&]token=/.test(location.search)) {
+    var kept = new URLSearchParams(location.search);
+    kept.delete('token');
+    history.replaceState(null, '', location.pathname + (kept.toString() ? '?' + kept.toString() : '') + location.hash);
+  }
   var MAX_RECENT = 30;
   var form = document.getElementById('connect-form');
   var agentInput = document.getElementById('agent-id');

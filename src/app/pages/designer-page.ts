@@ -136,6 +136,12 @@ export const DESIGNER_PAGE: Page = htmlPage(String.raw`<!doctype html>
 <script>
 (function () {
   'use strict';
+  // Opened once with ?token=…: the service has set its cookie, so the token leaves the address bar and history.
+  if (/[?&]token=/.test(location.search)) {
+    var kept = new URLSearchParams(location.search);
+    kept.delete('token');
+    history.replaceState(null, '', location.pathname + (kept.toString() ? '?' + kept.toString() : '') + location.hash);
+  }
   // The service's root, also when a proxy serves it under a path (/ivr/designer → /ivr/).
   var base = location.pathname.replace(/\/designer\/?$/, '/');
   var $ = function (id) { return document.getElementById(id); };

@@ -1,9 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import { ServedOn } from '../listeners/listener.js';
 import { AgentEventsService } from './agent-events.service.js';
 
 /** Screen pops as Server-Sent Events: per agent (the queues they serve) or per queue. */
 @Controller()
+@ServedOn('internal')
 export class AgentEventsController {
   constructor(@Inject(AgentEventsService) private readonly events: AgentEventsService) {}
 

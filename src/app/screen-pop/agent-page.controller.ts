@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { ServedOn } from '../listeners/listener.js';
 import { AGENT_PAGE } from '../pages/agent-page.js';
 import { HTML } from '../pages/html-page.js';
 
 @Controller('agent')
+@ServedOn('internal')
 export class AgentPageController {
   @Get()
   @Header('Content-Type', HTML)

@@ -1,26 +1,29 @@
-import type { TwilioParams } from '../telephony/webhook-params.js';
+import { MESSAGE_SID, shown } from '../telephony/twilio-sids.js';
+import { singleParam, type TwilioParams } from '../telephony/webhook-params.js';
 import { WebhookParamError } from '../telephony/webhook-errors.js';
 
-function text(params: TwilioParams | undefined, name: string): string | undefined {
-  const v = params?.[name];
-  return typeof v === 'string' ? v : undefined;
-}
-
 function required(path: string, params: TwilioParams, name: string, what: string): string {
-  const v = text(params, name)?.trim();
+  const v = singleParam(path, params, name)?.trim();
   if (!v) throw new WebhookParamError(path, name, `is missing: Twilio posts ${what}`);
   return v;
+}
+
+function messageSidOf(path: string, body: TwilioParams): string {
+  const sid = required(path, body, 'MessageSid', 'the SID of the message');
+  if (!MESSAGE_SID.test(sid)) throw new WebhookParamError(path, 'MessageSid', `${shown(sid)} is not a Twilio message SID (SM or MM followed by 32 hex digits)`);
+  return sid;
 }
 
 /** A text a customer sent to our number (Twilio's incoming-message webhook). */
 export interface InboundSms {
   from: string;
   body: string;
-  messageSid: string | null;
+  messageSid: string;
 }
 
 export function readInboundSms(body: TwilioParams): InboundSms {
-  return { from: required('/sms/inbound', body, 'From', "the sender's number"), body: text(body, 'Body') ?? '', messageSid: text(body, 'MessageSid') ?? null };
+  const path = '/sms/inbound';
+  return { from: required(path, body, 'From', "the sender's number"), body: singleParam(path, body, 'Body') ?? '', messageSid: messageSidOf(path, body) };
 }
 
 /** A delivery report for one of our texts (the StatusCallback of messages.create). */
@@ -36,10 +39,10 @@ export interface SmsStatusReport {
 export function readSmsStatus(body: TwilioParams, query: TwilioParams): SmsStatusReport {
   const path = '/sms/status';
   return {
-    messageSid: required(path, body, 'MessageSid', 'the message it reports on'),
+    messageSid: messageSidOf(path, body),
     status: required(path, body, 'MessageStatus', 'the message status'),
-    errorCode: text(body, 'ErrorCode')?.trim() || null,
-    key: text(query, 'key')?.trim() || null,
-    template: text(query, 'template')?.trim() || null,
+    errorCode: singleParam(path, body, 'ErrorCode')?.trim() || null,
+    key: singleParam(path, query, 'key')?.trim() || null,
+    template: singleParam(path, query, 'template')?.trim() || null,
   };
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
 import twilio from 'twilio';
 import type { SmsStatsView } from '../../sms/redis-sms-stats.js';
+import { ServedOn } from '../listeners/listener.js';
 import { TwilioSignatureGuard } from '../telephony/twilio-signature.guard.js';
 import type { TwilioParams } from '../telephony/webhook-params.js';
 import { readInboundSms, readSmsStatus } from './sms-params.js';
@@ -9,12 +10,13 @@ import { SmsService } from './sms.service.js';
 /** An empty messaging reply: nothing is texted back (Twilio's own opt-out handling answers STOP). */
 const NO_REPLY = new twilio.twiml.MessagingResponse().toString();
 
-/** Twilio's SMS webhooks (signed like the voice ones) and the counters. */
+/** Twilio's SMS webhooks (signed like the voice ones; public listener) and the counters (internal listener: they name calls and count opt-outs). */
 @Controller('sms')
 export class SmsController {
   constructor(@Inject(SmsService) private readonly sms: SmsService) {}
 
   @Post('inbound')
+  @ServedOn('public')
   @UseGuards(TwilioSignatureGuard)
   @HttpCode(200)
   @Header('Content-Type', 'text/xml; charset=utf-8')
@@ -24,6 +26,7 @@ export class SmsController {
   }
 
   @Post('status')
+  @ServedOn('public')
   @UseGuards(TwilioSignatureGuard)
   @HttpCode(204)
   async status(@Body() body: TwilioParams = {}, @Query() query: TwilioParams = {}): Promise<void> {
@@ -31,6 +34,7 @@ export class SmsController {
   }
 
   @Get('stats')
+  @ServedOn('internal')
   stats(): Promise<SmsStatsView> {
     return this.sms.stats();
   }

@@ -94,7 +94,7 @@ export class SmsService {
     return kind;
   }
 
-  stats(): Promise<SmsStatsView> {
-    return this.counters.view(this.ledger.optOutSetKey);
+  async stats(): Promise<SmsStatsView> {
+    return this.counters.view(this.ledger.optOutSetKey, 20, await this.producer.pendingJobs());
   }
 }

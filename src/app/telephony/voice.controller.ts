@@ -1,4 +1,5 @@
 import { Body, Controller, Header, HttpCode, Inject, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ServedOn } from '../listeners/listener.js';
 import { TwilioSignatureGuard } from './twilio-signature.guard.js';
 import { VoiceService, type WebhookReply } from './voice.service.js';
 import { WebhookLogInterceptor } from './webhook-log.interceptor.js';
@@ -8,6 +9,7 @@ const XML = 'text/xml; charset=utf-8';
 
 /** Twilio's voice webhooks. Each handler reads the form, calls one service method; the interceptor writes TwiML and the log line. */
 @Controller('voice')
+@ServedOn('public')
 @UseGuards(TwilioSignatureGuard)
 @UseInterceptors(WebhookLogInterceptor)
 export class VoiceController {

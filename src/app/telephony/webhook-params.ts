@@ -1,25 +1,33 @@
 import { DTMF_KEYS } from '../../core/flows/flow-types.js';
 import type { LiveInput } from '../../core/live/live-call.js';
 import { LANGUAGES, DEFAULT_LANGUAGE, type Language } from '../../core/profile/customer-profile.js';
+import { CALL_SID, shown } from './twilio-sids.js';
 import { CallSidMissingError, WebhookParamError } from './webhook-errors.js';
 
 /** Form fields (body) or query parameters of a Twilio webhook. */
 export type TwilioParams = Record<string, unknown>;
 
-function text(params: TwilioParams | undefined, name: string): string | undefined {
+/**
+ * The one value of a parameter, or undefined when it is absent. Twilio sends each parameter
+ * once; a repeated one (`Digits=1&Digits=2`) or a structured one (`Digits[a]=1`) is refused
+ * rather than guessed at.
+ */
+export function singleParam(path: string, params: TwilioParams | undefined, name: string): string | undefined {
   const v = params?.[name];
-  return typeof v === 'string' ? v : undefined;
+  if (v === undefined || typeof v === 'string') return v;
+  throw new WebhookParamError(path, name, Array.isArray(v) ? `is given ${v.length} times; Twilio sends it once` : 'is not a single value');
 }
 
 function callSidOf(path: string, body: TwilioParams): string {
-  const sid = text(body, 'CallSid')?.trim();
+  const sid = singleParam(path, body, 'CallSid')?.trim();
   if (!sid) throw new CallSidMissingError(path);
+  if (!CALL_SID.test(sid)) throw new WebhookParamError(path, 'CallSid', `${shown(sid)} is not a Twilio call SID (CA followed by 32 hex digits)`);
   return sid;
 }
 
 /** A non-negative number Twilio reports (seconds, a queue position), or null when absent or unreadable. */
-function amount(body: TwilioParams, name: string): number | null {
-  const raw = text(body, name);
+function amount(path: string, body: TwilioParams, name: string): number | null {
+  const raw = singleParam(path, body, name);
   if (raw === undefined || raw.trim() === '') return null;
   const n = Number(raw);
   return Number.isFinite(n) && n >= 0 ? n : null;
@@ -31,7 +39,8 @@ export interface IncomingCall {
 }
 
 export function readIncoming(body: TwilioParams): IncomingCall {
-  return { callSid: callSidOf('/voice/incoming', body), caller: text(body, 'From')?.trim() ?? '' };
+  const path = '/voice/incoming';
+  return { callSid: callSidOf(path, body), caller: singleParam(path, body, 'From')?.trim() ?? '' };
 }
 
 export type GatherEvent = { callSid: string; step: number } & ({ kind: 'input'; input: LiveInput } | { kind: 'hangup' });
@@ -43,11 +52,11 @@ export type GatherEvent = { callSid: string; step: number } & ({ kind: 'input'; 
 export function readGather(body: TwilioParams, query: TwilioParams): GatherEvent {
   const path = '/voice/gather';
   const callSid = callSidOf(path, body);
-  const rawStep = text(query, 'step');
+  const rawStep = singleParam(path, query, 'step');
   const step = Number(rawStep);
   if (rawStep === undefined || !Number.isInteger(step) || step < 1) throw new WebhookParamError(path, 'step', `must be the step number of the action URL (got ${rawStep ?? 'nothing'})`);
-  const digits = text(body, 'Digits')?.trim() ?? '';
-  if (text(query, 'noInput') === '1' || digits === '') return { callSid, step, kind: 'input', input: { kind: 'noInput' } };
+  const digits = singleParam(path, body, 'Digits')?.trim() ?? '';
+  if (singleParam(path, query, 'noInput') === '1' || digits === '') return { callSid, step, kind: 'input', input: { kind: 'noInput' } };
   if (digits === 'hangup') return { callSid, step, kind: 'hangup' };
   const key = digits[0]!;
   if (!(DTMF_KEYS as readonly string[]).includes(key)) throw new WebhookParamError(path, 'Digits', `"${digits}" is not a DTMF key`);
@@ -65,11 +74,12 @@ export interface StatusReport {
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
 export function readStatus(body: TwilioParams): StatusReport {
+  const path = '/voice/status';
   return {
-    callSid: callSidOf('/voice/status', body),
-    callStatus: text(body, 'CallStatus') ?? '',
-    callDurationSec: amount(body, 'CallDuration'),
-    queueTimeSec: amount(body, 'QueueTime'),
+    callSid: callSidOf(path, body),
+    callStatus: singleParam(path, body, 'CallStatus') ?? '',
+    callDurationSec: amount(path, body, 'CallDuration'),
+    queueTimeSec: amount(path, body, 'QueueTime'),
   };
 }
 
@@ -80,10 +90,11 @@ export interface HoldRequest {
 }
 
 export function readHold(body: TwilioParams, query: TwilioParams): HoldRequest {
-  const lang = text(query, 'lang');
-  const position = amount(body, 'QueuePosition');
+  const path = '/voice/hold';
+  const lang = singleParam(path, query, 'lang');
+  const position = amount(path, body, 'QueuePosition');
   return {
-    callSid: callSidOf('/voice/hold', body),
+    callSid: callSidOf(path, body),
     language: (LANGUAGES as readonly string[]).includes(lang ?? '') ? (lang as Language) : DEFAULT_LANGUAGE,
     position: position === null ? null : Math.floor(position),
   };
@@ -96,5 +107,6 @@ export interface QueueResult {
 }
 
 export function readQueueResult(body: TwilioParams): QueueResult {
-  return { callSid: callSidOf('/voice/queue-result', body), result: text(body, 'QueueResult') ?? '', waitSec: amount(body, 'QueueTime') };
+  const path = '/voice/queue-result';
+  return { callSid: callSidOf(path, body), result: singleParam(path, body, 'QueueResult') ?? '', waitSec: amount(path, body, 'QueueTime') };
 }

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { DEFAULT_REDIS_URL, redactUrl } from '../../app/config/app-env.js';
-import type { TemplateStats } from '../../core/sms/sms-stats.js';
+import type { SmsAccounting, TemplateStats } from '../../core/sms/sms-stats.js';
 import { RedisContactLedger } from '../../sms/redis-contact-ledger.js';
 import { RedisSmsStats, type SmsStatsView } from '../../sms/redis-sms-stats.js';
-import { smsKeyPrefixes } from '../../sms/sms-queue.js';
+import { pendingSmsJobs, smsKeyPrefixes, SMS_QUEUE_NAME } from '../../sms/sms-queue.js';
 import type { CliIO } from '../cli-io.js';
 import { NamedError } from '../../core/errors/named-error.js';
 
@@ -50,6 +51,14 @@ export function nothingFoundMessage(prefix: string, keys: string, url: string): 
   );
 }
 
+/** The identity every decided message must satisfy, with whether it holds. */
+export function accountingLine(a: SmsAccounting): string {
+  const sum = `decided ${a.decided} = sent ${a.sent} + suppressed ${a.suppressed} + failed ${a.failed} + pending ${a.pending ?? '?'}`;
+  if (a.unaccounted === null) return `messages: ${sum} (pending unknown)`;
+  if (a.unaccounted === 0) return `messages: ${sum} (adds up)`;
+  return `messages: ${sum} (does not add up: ${a.unaccounted > 0 ? `${a.unaccounted} unaccounted` : `${-a.unaccounted} counted twice`})`;
+}
+
 /** The counters as a terminal reader wants them: one row per template, then why texts were held back. */
 export function formatSmsStats(v: SmsStatsView, where: string): string {
   const rows: Array<[string, TemplateStats]> = [...Object.entries(v.byTemplate), ['total', v.total]];
@@ -61,6 +70,10 @@ export function formatSmsStats(v: SmsStatsView, where: string): string {
     if (Object.keys(r.suppressed).length) out += `suppressed ${name}: ${breakdown(r.suppressed)}\n`;
     if (Object.keys(r.failedByCode).length) out += `failed ${name}: ${breakdown(r.failedByCode)}\n`;
   }
+  out += `${out.endsWith('\n\n') ? '' : '\n'}${accountingLine(v.accounting)}\n`;
+  out += `unknown outcomes after a worker died: found at Twilio ${v.accounting.foundAfterUnknownOutcome}, resent after unknown outcome ${v.accounting.resentAfterUnknownOutcome}\n`;
+  out += `dead letters (failed for good): ${v.deadLetters.length}\n`;
+  for (const d of v.deadLetters) out += `  ${new Date(d.atMs).toISOString()}  ${d.key}  ${d.phone ?? '-'}  ${d.code}${d.detail ? `: ${d.detail}` : ''}\n`;
   out += `numbers opted out: ${v.optedOut}\n`;
   return out;
 }
@@ -68,7 +81,7 @@ export function formatSmsStats(v: SmsStatsView, where: string): string {
 export function registerSmsStatsCommand(program: Command, io: CliIO): void {
   program
     .command('sms-stats')
-    .description('triggered-SMS counters of the live service: per template sent, deferred, suppressed by reason, failed, delivered')
+    .description('triggered-SMS counters of the live service: per template sent, deferred, suppressed by reason, failed, delivered; whether every decided message is accounted for; the dead letters')
     .option('--redis-url <url>', `Redis of the voice service and SMS worker (default: $REDIS_URL, else ${DEFAULT_REDIS_URL})`)
     .option('--prefix <prefix>', `their key prefix (default: $REDIS_KEY_PREFIX, else ${DEFAULT_PREFIX})`)
     .option('--json', 'print the counters as one JSON object (with the latest events)')
@@ -85,10 +98,14 @@ export function registerSmsStatsCommand(program: Command, io: CliIO): void {
         }
         const keys = smsKeyPrefixes(prefix).sms;
         let view: SmsStatsView;
+        const queue = new Queue(SMS_QUEUE_NAME, { connection: redis, prefix: smsKeyPrefixes(prefix).bull });
+        queue.on('error', () => undefined);
         try {
-          view = await new RedisSmsStats(redis, keys).view(new RedisContactLedger(redis, keys).optOutSetKey);
+          view = await new RedisSmsStats(redis, keys).view(new RedisContactLedger(redis, keys).optOutSetKey, 20, await pendingSmsJobs(queue));
         } catch (err) {
           throw new SmsStatsError(`reading SMS counters under ${keys} at ${redactUrl(url)}: ${(err as Error).message}`);
+        } finally {
+          await queue.close().catch(() => undefined);
         }
         const empty = isEmptySmsStats(view);
         if (flags.json) {

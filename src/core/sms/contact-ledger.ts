@@ -9,7 +9,24 @@ export interface LedgerMessage {
   template: string;
   class: SmsClass;
   atMs: number;
+  /**
+   * Wall-clock time the send starts, kept with the claim: after a crash the carrier's list is
+   * searched from then (the policy's `atMs` may run on another clock).
+   */
+  claimedAtMs?: number;
 }
+
+/** What the ledger holds about one message key. */
+export type MessageClaim =
+  /** Taken by a worker that has not recorded the carrier's answer (yet, or ever: it died). */
+  | { state: 'reserved'; sinceMs: number | null }
+  | { state: 'sent'; sid: string };
+
+export type MarkSentResult =
+  /** `afterUnknownOutcome`: an earlier attempt's outcome was unknown and this one was sent again. */
+  | { kind: 'marked'; afterUnknownOutcome: boolean }
+  /** The carrier message is already recorded as another message's: it is not this one. */
+  | { kind: 'sid-taken' };
 
 export type LedgerVerdict =
   /** Allowed and counted: send it now. */
@@ -32,10 +49,17 @@ export interface ContactLedger {
   checkAndRecord(msg: LedgerMessage, policy: ClassPolicy): Promise<LedgerVerdict>;
   /** Whether this message key was recorded before (sent, or taken by a worker that died sending it). */
   isRecorded(msg: Pick<LedgerMessage, 'key' | 'phone' | 'template' | 'class'>): Promise<boolean>;
-  /** The carrier took the message. */
-  markSent(msg: LedgerMessage, sid: string): Promise<void>;
+  /** The message's claim, if any. */
+  claimOf(msg: Pick<LedgerMessage, 'key' | 'phone' | 'template' | 'class'>): Promise<MessageClaim | null>;
+  /** The carrier took the message as `sid` (each carrier message belongs to one message key). */
+  markSent(msg: LedgerMessage, sid: string): Promise<MarkSentResult>;
   /** Sending failed: the message gives back its place under the caps, and may be tried again. */
   release(msg: LedgerMessage): Promise<void>;
+  /**
+   * An earlier attempt's outcome is unknown and the carrier does not show the message: release
+   * it and remember that the next send is a resend after an unknown outcome.
+   */
+  releaseUnknown(msg: LedgerMessage): Promise<void>;
   optOut(phone: string, atMs: number, source: OptOutSource): Promise<void>;
   optIn(phone: string): Promise<void>;
   isOptedOut(phone: string): Promise<boolean>;

@@ -1,5 +1,5 @@
 import { limitVerdict, type ClassPolicy, type ContactState, type SmsClass } from './contact-policy.js';
-import type { ContactLedger, LedgerMessage, LedgerVerdict, OptOutSource } from './contact-ledger.js';
+import type { ContactLedger, LedgerMessage, LedgerVerdict, MarkSentResult, MessageClaim, OptOutSource } from './contact-ledger.js';
 
 interface Sent {
   atMs: number;
@@ -29,7 +29,9 @@ function within(list: Sent[] | undefined, windowMs: number, nowMs: number): numb
  */
 export class MemoryContactLedger implements ContactLedger {
   private readonly customers = new Map<string, Customer>();
-  private readonly keys = new Map<string, 'reserved' | 'sent'>();
+  private readonly keys = new Map<string, MessageClaim>();
+  private readonly sids = new Set<string>();
+  private readonly unknown = new Set<string>();
 
   /** @param trackKeys remember every message key to refuse duplicates (a replay, which has none, turns it off). */
   constructor(private readonly opts: { trackKeys?: boolean } = {}) {}
@@ -63,7 +65,7 @@ export class MemoryContactLedger implements ContactLedger {
     let k = c.byClass.get(msg.class);
     if (!k) c.byClass.set(msg.class, (k = []));
     k.push(entry);
-    if (track) this.keys.set(msg.key, 'reserved');
+    if (track) this.keys.set(msg.key, { state: 'reserved', sinceMs: msg.claimedAtMs ?? null });
     return { kind: 'recorded' };
   }
 
@@ -99,8 +101,22 @@ export class MemoryContactLedger implements ContactLedger {
     return this.keys.has(msg.key);
   }
 
-  async markSent(msg: LedgerMessage): Promise<void> {
-    if (this.keys.has(msg.key)) this.keys.set(msg.key, 'sent');
+  async claimOf(msg: Pick<LedgerMessage, 'key'>): Promise<MessageClaim | null> {
+    return this.keys.get(msg.key) ?? null;
+  }
+
+  async markSent(msg: LedgerMessage, sid: string): Promise<MarkSentResult> {
+    // Per customer, as in Redis (Twilio's SIDs are unique anyway).
+    const owned = `${msg.phone}\u0000${sid}`;
+    if (this.sids.has(owned)) return { kind: 'sid-taken' };
+    this.sids.add(owned);
+    if (this.opts.trackKeys ?? true) this.keys.set(msg.key, { state: 'sent', sid });
+    return { kind: 'marked', afterUnknownOutcome: this.unknown.delete(msg.key) };
+  }
+
+  async releaseUnknown(msg: LedgerMessage): Promise<void> {
+    this.releaseSync(msg);
+    this.unknown.add(msg.key);
   }
 
   async release(msg: LedgerMessage): Promise<void> {

@@ -68,3 +68,13 @@ export function classifySendFailure(status: number | undefined, twilioCode: numb
   if (status >= 400) return 'permanent';
   return 'retryable';
 }
+
+/** Workers kept dying while handling this message (a poison message): it is given up, not sent. */
+export class SmsWorkerDiedError extends Error {
+  readonly code = 'SMS_WORKER_DIED';
+  readonly retryable = false;
+  constructor(readonly deaths: number) {
+    super(`the worker died ${deaths} times while handling this message; it was not found at Twilio and is not tried again`);
+    this.name = 'SmsWorkerDiedError';
+  }
+}

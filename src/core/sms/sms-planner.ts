@@ -46,6 +46,15 @@ export class SmsPlanner {
     return out;
   }
 
+  /**
+   * Counts the messages as decided, once each, before they are queued: from here every one must
+   * end sent, suppressed or failed, or still be in the queue (SmsAccounting).
+   */
+  async recordDecided(planned: readonly PlannedSms[]): Promise<void> {
+    const now = this.deps.clock.now();
+    await Promise.all(planned.map(({ job }) => this.deps.stats.record({ kind: 'decided', template: job.template, messageKey: job.key, atMs: now })));
+  }
+
   /** Counts the messages the decision-time check dropped or deferred (once per message). */
   async record(planned: readonly PlannedSms[]): Promise<void> {
     const now = this.deps.clock.now();

@@ -1,0 +1,17 @@
+/** No or an unusable token on an internal route. HTTP 401. */
+export class InternalTokenMissingError extends Error {
+  readonly code = 'INTERNAL_TOKEN_MISSING';
+  constructor() {
+    super('this page needs the internal token: open it once with ?token=…, or send Authorization: Bearer …');
+    this.name = 'InternalTokenMissingError';
+  }
+}
+
+/** A token that is not INTERNAL_TOKEN. HTTP 401. */
+export class InternalTokenInvalidError extends Error {
+  readonly code = 'INTERNAL_TOKEN_INVALID';
+  constructor() {
+    super('the internal token is not the one this service was started with');
+    this.name = 'InternalTokenInvalidError';
+  }
+}
