@@ -36,7 +36,7 @@ function dyingSender(rig: SmsRig, reaches: (sms: OutgoingSms, n: number) => bool
       const n = calls++;
       if (reaches(sms, n)) await rig.twilioSender.send(sms);
       posted++;
-      for (const w of waiters.splice(0)) (posted >= w.n ? w.resolve() : waiters.push(w));
+      for (const w of waiters.splice(0)) if (posted >= w.n) w.resolve(); else waiters.push(w);
       return new Promise(() => undefined);
     },
     findSent: (lookup) => rig.twilioSender.findSent(lookup),
@@ -94,7 +94,7 @@ describe('a send whose outcome a dead worker left unknown is reconciled, not ski
 
     rig.startWorker({ concurrency: 2, ...quick });
     const results = [await rig.settled(`${CALL_1}.bill-summary`), await rig.settled(`${CALL_2}.bill-summary`)].map((j) => j.returnvalue);
-    expect(results.map((r) => (r.kind === 'sent' ? r.afterUnknownOutcome : r.kind)).sort()).toEqual(['found', 'resent']);
+    expect(results.map((r) => (r.kind === 'sent' ? r.afterUnknownOutcome : r.kind)).sort((a, b) => String(a).localeCompare(String(b)))).toEqual(['found', 'resent']);
     expect(twilioApi.accepted).toHaveLength(2);
     const sids = results.map((r) => (r.kind === 'sent' ? r.sid : ''));
     expect(new Set(sids).size).toBe(2);

@@ -155,7 +155,7 @@ describe('SMS survive kill -9 of the worker', () => {
     expect(shown).toContain(`messages: decided 2002 = sent ${PLAIN + TWICE} + suppressed ${TWICE} + failed ${REJECTED} + pending 0 (adds up)\n`);
 
     const dead = await rig.stats.deadLetters();
-    expect(dead.map((d) => [d.key, d.code])).toEqual(Array.from({ length: REJECTED }, (_, i) => [`${callSid(PLAIN + 2 * TWICE + i)}.bill-summary`, 'SMS_SEND_REJECTED']).sort());
+    expect(dead.map((d) => [d.key, d.code])).toEqual(Array.from({ length: REJECTED }, (_, i) => [`${callSid(PLAIN + 2 * TWICE + i)}.bill-summary`, 'SMS_SEND_REJECTED']).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     expect(await rig.queue.getJobCounts('completed', 'failed')).toEqual({ completed: 2002 - REJECTED, failed: REJECTED });
   }, 120_000);
 });

@@ -70,7 +70,7 @@ export function classifySendFailure(status: number | undefined, twilioCode: numb
 }
 
 /** Workers kept dying while handling this message (a poison message): it is given up, not sent. */
-export class SmsWorkerDiedError extends Error {
+export class SmsWorkerDiedError extends NamedError {
   readonly code = 'SMS_WORKER_DIED';
   readonly retryable = false;
   constructor(readonly deaths: number) {
