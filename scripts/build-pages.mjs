@@ -115,13 +115,13 @@ export async function buildPages(outDir = join(ROOT, 'dist', 'pages')) {
   return manifest;
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || fileURLToPath(import.meta.url) === resolve(process.argv[1] ?? '')) {
+if (fileURLToPath(import.meta.url) === resolve(process.argv[1] ?? '')) {
   try {
     const outDir = process.argv[2] ? resolve(process.argv[2]) : undefined;
     const manifest = await buildPages(outDir);
     for (const [name, p] of Object.entries(manifest)) console.log(`pages: ${name} → ${relative(ROOT, join(outDir ?? join(ROOT, 'dist', 'pages'), p.file))} (${(p.bytes / 1024).toFixed(1)} KiB)`);
   } catch (err) {
-    console.error(`build:pages failed: ${err.errors?.length ? err.message : err.message}`);
+    console.error(`build:pages failed: ${err.message}`);
     process.exitCode = 1;
   }
 }
