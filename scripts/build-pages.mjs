@@ -4,7 +4,7 @@
 // dist/pages/pages.json with the Content-Security-Policy each is served with, which allows
 // exactly that script and that stylesheet by their SHA-256 hashes. Run by `npm run build`.
 //
-//   node scripts/build-pages.mjs [outDir]     (default dist/pages)
+//   node scripts/build-pages.mjs [outDir] [sourcesDir]     (default dist/pages, src/app/pages)
 //
 // esbuild bundles the TypeScript and only strips its types: `npm run typecheck` checks them
 // (tsconfig.pages.json), against the same types the service's handlers are declared with.
@@ -84,14 +84,14 @@ function fill(template, slots) {
 }
 
 /** One page as served: the HTML document and its policy. */
-export async function buildPage(name) {
-  const dir = join(SOURCES, name);
+export async function buildPage(name, sources = SOURCES) {
+  const dir = join(sources, name);
   const markup = pageMarkup(join(dir, 'index.html'));
   const script = await bundle(join(dir, 'main.ts'), 'ts');
   const style = await bundle(join(dir, `${name}.css`), 'css');
   if (/<\/script/i.test(script)) throw new PageBuildError(join(dir, 'main.ts'), 'the bundle contains "</script", which would end the inline script early');
   if (/<\/style/i.test(style)) throw new PageBuildError(join(dir, `${name}.css`), 'the stylesheet contains "</style", which would end the inline style early');
-  const shell = readFileSync(join(SOURCES, 'shared', 'shell.html'), 'utf8');
+  const shell = readFileSync(join(sources, 'shared', 'shell.html'), 'utf8');
   const html = fill(shell, { title: markup.title, header: markup.header, body: markup.body, style, script });
   return { html, csp: pageCsp(script, style) };
 }
@@ -103,11 +103,11 @@ function writeWhole(file, text) {
   renameSync(tmp, file);
 }
 
-export async function buildPages(outDir = join(ROOT, 'dist', 'pages')) {
+export async function buildPages(outDir = join(ROOT, 'dist', 'pages'), sources = SOURCES) {
   mkdirSync(outDir, { recursive: true });
   const manifest = {};
   for (const name of PAGES) {
-    const page = await buildPage(name);
+    const page = await buildPage(name, sources);
     writeWhole(join(outDir, `${name}.html`), page.html);
     manifest[name] = { file: `${name}.html`, csp: page.csp, bytes: Buffer.byteLength(page.html) };
   }
@@ -118,7 +118,7 @@ export async function buildPages(outDir = join(ROOT, 'dist', 'pages')) {
 if (fileURLToPath(import.meta.url) === resolve(process.argv[1] ?? '')) {
   try {
     const outDir = process.argv[2] ? resolve(process.argv[2]) : undefined;
-    const manifest = await buildPages(outDir);
+    const manifest = await buildPages(outDir, process.argv[3] ? resolve(process.argv[3]) : undefined);
     for (const [name, p] of Object.entries(manifest)) console.log(`pages: ${name} → ${relative(ROOT, join(outDir ?? join(ROOT, 'dist', 'pages'), p.file))} (${(p.bytes / 1024).toFixed(1)} KiB)`);
   } catch (err) {
     console.error(`build:pages failed: ${err.message}`);

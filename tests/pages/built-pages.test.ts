@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,24 @@ describe('npm run build:pages', () => {
       expect(page.csp).toContain(`style-src ${sha256(style)};`);
     });
   }
+
+  it('refuses markup with inline code the policy would block, naming the file', () => {
+    const sources = mkdtempSync(join(tmpdir(), 'ivr-sim-page-sources-'));
+    try {
+      cpSync(join(PACKAGE_ROOT, 'src', 'app', 'pages'), sources, { recursive: true });
+      const index = join(sources, 'agent', 'index.html');
+      writeFileSync(index, readFileSync(index, 'utf8').replace('<button type="submit" id="connect">', '<button type="submit" id="connect" onclick="connect()">'));
+      let stderr = '';
+      try {
+        execFileSync(process.execPath, [join(PACKAGE_ROOT, 'scripts', 'build-pages.mjs'), join(sources, 'out'), sources], { stdio: 'pipe' });
+      } catch (err) {
+        stderr = String((err as { stderr: Buffer }).stderr);
+      }
+      expect(stderr).toMatch(/build:pages failed: .*agent\/index\.html: has inline code or a resource link \(onclick=\): put scripts in main\.ts/);
+    } finally {
+      rmSync(sources, { recursive: true, force: true });
+    }
+  });
 
   it('a page that was not built stops the service with the command that builds it', () => {
     const empty = mkdtempSync(join(tmpdir(), 'ivr-sim-no-pages-'));
