@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultPaths } from '../core/config/configuration.js';
+import { defaultPaths } from '../core/configuration/configuration.js';
 import { SEND_CHECKPOINTS, type SendCheckpoint } from '../core/sms/sms-dispatcher.js';
 import type { SmsOrigin } from './twilio-sms-sender.js';
 

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/logging/logger.js';
-import { loadConfiguration } from '../../src/core/config/configuration.js';
+import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import type { Turn } from '../../src/core/live/turn.js';
 import type { SmsJob } from '../../src/core/sms/sms-job.js';

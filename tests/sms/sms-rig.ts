@@ -3,7 +3,7 @@ import type { Decision, SmsRequest } from '../../src/core/decision/decision.js';
 import { ManualClock } from '../../src/core/live/clock.js';
 import type { Language } from '../../src/core/profile/customer-profile.js';
 import { loadRules } from '../../src/core/rules/rule-files.js';
-import { defaultPaths } from '../../src/core/config/configuration.js';
+import { defaultPaths } from '../../src/core/configuration/configuration.js';
 import type { ContactPolicy } from '../../src/core/sms/contact-policy.js';
 import { loadContactPolicy } from '../../src/core/sms/contact-policy-file.js';
 import { SmsDispatcher } from '../../src/core/sms/sms-dispatcher.js';

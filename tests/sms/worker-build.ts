@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../src/core/config/configuration.js';
+import { PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
 
 /** The SMS worker's entry point, built from the current sources. */
 export interface WorkerBuild {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPaths } from '../../src/core/config/configuration.js';
+import { defaultPaths } from '../../src/core/configuration/configuration.js';
 import type { SendCheckpoint } from '../../src/core/sms/sms-dispatcher.js';
 import { formatSmsStats } from '../../src/cli/commands/sms-stats.js';
 import { pendingSmsJobs } from '../../src/sms/sms-queue.js';

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { defaultPaths, PACKAGE_ROOT, type ConfigPaths } from '../../core/config/configuration.js';
+import { defaultPaths, PACKAGE_ROOT, type ConfigPaths } from '../../core/configuration/configuration.js';
 
 /** Everything the service reads from the environment, read once at start-up. */
 export interface AppEnv {

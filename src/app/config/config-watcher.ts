@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ConfigError } from '../../core/config/config-error.js';
-import { loadConfiguration } from '../../core/config/configuration.js';
+import { loadConfiguration } from '../../core/configuration/configuration.js';
 import type { Clock } from '../../core/live/clock.js';
 import type { ConfigVersions } from '../../core/live/config-versions.js';
 import type { AppLogger } from '../logging/logger.js';

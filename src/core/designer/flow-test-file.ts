@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IssueCollector, pointer } from '../config/config-error.js';
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../configuration/configuration.js';
 import { readJsonFile } from '../config/json-file.js';
 import { validateAgainstSchema } from '../config/schema-validator.js';
 import type { CallInput } from '../decision/call-decider.js';
