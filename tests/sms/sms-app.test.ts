@@ -1,14 +1,14 @@
 import { Queue } from 'bullmq';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/app/logging/logger.js';
+import { createLogger } from '../../src/infra/logging/logger.js';
 import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import type { Turn } from '../../src/core/live/turn.js';
 import type { SmsJob } from '../../src/core/sms/sms-job.js';
-import { smsKeyPrefixes, SMS_QUEUE_NAME } from '../../src/sms/sms-queue.js';
-import { loadSmsWorkerEnv } from '../../src/sms/sms-worker-env.js';
-import { startSmsWorkerRuntime, type SmsWorkerRuntime } from '../../src/sms/sms-worker-runtime.js';
+import { smsKeyPrefixes, SMS_QUEUE_NAME } from '../../src/infra/sms/sms-queue.js';
+import { loadSmsWorkerEnv } from '../../src/worker/sms-worker-env.js';
+import { startSmsWorkerRuntime, type SmsWorkerRuntime } from '../../src/worker/sms-worker-runtime.js';
 import { driveCall } from '../app/call-driver.js';
 import { callSid, messageSid, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_BASE_URL, twilioPost } from '../helpers/twilio.js';
 import { TwilioRestStandIn } from '../helpers/twilio-rest-stand-in.js';

@@ -5,7 +5,7 @@ import { ConfigError } from '../../core/config/config-error.js';
 import { loadConfiguration } from '../../core/configuration/configuration.js';
 import type { Clock } from '../../core/live/clock.js';
 import type { ConfigVersions } from '../../core/live/config-versions.js';
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import { APP_ENV, CLOCK, CONFIG_STATUS, CONFIG_VERSIONS, LOGGER } from '../tokens.js';
 import type { AppEnv } from './app-env.js';
 import type { ConfigStatus } from './config-status.js';

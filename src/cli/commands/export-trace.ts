@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM, redactUrl } from '../../app/config/app-env.js';
-import { RedisTraceStream } from '../../app/recording/redis-trace-stream.js';
+import { DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM } from '../../infra/env/redis-env.js';
+import { redactUrl } from '../../infra/redis/redact-url.js';
+import { RedisTraceStream } from '../../infra/recording/redis-trace-stream.js';
 import type { TraceLine } from '../../core/trace/trace-line.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_URL, redactUrl } from '../../app/config/app-env.js';
+import { DEFAULT_REDIS_URL } from '../../infra/env/redis-env.js';
+import { redactUrl } from '../../infra/redis/redact-url.js';
 import type { SmsAccounting, TemplateStats } from '../../core/sms/sms-stats.js';
-import { RedisContactLedger } from '../../sms/redis-contact-ledger.js';
-import { RedisSmsStats, type SmsStatsView } from '../../sms/redis-sms-stats.js';
-import { pendingSmsJobs, smsKeyPrefixes, SMS_QUEUE_NAME } from '../../sms/sms-queue.js';
+import { RedisContactLedger } from '../../infra/sms/redis-contact-ledger.js';
+import { RedisSmsStats, type SmsStatsView } from '../../infra/sms/redis-sms-stats.js';
+import { pendingSmsJobs, smsKeyPrefixes, SMS_QUEUE_NAME } from '../../infra/sms/sms-queue.js';
 import type { CliIO } from '../cli-io.js';
 
 interface SmsStatsFlags {

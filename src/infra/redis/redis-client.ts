@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { AppLogger } from '../logging/logger.js';
-import { redactUrl } from '../config/app-env.js';
+import { redactUrl } from './redact-url.js';
 
 /**
  * A Redis client that fails fast instead of queueing: while Redis is unreachable a command errors
