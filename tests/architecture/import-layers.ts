@@ -65,9 +65,17 @@ function reason(from: Layer, file: string, spec: string): string | undefined {
   const target = posix.normalize(posix.join(dirname(file), spec));
   if (target.startsWith('..')) return 'reaches outside src/';
   const to = layerOf(target);
+  if (file.startsWith('core/config/') && !target.startsWith('core/config/')) {
+    return 'core/config is the bottom layer (reading, locating and validating a document; the issue shape) and imports only core/config';
+  }
   if (to === undefined || to === from) return undefined;
   if (from === 'core') return `the core imports nothing above it (this is ${to})`;
   if (from === 'infra' && SHELLS.has(to)) return `the adapters in src/infra import no shell (this is ${to})`;
   if (SHELLS.has(from) && SHELLS.has(to)) return `a shell imports no other shell (${from} → ${to}); share it from src/infra or src/core`;
   return undefined;
+}
+
+/** The files that construct an Ajv validator: there is to be one, shared by every document format. */
+export function ajvConstructions(files: ReadonlyMap<string, string>): string[] {
+  return [...files].filter(([, source]) => /\bnew\s+Ajv\w*\s*\(|\bAjv\w*\s*\(\s*\{/.test(source)).map(([file]) => `src/${file}`);
 }

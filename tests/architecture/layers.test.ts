@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/core/config/package-root.js';
-import { importSpecifiers, layerOf, layeringViolations } from './import-layers.js';
+import { ajvConstructions, importSpecifiers, layerOf, layeringViolations } from './import-layers.js';
 
 function sources(): Map<string, string> {
   const src = join(PACKAGE_ROOT, 'src');
@@ -18,6 +18,10 @@ describe('the layers of src/', () => {
     const files = sources();
     expect(files.size).toBeGreaterThan(100);
     expect(layeringViolations(files)).toEqual([]);
+  });
+
+  it('one Ajv validates every document format, in core/config', () => {
+    expect(ajvConstructions(sources())).toEqual(['src/core/config/schema-validator.ts']);
   });
 
   it('every layer is present where the layout says', () => {
@@ -67,6 +71,29 @@ describe('the layering check', () => {
         'core/flows/a.ts': "import { setup } from 'xstate';\n// import { Redis } from 'ioredis';\n/* import x from '../../app/x.js'; */",
       }),
     ).toEqual([]);
+  });
+
+  it('keeps core/config at the bottom of the core: it loads no flows, rules or customers', () => {
+    expect(
+      check({
+        'core/config/configuration.ts': "import { loadFlows } from '../flows/flow-loader.js';\nimport { pointer } from './config-error.js';",
+        'core/configuration/configuration.ts': "import { loadFlows } from '../flows/flow-loader.js';\nimport { pointer } from '../config/config-error.js';",
+      }),
+    ).toEqual([
+      "src/core/config/configuration.ts imports '../flows/flow-loader.js': core/config is the bottom layer (reading, locating and validating a document; the issue shape) and imports only core/config",
+    ]);
+  });
+
+  it('finds every file that builds an Ajv of its own', () => {
+    expect(
+      ajvConstructions(
+        new Map([
+          ['core/config/schema-validator.ts', 'const ajv = new Ajv2020({ allErrors: true });'],
+          ['core/staffing/staffing-file.ts', 'compiled = new Ajv2020({ strict: true }).compile(schema);'],
+          ['core/trace/trace-line.ts', "import { schemaErrors } from '../config/schema-validator.js';"],
+        ]),
+      ),
+    ).toEqual(['src/core/config/schema-validator.ts', 'src/core/staffing/staffing-file.ts']);
   });
 
   it('places a file outside every layer as a violation of its own', () => {
