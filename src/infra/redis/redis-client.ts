@@ -33,3 +33,13 @@ export async function connectRedis(url: string, commandTimeoutMs: number, log: A
   }
   return client;
 }
+
+/**
+ * A client for one command-line read: it connects when first used, gives up at once when Redis
+ * is unreachable (no offline queue, no reconnecting), and leaves the reporting to the caller.
+ */
+export function oneShotRedis(url: string): Redis {
+  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+  client.on('error', () => undefined); // the caller reports the failed command, once
+  return client;
+}
