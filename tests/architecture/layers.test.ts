@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/core/config/package-root.js';
@@ -27,6 +27,16 @@ describe('the layers of src/', () => {
   it('every layer is present where the layout says', () => {
     const layers = new Set([...sources().keys()].map(layerOf));
     expect([...layers].sort()).toEqual(['app', 'cli', 'core', 'infra', 'worker']);
+  });
+});
+
+describe('the process entry points', () => {
+  const json = <T>(file: string): T => JSON.parse(readFileSync(join(PACKAGE_ROOT, file), 'utf8')) as T;
+
+  it('npm run worker runs the SMS worker shell, src/worker/worker.ts, as built', () => {
+    const outDir = json<{ compilerOptions: { outDir: string } }>('tsconfig.build.json').compilerOptions.outDir;
+    expect(json<{ scripts: Record<string, string> }>('package.json').scripts['worker']).toBe(`node ${outDir}/worker/worker.js`);
+    expect(existsSync(join(PACKAGE_ROOT, 'src', 'worker', 'worker.ts'))).toBe(true);
   });
 });
 
