@@ -4,22 +4,22 @@ import { parseJsonText } from './json-syntax.js';
 import { readProblem } from './read-problem.js';
 import { CONFIG_WORDING, checkDocument, type DocumentWording, type SchemaRef } from './schema-validator.js';
 
+export interface LoadDocumentOptions {
+  /** The format's words for its problems; the configuration's by default. */
+  wording?: DocumentWording;
+}
+
 /**
  * The one way a JSON document is loaded: read, parse (a syntax error located by line and
  * column), validate against its checked-in schema, and record every problem in `issues` in
  * one shape (file, path, line and column when known, message, severity) rather than throw,
  * so a loader can go on checking other files and report everything at once.
+ *
+ * Returns the document, or undefined when it could not be read, parsed or did not conform.
  */
-export interface LoadOptions {
-  wording?: DocumentWording;
-  /** The file's text when the caller has read it already (an injected reader, an upload). */
-  text?: string;
-}
-
-/** The document, or undefined when it could not be read, parsed or did not conform (its issues are recorded). */
-export function loadDocument<T>(schema: SchemaRef, file: string, issues: IssueCollector, opts: LoadOptions = {}): T | undefined {
+export function loadDocument<T>(schema: SchemaRef, file: string, issues: IssueCollector, opts: LoadDocumentOptions = {}): T | undefined {
   const wording = opts.wording ?? CONFIG_WORDING;
-  const text = opts.text ?? readDocumentText(file, issues, wording);
+  const text = readDocumentText(file, issues, wording);
   if (text === undefined) return undefined;
   const doc = parseDocument(text, file, issues, wording);
   if (doc === undefined) return undefined;
