@@ -1,4 +1,4 @@
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import type { FileSpool } from './file-spool.js';
 
 /** One spooled item: `kind` names the handler that applies it. */
