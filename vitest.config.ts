@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Redis-backed suites use unique key prefixes, so files may run in parallel.
     pool: 'forks',
+    // The pages the service serves are built from src/app/pages/ first.
+    globalSetup: ['tests/build-pages.setup.ts'],
   },
 });

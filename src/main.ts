@@ -2,7 +2,7 @@ import { ConfigError, formatIssue } from './core/config/config-error.js';
 import { AppEnvError, loadAppEnv } from './app/config/app-env.js';
 import { createApp } from './app/create-app.js';
 import { InternalListener } from './app/listeners/internal-listener.js';
-import { createLogger } from './app/logging/logger.js';
+import { createLogger } from './infra/logging/logger.js';
 
 /** `npm start`: the live voice service, Twilio's webhooks on PORT and the internal pages on INTERNAL_PORT, configured by environment variables (docs/twilio.md). */
 async function main(): Promise<void> {

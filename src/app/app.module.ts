@@ -7,7 +7,7 @@ import { GlobalExceptionFilter } from './errors/global-exception.filter.js';
 import { DesignerModule } from './designer/designer.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ListenersModule } from './listeners/listeners.module.js';
-import type { AppLogger } from './logging/logger.js';
+import type { AppLogger } from '../infra/logging/logger.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ScreenPopModule } from './screen-pop/screen-pop.module.js';
 import { SmsModule } from './sms/sms.module.js';

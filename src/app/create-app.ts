@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { redactUrl } from './config/app-env.js';
+import { redactUrl } from '../infra/redis/redact-url.js';
 import { AppModule, type AppOptions } from './app.module.js';
 import { isLoopback } from './listeners/listener.js';
-import { NestPinoLogger } from './logging/logger.js';
+import { NestPinoLogger } from './logging/nest-pino-logger.js';
 import { requestTiming } from './logging/request-timing.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { defaultPaths, type ConfigPaths } from '../core/config/configuration.js';
+import { defaultPaths, type ConfigPaths } from '../core/configuration/configuration.js';
 
 export interface ConfigFlags {
   flows?: string;

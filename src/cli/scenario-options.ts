@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { defaultPaths, loadConfiguration, PACKAGE_ROOT } from '../core/config/configuration.js';
+import { defaultPaths, loadConfiguration, PACKAGE_ROOT } from '../core/configuration/configuration.js';
 import type { Scenario } from '../core/replay/replay-run.js';
 import { contactPolicyFileIn, loadContactPolicy } from '../core/sms/contact-policy-file.js';
 import { loadStaffingFile } from '../core/staffing/staffing-file.js';

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { loadAppEnv, type AppEnv } from '../../src/app/config/app-env.js';
 import { createApp } from '../../src/app/create-app.js';
 import { InternalListener } from '../../src/app/listeners/internal-listener.js';
-import { createLogger } from '../../src/app/logging/logger.js';
+import { createLogger } from '../../src/infra/logging/logger.js';
 import { CALL_STATE_STORE } from '../../src/app/tokens.js';
 import type { CallStateStore } from '../../src/core/live/call-state-store.js';
 import { ManualClock } from '../../src/core/live/clock.js';

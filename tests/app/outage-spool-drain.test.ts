@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../src/app/logging/logger.js';
+import { createLogger } from '../../src/infra/logging/logger.js';
 import { FileSpool } from '../../src/app/spool/file-spool.js';
 import { OutageSpool, PermanentSpoolError, type SpoolItem } from '../../src/app/spool/outage-spool.js';
 

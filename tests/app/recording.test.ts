@@ -6,7 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIO } from '../../src/cli/cli-io.js';
 import { registerExportTraceCommand } from '../../src/cli/commands/export-trace.js';
-import { loadConfiguration } from '../../src/core/config/configuration.js';
+import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import type { KeyPress } from '../../src/core/flows/call-walker.js';
 import type { TraceLine } from '../../src/core/trace/trace-line.js';

@@ -5,7 +5,7 @@ import { AppEnvError, loadAppEnv } from '../../src/app/config/app-env.js';
 import { RedisCallStateStore } from '../../src/app/telephony/redis-call-state-store.js';
 import { startLiveCall } from '../../src/core/live/live-call.js';
 import { liveConfigurationOf } from '../../src/core/live/config-versions.js';
-import { loadConfiguration } from '../../src/core/config/configuration.js';
+import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import { callSid, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioPost } from '../helpers/twilio.js';
 import { driveCall } from './call-driver.js';
 import { startService, type Harness } from './harness.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIO } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/main.js';
-import { loadConfiguration } from '../../src/core/config/configuration.js';
+import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import type { Decision } from '../../src/core/decision/decision.js';
 import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
 import { MemoryCallStateStore } from '../../src/core/live/call-state-store.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, type ConfigIssue } from '../../src/core/config/config-error.js';
-import { loadConfiguration } from '../../src/core/config/configuration.js';
+import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 
 let copy: ConfigCopy | undefined;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigWatcher } from '../../src/app/config/config-watcher.js';
 import type { DesignerTryResult } from '../../src/app/designer/designer.service.js';
-import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
+import { loadConfiguration, type Configuration } from '../../src/core/configuration/configuration.js';
 import { toDot } from '../../src/core/designer/dot-diagram.js';
 import { flowDiagram } from '../../src/core/designer/flow-diagram.js';
 import { renderSvg } from '../../src/core/designer/svg-render.js';

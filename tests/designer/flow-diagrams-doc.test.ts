@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/core/config/configuration.js';
+import { PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
 import { FLOW_DIAGRAMS_COMMAND, flowDiagramsMarkdown } from '../../src/core/designer/flow-diagrams-doc.js';
 import { shippedConfig } from '../helpers/shipped.js';
 

@@ -2,7 +2,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigIssue } from '../../src/core/config/config-error.js';
-import { PACKAGE_ROOT } from '../../src/core/config/configuration.js';
+import { PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { cli } from './designer-cli.js';
 

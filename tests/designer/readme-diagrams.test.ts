@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/core/config/configuration.js';
+import { PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
 import { toDot } from '../../src/core/designer/dot-diagram.js';
 import { flowDiagram } from '../../src/core/designer/flow-diagram.js';
 import { renderSvg } from '../../src/core/designer/svg-render.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine } from 'xstate';
-import { defaultPaths } from '../../src/core/config/configuration.js';
+import { defaultPaths } from '../../src/core/configuration/configuration.js';
 
 const dir = defaultPaths().flowsDir;
 const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'prompts.json');

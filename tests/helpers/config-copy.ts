@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultPaths, type ConfigPaths } from '../../src/core/config/configuration.js';
+import { defaultPaths, type ConfigPaths } from '../../src/core/configuration/configuration.js';
 
 /** A private copy of the shipped flows, rules and customers that a test may break. */
 export interface ConfigCopy {

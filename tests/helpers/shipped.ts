@@ -1,4 +1,4 @@
-import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
+import { loadConfiguration, type Configuration } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import type { CustomerProfile } from '../../src/core/profile/customer-profile.js';
 

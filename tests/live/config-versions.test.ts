@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
+import { loadConfiguration, type Configuration } from '../../src/core/configuration/configuration.js';
 import { CustomerDirectory } from '../../src/core/customers/customer-directory.js';
 import { ConfigVersions } from '../../src/core/live/config-versions.js';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
+import { loadConfiguration, type Configuration } from '../../src/core/configuration/configuration.js';
 import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
 import { MemoryCallStateStore, type CallStateStore, type Versioned } from '../../src/core/live/call-state-store.js';
 import { ManualClock } from '../../src/core/live/clock.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
+import { loadConfiguration, type Configuration } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import type { KeyPress } from '../../src/core/flows/call-walker.js';
 import { MemoryCallStateStore } from '../../src/core/live/call-state-store.js';

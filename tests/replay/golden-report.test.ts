@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bufferIO } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/main.js';
-import { PACKAGE_ROOT } from '../../src/core/config/configuration.js';
+import { PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
 
 /**
  * The golden trace (data/traces/golden.jsonl: every segment, hot keys, diagnosis fixed and not,

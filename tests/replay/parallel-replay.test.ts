@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIO } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/main.js';
 import { ConfigError } from '../../src/core/config/config-error.js';
-import { loadConfiguration, PACKAGE_ROOT } from '../../src/core/config/configuration.js';
+import { loadConfiguration, PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import { decideTraceCall, type CompactDecision } from '../../src/core/replay/compact-decision.js';
 import { DecideWorkerClient } from '../../src/core/replay/decide-worker-client.js';

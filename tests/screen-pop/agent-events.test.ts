@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { ReadyEvent } from '../../src/app/screen-pop/agent-events.service.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import type { ScreenPop } from '../../src/core/screen-pop/screen-pop.js';
-import { loadConfiguration } from '../../src/core/config/configuration.js';
+import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import { driveCall } from '../app/call-driver.js';
 import { startService, type Harness } from '../app/harness.js';
 import { callSid, pathOf, twilioPost } from '../helpers/twilio.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AgentEventsService } from '../../src/app/screen-pop/agent-events.service.js';
 import { RedisScreenPopStreams } from '../../src/app/screen-pop/redis-screen-pop-streams.js';
 import { DEFAULT_SCREEN_POP_SETTINGS } from '../../src/app/screen-pop/screen-pop-settings.js';
-import { createLogger } from '../../src/app/logging/logger.js';
+import { createLogger } from '../../src/infra/logging/logger.js';
 import type { ScreenPop } from '../../src/core/screen-pop/screen-pop.js';
 import { REDIS_URL } from '../app/harness.js';
 import { json, openSse } from './sse-client.js';

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ClassPolicy } from '../../src/core/sms/contact-policy.js';
 import type { ContactLedger, LedgerMessage } from '../../src/core/sms/contact-ledger.js';
 import { MemoryContactLedger } from '../../src/core/sms/memory-contact-ledger.js';
-import { RedisContactLedger } from '../../src/sms/redis-contact-ledger.js';
+import { RedisContactLedger } from '../../src/infra/sms/redis-contact-ledger.js';
 import { redisScope, type RedisScope } from './redis-fixtures.js';
 import { callSid, messageSid } from '../helpers/twilio.js';
 

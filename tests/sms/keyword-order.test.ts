@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisKeywordLedger } from '../../src/app/sms/redis-keyword-ledger.js';
-import { RedisContactLedger } from '../../src/sms/redis-contact-ledger.js';
+import { RedisContactLedger } from '../../src/infra/sms/redis-contact-ledger.js';
 import { redisScope, type RedisScope } from './redis-fixtures.js';
 
 describe('STOP and START: the newest one received wins, whatever order they reach Redis in', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keywordActionOf } from '../../src/core/sms/opt-out-keywords.js';
-import { loadSmsWorkerEnv, SmsWorkerEnvError } from '../../src/sms/sms-worker-env.js';
+import { loadSmsWorkerEnv, SmsWorkerEnvError } from '../../src/worker/sms-worker-env.js';
 
 describe('keywords in a customer\'s text', () => {
   it.each(['STOP', 'stop', ' Stop! ', 'STOPALL', 'unsubscribe', 'CANCEL', 'end', 'QUIT', 'TD', 'td', '退订', '退订。', 'ＳＴＯＰ'])('"%s" opts out', (body) => {

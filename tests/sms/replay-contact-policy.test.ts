@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfiguration, PACKAGE_ROOT, type Configuration } from '../../src/core/config/configuration.js';
+import { loadConfiguration, PACKAGE_ROOT, type Configuration } from '../../src/core/configuration/configuration.js';
 import type { ReplayReport } from '../../src/core/replay/replay-report.js';
 import { ReplayRun, type Scenario } from '../../src/core/replay/replay-run.js';
 import { replayTrace } from '../../src/core/replay/replay-trace.js';

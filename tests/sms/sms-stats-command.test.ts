@@ -2,10 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerSmsStatsCommand, SmsStatsError } from '../../src/cli/commands/sms-stats.js';
 import { bufferIO } from '../../src/cli/cli-io.js';
-import { RedisContactLedger } from '../../src/sms/redis-contact-ledger.js';
-import { RedisSmsStats } from '../../src/sms/redis-sms-stats.js';
+import { RedisContactLedger } from '../../src/infra/sms/redis-contact-ledger.js';
+import { RedisSmsStats } from '../../src/infra/sms/redis-sms-stats.js';
 import { Queue } from 'bullmq';
-import { smsKeyPrefixes, SMS_QUEUE_NAME } from '../../src/sms/sms-queue.js';
+import { smsKeyPrefixes, SMS_QUEUE_NAME } from '../../src/infra/sms/sms-queue.js';
 import { REDIS_URL, redisScope, type RedisScope } from './redis-fixtures.js';
 import { callSid } from '../helpers/twilio.js';
 

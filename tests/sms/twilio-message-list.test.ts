@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTwilioClient, TwilioSmsSender } from '../../src/sms/twilio-sms-sender.js';
+import { createTwilioClient } from '../../src/infra/twilio/twilio-client.js';
+import { TwilioSmsSender } from '../../src/infra/sms/twilio-sms-sender.js';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/twilio.js';
 import { TwilioRestStandIn } from '../helpers/twilio-rest-stand-in.js';
 

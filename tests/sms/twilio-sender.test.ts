@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SmsSendError } from '../../src/core/sms/sms-errors.js';
-import { createTwilioClient, TwilioSmsSender } from '../../src/sms/twilio-sms-sender.js';
+import { createTwilioClient } from '../../src/infra/twilio/twilio-client.js';
+import { TwilioSmsSender } from '../../src/infra/sms/twilio-sms-sender.js';
 import { callSid, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN } from '../helpers/twilio.js';
 import { hang, twilioError, TwilioRestStandIn } from '../helpers/twilio-rest-stand-in.js';
 

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadContactPolicy } from '../../src/core/sms/contact-policy-file.js';
 import type { SmsJob } from '../../src/core/sms/sms-job.js';
 import type { OutgoingSms, SmsSender } from '../../src/core/sms/sms-sender.js';
-import { createSmsProcessor, MAX_WORKER_DEATHS, type SmsJobResult } from '../../src/sms/sms-processor.js';
+import { createSmsProcessor, MAX_WORKER_DEATHS, type SmsJobResult } from '../../src/infra/sms/sms-processor.js';
 import { accept, twilioError, TwilioRestStandIn } from '../helpers/twilio-rest-stand-in.js';
 import { BILL, decisionWith, smsRig, type SmsRig } from './sms-rig.js';
 

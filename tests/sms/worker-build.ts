@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../src/core/config/configuration.js';
+import { PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
 
 /** The SMS worker's entry point, built from the current sources. */
 export interface WorkerBuild {
@@ -26,14 +26,14 @@ function distIsFresh(): boolean {
  * removed by `remove`.
  */
 export async function workerBuild(): Promise<WorkerBuild> {
-  if (distIsFresh()) return { script: join(PACKAGE_ROOT, 'dist', 'sms', 'worker.js'), remove() {} };
+  if (distIsFresh()) return { script: join(PACKAGE_ROOT, 'dist', 'worker', 'worker.js'), remove() {} };
   const parent = join(PACKAGE_ROOT, 'tmp');
   mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(join(parent, 'sms-worker-build-'));
   const out = await new Promise<string>((resolve) =>
     execFile(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', dir], { cwd: PACKAGE_ROOT }, (_e, o, e) => resolve(o + e)),
   );
-  const script = join(dir, 'sms', 'worker.js');
+  const script = join(dir, 'worker', 'worker.js');
   if (!existsSync(script)) throw new Error(`building the SMS worker failed:\n${out}`);
   return { script, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

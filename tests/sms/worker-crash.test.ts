@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPaths } from '../../src/core/config/configuration.js';
+import { defaultPaths } from '../../src/core/configuration/configuration.js';
 import type { SendCheckpoint } from '../../src/core/sms/sms-dispatcher.js';
 import { formatSmsStats } from '../../src/cli/commands/sms-stats.js';
-import { pendingSmsJobs } from '../../src/sms/sms-queue.js';
+import { pendingSmsJobs } from '../../src/infra/sms/sms-queue.js';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/twilio.js';
 import { twilioError, TwilioRestStandIn } from '../helpers/twilio-rest-stand-in.js';
 import { REDIS_URL } from './redis-fixtures.js';

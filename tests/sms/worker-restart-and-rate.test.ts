@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingSms, SmsSender } from '../../src/core/sms/sms-sender.js';
-import { limiterFor } from '../../src/sms/sms-queue.js';
+import { limiterFor } from '../../src/infra/sms/sms-queue.js';
 import { callSid } from '../helpers/twilio.js';
 import { TwilioRestStandIn } from '../helpers/twilio-rest-stand-in.js';
 import { BILL, decisionWith, SENDER, smsRig, type SmsRig } from './sms-rig.js';

@@ -185,6 +185,7 @@ describe('loading a staffing file', () => {
         file: 'staffing.json',
         path: '$.queues[0]',
         message: "no group has a skill for queue 'vip'; its calls are never answered",
+        severity: 'warning',
       },
     ]);
   });

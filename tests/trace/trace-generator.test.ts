@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadConfiguration } from '../../src/core/config/configuration.js';
+import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import { hourlyRates } from '../../src/core/trace/arrival-process.js';
 import type { CallerBehaviour } from '../../src/core/trace/caller-behaviour.js';

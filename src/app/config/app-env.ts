@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { defaultPaths, PACKAGE_ROOT, type ConfigPaths } from '../../core/config/configuration.js';
+import { defaultPaths, PACKAGE_ROOT, type ConfigPaths } from '../../core/configuration/configuration.js';
+import { envReader } from '../../infra/env/env-reader.js';
+import { DEFAULT_TRACE_STREAM, readRedisEnv } from '../../infra/env/redis-env.js';
 import { NamedError } from '../../core/errors/named-error.js';
 
 /** Everything the service reads from the environment, read once at start-up. */
@@ -53,40 +55,15 @@ export class AppEnvError extends NamedError {
   }
 }
 
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-export const DEFAULT_REDIS_KEY_PREFIX = 'ivr-sim:';
-/** The trace stream's name under REDIS_KEY_PREFIX. */
-export const DEFAULT_TRACE_STREAM = 'trace';
 export const DEFAULT_INTERNAL_HOST = '127.0.0.1';
 export const DEFAULT_INTERNAL_PORT = 3001;
 const DEFAULT_HOLD_MUSIC = 'http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3';
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads and checks the environment; throws AppEnvError listing every problem, not just the first. */
 export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   const problems: string[] = [];
-  const str = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const int = (name: string, dflt: number, min: number, max: number): number => {
-    const raw = str(name);
-    if (raw === undefined) return dflt;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
-      return dflt;
-    }
-    return n;
-  };
-  const onOff = (name: string, dflt: boolean): boolean => {
-    const raw = str(name);
-    if (raw === undefined) return dflt;
-    if (/^(on|true|1)$/i.test(raw)) return true;
-    if (/^(off|false|0)$/i.test(raw)) return false;
-    problems.push(`${name}=${raw}: expected on or off`);
-    return dflt;
-  };
+  const read = envReader(env, problems);
+  const { str, int, onOff } = read;
 
   const port = int('PORT', 3000, 1, 65535);
   const listenHost = (name: string): string | undefined => {
@@ -121,9 +98,7 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   const workflowSid = str('TWILIO_WORKFLOW_SID') ?? null;
   if (workflowSid !== null && !/^WW[0-9a-f]{32}$/i.test(workflowSid)) problems.push(`TWILIO_WORKFLOW_SID=${workflowSid}: expected WW followed by 32 hex digits`);
 
-  const redisUrl = str('REDIS_URL') ?? DEFAULT_REDIS_URL;
-  const keyPrefix = str('REDIS_KEY_PREFIX') ?? DEFAULT_REDIS_KEY_PREFIX;
-  if (!/^rediss?:\/\/./.test(redisUrl)) problems.push('REDIS_URL: expected redis://host:port or rediss://host:port');
+  const { url: redisUrl, keyPrefix } = readRedisEnv(read);
 
   const d = defaultPaths();
   const configPaths: ConfigPaths = {
@@ -146,8 +121,7 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   const spoolDir = resolve(str('SPOOL_DIR') ?? 'spool');
   if (existsSync(spoolDir) && !statSync(spoolDir).isDirectory()) problems.push(`SPOOL_DIR: ${spoolDir} is not a directory`);
 
-  const logLevel = str('LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
+  const logLevel = read.logLevel();
 
   const result: AppEnv = {
     port,
@@ -174,9 +148,4 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   };
   if (problems.length) throw new AppEnvError(problems);
   return result;
-}
-
-/** A Redis URL fit for logs: the password is never printed. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { loadConfiguration } from '../../core/config/configuration.js';
+import { loadConfiguration } from '../../core/configuration/configuration.js';
 import type { Clock } from '../../core/live/clock.js';
 import { ConfigVersions } from '../../core/live/config-versions.js';
 import { APP_ENV, CLOCK, CONFIG_STATUS, CONFIG_VERSIONS } from '../tokens.js';

@@ -1,7 +1,7 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { LiveCallCoordinator } from '../../core/live/live-call-coordinator.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import { latencyMs } from '../logging/request-timing.js';
 import { TwimlRenderer } from '../telephony/twiml-renderer.js';
 import { LIVE_CALLS, LOGGER } from '../tokens.js';

@@ -1,4 +1,6 @@
-import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../core/config/package-root.js';
 
 export const HTML = 'text/html; charset=utf-8';
 
@@ -8,23 +10,41 @@ export interface Page {
   csp: string;
 }
 
+/** Where `npm run build:pages` (part of `npm run build`) writes the pages and their policies. */
+export const BUILT_PAGES_DIR = join(PACKAGE_ROOT, 'dist', 'pages');
+
+/** What scripts/build-pages.mjs writes next to the pages, per page. */
+interface PagesManifest {
+  [page: string]: { file: string; csp: string } | undefined;
+}
+
+export class PageNotBuiltError extends Error {
+  readonly code = 'PAGE_NOT_BUILT';
+  constructor(page: string, reason: string) {
+    super(`the ${page} page is not built (${reason}): run \`npm run build:pages\` (\`npm run build\` runs it)`);
+    this.name = 'PageNotBuiltError';
+  }
+}
+
 /**
- * Wraps one self-contained HTML document (inline CSS and JS, nothing fetched from elsewhere).
- * The policy lets the page's own scripts run (by hash: no other inline script or `on…`
- * attribute can) and lets it talk only to this service, so the page works offline and
- * nothing it shows, such as a flow diagram, can load or send anything elsewhere.
+ * A page as built from src/app/pages/<page>/ by scripts/build-pages.mjs: one HTML document with
+ * its script and stylesheet inline, nothing fetched from elsewhere. Its policy, computed at build
+ * time, lets exactly that script and that stylesheet apply (by hash: no other inline script,
+ * `on…` attribute or style can) and lets the page talk only to this service, so it works
+ * offline and nothing it shows, such as a flow diagram, can load or send anything elsewhere.
  */
-export function htmlPage(html: string): Page {
-  const hashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash('sha256').update(m[1]!, 'utf8').digest('base64')}'`);
-  const csp = [
-    "default-src 'none'",
-    `script-src ${hashes.join(' ') || "'none'"}`,
-    "style-src 'unsafe-inline'",
-    "img-src 'self' data:",
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-  return { html, csp };
+export function builtPage(page: string, dir: string = BUILT_PAGES_DIR): Page {
+  let manifest: PagesManifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'pages.json'), 'utf8')) as PagesManifest;
+  } catch (err) {
+    throw new PageNotBuiltError(page, `cannot read ${join(dir, 'pages.json')}: ${(err as Error).message}`);
+  }
+  const entry = manifest[page];
+  if (!entry) throw new PageNotBuiltError(page, `${join(dir, 'pages.json')} does not list it`);
+  try {
+    return { html: readFileSync(join(dir, entry.file), 'utf8'), csp: entry.csp };
+  } catch (err) {
+    throw new PageNotBuiltError(page, (err as Error).message);
+  }
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/live/clock.js';
 import type { LiveCallCoordinator } from '../../core/live/live-call-coordinator.js';
 import { CallNotRecordedError, CallStateUnavailableError, CallStateUnreadableError } from '../../core/live/live-call-errors.js';
 import type { TraceLine } from '../../core/trace/trace-line.js';
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import { OUTAGE_SPOOL } from '../spool/spool.module.js';
 import { PermanentSpoolError, type OutageSpool } from '../spool/outage-spool.js';
 import type { StatusReport } from '../telephony/webhook-params.js';

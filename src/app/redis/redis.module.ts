@@ -1,9 +1,9 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { AppEnv } from '../config/app-env.js';
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import { APP_ENV, LOGGER, REDIS } from '../tokens.js';
-import { connectRedis } from './redis-client.js';
+import { connectRedis } from '../../infra/redis/redis-client.js';
 
 @Injectable()
 class RedisShutdown implements OnApplicationShutdown {

@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AgentQueuesError, parseQueueList, queuesOfAgent } from '../../core/screen-pop/agent-queues.js';
 import { decodeCursor, encodeCursor, inStreamOrder, isQueueId, type Positions } from '../../core/screen-pop/stream-cursor.js';
 import { loadStaffingFile } from '../../core/staffing/staffing-file.js';
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import { LOGGER } from '../tokens.js';
 import { AgentRequestError } from './agent-request-error.js';
 import type { RedisScreenPopStreams, StreamedEntry } from './redis-screen-pop-streams.js';

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/live/clock.js';
 import type { ConfigVersions } from '../../core/live/config-versions.js';
 import type { Turn } from '../../core/live/turn.js';
 import { screenPopOf, type ScreenPop } from '../../core/screen-pop/screen-pop.js';
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import { CLOCK, CONFIG_VERSIONS, LOGGER } from '../tokens.js';
 import type { HandoffListener } from './handoff-listener.js';
 import type { RedisScreenPopStreams } from './redis-screen-pop-streams.js';

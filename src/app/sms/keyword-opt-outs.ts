@@ -1,5 +1,5 @@
 import { maskPhone } from '../../core/customers/customer-directory.js';
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import { PermanentSpoolError, type OutageSpool } from '../spool/outage-spool.js';
 import type { KeywordEvent, RedisKeywordLedger } from './redis-keyword-ledger.js';
 

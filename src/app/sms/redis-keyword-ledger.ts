@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { KeywordAction } from '../../core/sms/opt-out-keywords.js';
-import type { RedisContactLedger } from '../../sms/redis-contact-ledger.js';
+import type { RedisContactLedger } from '../../infra/sms/redis-contact-ledger.js';
 
 /** A STOP- or START-family text as received, with the time this service received it. */
 export interface KeywordEvent {

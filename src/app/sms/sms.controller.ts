@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
 import twilio from 'twilio';
-import type { SmsStatsView } from '../../sms/redis-sms-stats.js';
+import type { SmsStatsView } from '../../infra/sms/redis-sms-stats.js';
 import { ServedOn } from '../listeners/listener.js';
 import { TwilioSignatureGuard } from '../telephony/twilio-signature.guard.js';
 import type { TwilioParams } from '../telephony/webhook-params.js';

@@ -1,4 +1,4 @@
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import type { FileSpool } from './file-spool.js';
 import { NamedError } from '../../core/errors/named-error.js';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnApplica
 import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import type { AppEnv } from '../config/app-env.js';
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import { APP_ENV, LOGGER, REDIS } from '../tokens.js';
 import { FileSpool } from './file-spool.js';
 import { OutageSpool, type SpoolItem } from './outage-spool.js';

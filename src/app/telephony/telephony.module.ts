@@ -8,7 +8,7 @@ import { LiveCallCoordinator } from '../../core/live/live-call-coordinator.js';
 import { loadCallerBehaviour } from '../../core/trace/caller-behaviour.js';
 import type { AppEnv } from '../config/app-env.js';
 import { CallRecorder } from '../recording/call-recorder.js';
-import { RedisTraceStream } from '../recording/redis-trace-stream.js';
+import { RedisTraceStream } from '../../infra/recording/redis-trace-stream.js';
 import { SpoolModule } from '../spool/spool.module.js';
 import { APP_ENV, CALL_STATE_STORE, CLOCK, CONFIG_VERSIONS, LIVE_CALLS, REDIS, TRACE_SINK } from '../tokens.js';
 import { RedisCallStateStore } from './redis-call-state-store.js';

@@ -4,7 +4,7 @@ import type { ConfigVersions } from '../../core/live/config-versions.js';
 import { CallStateUnavailableError } from '../../core/live/live-call-errors.js';
 import type { LiveCallCoordinator, TurnReply } from '../../core/live/live-call-coordinator.js';
 import type { Language } from '../../core/profile/customer-profile.js';
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import { CallRecorder } from '../recording/call-recorder.js';
 import { HANDOFF_LISTENER, type HandoffListener } from '../screen-pop/handoff-listener.js';
 import { SmsService } from '../sms/sms.service.js';

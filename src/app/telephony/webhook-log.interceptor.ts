@@ -1,7 +1,7 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { HttpRequest as Request, HttpResponse as Response } from '../http-types.js';
 import { map, type Observable } from 'rxjs';
-import type { AppLogger } from '../logging/logger.js';
+import type { AppLogger } from '../../infra/logging/logger.js';
 import { latencyMs } from '../logging/request-timing.js';
 import { LOGGER } from '../tokens.js';
 import type { WebhookReply } from './voice.service.js';

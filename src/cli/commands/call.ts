@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfiguration } from '../../core/config/configuration.js';
+import { loadConfiguration } from '../../core/configuration/configuration.js';
 import { CallDecider } from '../../core/decision/call-decider.js';
 import type { Decision } from '../../core/decision/decision.js';
 import { parseKeys } from '../../core/flows/key-presses.js';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM, redactUrl } from '../../app/config/app-env.js';
-import { RedisTraceStream } from '../../app/recording/redis-trace-stream.js';
+import { DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM } from '../../infra/env/redis-env.js';
+import { redactUrl } from '../../infra/redis/redact-url.js';
+import { oneShotRedis } from '../../infra/redis/redis-client.js';
+import { RedisTraceStream } from '../../infra/recording/redis-trace-stream.js';
 import type { TraceLine } from '../../core/trace/trace-line.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
@@ -61,8 +62,7 @@ export function registerExportTraceCommand(program: Command, io: CliIO): void {
       const out = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'file');
       const url = flags.redisUrl ?? process.env['REDIS_URL'] ?? DEFAULT_REDIS_URL;
       const key = flags.stream ?? traceStreamKey(flags.prefix, process.env);
-      const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
-      redis.on('error', () => undefined); // reported below, once
+      const redis = oneShotRedis(url); // a failure is reported below, once
       let count = 0;
       try {
         try {

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { loadConfiguration, PACKAGE_ROOT } from '../../core/config/configuration.js';
+import { loadConfiguration, PACKAGE_ROOT } from '../../core/configuration/configuration.js';
 import type { ArrivalRate } from '../../core/trace/arrival-process.js';
 import { loadCallerBehaviour } from '../../core/trace/caller-behaviour.js';
 import { CallerPopulation } from '../../core/trace/caller-population.js';

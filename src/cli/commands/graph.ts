@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfiguration, type Configuration } from '../../core/config/configuration.js';
+import { loadConfiguration, type Configuration } from '../../core/configuration/configuration.js';
 import { toDot } from '../../core/designer/dot-diagram.js';
 import { flowDiagram } from '../../core/designer/flow-diagram.js';
 import { flowDiagramsMarkdown } from '../../core/designer/flow-diagrams-doc.js';

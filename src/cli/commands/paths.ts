@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfiguration } from '../../core/config/configuration.js';
+import { loadConfiguration } from '../../core/configuration/configuration.js';
 import { CallDecider } from '../../core/decision/call-decider.js';
 import { keyPaths, type KeyPath } from '../../core/designer/key-paths.js';
 import { callerFor, factsText, sampleCallers } from '../../core/designer/sample-callers.js';

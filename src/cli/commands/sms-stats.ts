@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_URL, redactUrl } from '../../app/config/app-env.js';
+import { DEFAULT_REDIS_URL } from '../../infra/env/redis-env.js';
+import { redactUrl } from '../../infra/redis/redact-url.js';
+import { oneShotRedis } from '../../infra/redis/redis-client.js';
 import type { SmsAccounting, TemplateStats } from '../../core/sms/sms-stats.js';
-import { RedisContactLedger } from '../../sms/redis-contact-ledger.js';
-import { RedisSmsStats, type SmsStatsView } from '../../sms/redis-sms-stats.js';
-import { pendingSmsJobs, smsKeyPrefixes, SMS_QUEUE_NAME } from '../../sms/sms-queue.js';
+import { RedisContactLedger } from '../../infra/sms/redis-contact-ledger.js';
+import { RedisSmsStats, type SmsStatsView } from '../../infra/sms/redis-sms-stats.js';
+import { pendingSmsJobs, smsKeyPrefixes, SMS_QUEUE_NAME } from '../../infra/sms/sms-queue.js';
 import type { CliIO } from '../cli-io.js';
 import { NamedError } from '../../core/errors/named-error.js';
 
@@ -88,8 +89,7 @@ export function registerSmsStatsCommand(program: Command, io: CliIO): void {
     .action(async (flags: SmsStatsFlags) => {
       const url = flags.redisUrl ?? process.env['REDIS_URL'] ?? DEFAULT_REDIS_URL;
       const prefix = flags.prefix ?? process.env['REDIS_KEY_PREFIX'] ?? DEFAULT_PREFIX;
-      const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
-      redis.on('error', () => undefined); // reported below, once
+      const redis = oneShotRedis(url); // a failure is reported below, once
       try {
         try {
           await redis.connect();

@@ -1,6 +1,6 @@
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfiguration } from '../../core/config/configuration.js';
+import { loadConfiguration } from '../../core/configuration/configuration.js';
 import { ChecksFailedError } from '../../core/designer/checks-failed.js';
 import type { CoverageReport } from '../../core/designer/flow-coverage.js';
 import { transitionLabel } from '../../core/designer/flow-labels.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatIssue } from '../../core/config/config-error.js';
-import { loadConfiguration } from '../../core/config/configuration.js';
+import { loadConfiguration } from '../../core/configuration/configuration.js';
 import type { CliIO } from '../cli-io.js';
 import { configPaths, withConfigOptions, type ConfigFlags } from '../config-options.js';
 

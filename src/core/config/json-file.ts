@@ -1,22 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { IssueCollector } from './config-error.js';
-import { parseJsonText } from './json-syntax.js';
-import { readProblem } from './read-problem.js';
+import { parseDocument, readDocumentText } from './document.js';
 
 /**
- * Reads and parses a JSON file, recording a located issue (file:line:column for a syntax error) instead of throwing,
- * so a loader can go on checking the other files and report everything at once.
+ * Reads and parses a JSON file, recording a located issue (file:line:column for a syntax error) instead of throwing:
+ * loadDocument's first two steps, for a document checked in parts.
  */
 export function readJsonFile(file: string, issues: IssueCollector): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    issues.error(file, '', readProblem(err));
-    return undefined;
-  }
-  const parsed = parseJsonText(text);
-  if (parsed.ok) return parsed.value;
-  issues.error(file, '', `not valid JSON: ${parsed.problem.reason}`, parsed.problem);
-  return undefined;
+  const text = readDocumentText(file, issues);
+  return text === undefined ? undefined : parseDocument(text, file, issues);
 }

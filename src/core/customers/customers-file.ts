@@ -1,14 +1,13 @@
 import { IssueCollector } from '../config/config-error.js';
-import { readJsonFile } from '../config/json-file.js';
-import { validateAgainstSchema } from '../config/schema-validator.js';
+import { loadDocument } from '../config/document.js';
 import type { CustomerProfile } from '../profile/customer-profile.js';
 import { CustomerDirectory, normalisePhone } from './customer-directory.js';
 
 /** Loads the customers file (`{"customers": [profile, ...]}`); duplicate numbers are errors. */
 export function loadCustomers(file: string, issues = new IssueCollector()): CustomerDirectory {
-  const doc = readJsonFile(file, issues);
-  if (doc !== undefined && validateAgainstSchema('customers', doc, file, issues)) {
-    const list = (doc as { customers: CustomerProfile[] }).customers;
+  const doc = loadDocument<{ customers: CustomerProfile[] }>('customers', file, issues);
+  if (doc !== undefined) {
+    const list = doc.customers;
     const seen = new Map<string, number>();
     list.forEach((c, i) => {
       const key = normalisePhone(c.phone);

@@ -1,4 +1,4 @@
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../configuration/configuration.js';
 import { walkCall, type IvrResult, type KeyPress } from '../flows/call-walker.js';
 import { FlowStepper } from '../flows/flow-stepper.js';
 import { DEFAULT_LANGUAGE, type CustomerProfile, type Language } from '../profile/customer-profile.js';

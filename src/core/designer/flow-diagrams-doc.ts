@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../configuration/configuration.js';
 import type { LoadedFlow } from '../flows/flow-loader.js';
 import type { SegmentParams } from '../rules/rule-files.js';
 import { flowDiagram } from './flow-diagram.js';

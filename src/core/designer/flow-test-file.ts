@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IssueCollector, pointer } from '../config/config-error.js';
-import type { Configuration } from '../config/configuration.js';
-import { readJsonFile } from '../config/json-file.js';
+import type { Configuration } from '../configuration/configuration.js';
+import { loadDocument } from '../config/document.js';
 import { validateAgainstSchema } from '../config/schema-validator.js';
 import type { CallInput } from '../decision/call-decider.js';
 import type { IvrOutcome, KeyPress } from '../flows/call-walker.js';
@@ -62,10 +62,10 @@ export function loadFlowTests(dir: string, config: Configuration, issues = new I
   const out: FlowTestScenario[] = [];
   for (const name of files) {
     const file = join(dir, name);
-    const doc = readJsonFile(file, issues);
-    if (doc === undefined || !validateAgainstSchema('flow-test', doc, file, issues)) continue;
+    const doc = loadDocument<{ scenarios: ScenarioDoc[] }>('flow-test', file, issues);
+    if (doc === undefined) continue;
     const names = new Map<string, number>();
-    (doc as { scenarios: ScenarioDoc[] }).scenarios.forEach((s, i) => {
+    doc.scenarios.forEach((s, i) => {
       const at = pointer('scenarios', i);
       const prev = names.get(s.name);
       if (prev !== undefined) issues.error(file, at + pointer('name'), `scenario name "${s.name}" is already used by /scenarios/${prev}`);

@@ -1,4 +1,4 @@
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import type { Decision } from '../decision/decision.js';
 import { FlowLoopError } from '../flows/call-walker.js';

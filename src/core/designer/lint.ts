@@ -1,5 +1,5 @@
 import { ConfigError, IssueCollector, type ConfigIssue } from '../config/config-error.js';
-import { loadConfiguration, type ConfigPaths, type Configuration } from '../config/configuration.js';
+import { loadConfiguration, type ConfigPaths, type Configuration } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import type { KeyPress } from '../flows/call-walker.js';
 import { exploreFlow } from './flow-exploration.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { pointer, type IssueCollector } from '../config/config-error.js';
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../configuration/configuration.js';
 import type { StateConfig } from '../flows/flow-types.js';
 import { transitionsOf } from '../flows/flow-types.js';
 import { LANGUAGES } from '../profile/customer-profile.js';

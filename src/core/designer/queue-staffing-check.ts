@@ -3,7 +3,6 @@ import { pointer, type ConfigIssue, type IssueCollector } from '../config/config
 import type { LoadedRules, RouteParams } from '../rules/rule-files.js';
 import { daySchedule, everStaffed } from '../staffing/shift-schedule.js';
 import type { Staffing } from '../staffing/staffing.js';
-import type { StaffingIssue } from '../staffing/staffing-file-error.js';
 
 /** A staffing file that loaded, with where it came from. */
 export interface LoadedStaffing {
@@ -44,7 +43,7 @@ export function checkQueuesStaffed(rules: LoadedRules, { file, staffing }: Loade
 }
 
 /** A staffing file's issue in the configuration's terms: `$.groups[0].skills["vip"]` → `/groups/0/skills/vip`. */
-export function staffingIssue(issue: StaffingIssue, severity: ConfigIssue['severity']): ConfigIssue {
+export function staffingIssue(issue: ConfigIssue, severity: ConfigIssue['severity']): ConfigIssue {
   const segments: Array<string | number> = [];
   const re = /\.([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
   for (let m = re.exec(issue.path); m; m = re.exec(issue.path)) {

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { pointer, type IssueCollector } from '../config/config-error.js';
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../configuration/configuration.js';
 import type { CallDecider } from '../decision/call-decider.js';
 import type { Decision } from '../decision/decision.js';
 import { FlowLoopError, type KeyPress } from '../flows/call-walker.js';

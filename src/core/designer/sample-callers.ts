@@ -1,4 +1,4 @@
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../configuration/configuration.js';
 import type { CallDecider } from '../decision/call-decider.js';
 import type { LoadedFlow } from '../flows/flow-loader.js';
 import type { CustomerProfile } from '../profile/customer-profile.js';

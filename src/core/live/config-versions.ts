@@ -1,4 +1,4 @@
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import { FlowStepper } from '../flows/flow-stepper.js';
 import { FlowNodeCache } from './flow-node-cache.js';

@@ -1,6 +1,6 @@
 import { IssueCollector } from '../config/config-error.js';
-import { readJsonFile } from '../config/json-file.js';
-import { checkTraceProfile } from '../trace/trace-schemas.js';
+import { loadDocument } from '../config/document.js';
+import { TRACE_PROFILE, traceWording } from '../trace/trace-schemas.js';
 import type { CustomerProfile } from './customer-profile.js';
 
 /**
@@ -11,10 +11,7 @@ import type { CustomerProfile } from './customer-profile.js';
  */
 export function loadProfileFile(file: string): CustomerProfile {
   const issues = new IssueCollector();
-  const doc = readJsonFile(file, issues);
-  if (!issues.hasErrors) {
-    for (const p of checkTraceProfile(doc)) issues.error(file, p.field, `${p.message} (schema trace-line, $defs/profile)`);
-  }
+  const profile = loadDocument<CustomerProfile>(TRACE_PROFILE, file, issues, { wording: traceWording(' (schema trace-line, $defs/profile)') });
   issues.throwIfErrors();
-  return doc as CustomerProfile;
+  return profile!;
 }

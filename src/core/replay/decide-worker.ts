@@ -2,7 +2,7 @@
 // every scenario, posting batches to the replay, which runs the contact centres and the KPIs
 // (and decides the batches left undecided for it, when it has the time).
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { loadConfiguration, type ConfigPaths } from '../config/configuration.js';
+import { loadConfiguration, type ConfigPaths } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import { readTrace, type TraceReaderOptions } from '../trace/trace-reader.js';
 import { decideTraceCall, type DecideInput } from './compact-decision.js';

@@ -1,5 +1,5 @@
 import type { ConfigIssue } from '../config/config-error.js';
-import { routedQueueIssues, type Configuration } from '../config/configuration.js';
+import { routedQueueIssues, type Configuration } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import type { CallOutcome } from '../simulation/call-outcome.js';
 import { ContactCentre } from '../simulation/contact-centre.js';

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { IssueCollector, pointer } from '../config/config-error.js';
-import { readJsonFile } from '../config/json-file.js';
-import { validateAgainstSchema } from '../config/schema-validator.js';
+import { loadDocument } from '../config/document.js';
 import { FACT_NAMES, PROFILE_FACT_NAMES } from '../profile/facts.js';
 import { LANGUAGES, type Language } from '../profile/customer-profile.js';
 import { compileTemplate, TemplateSyntaxError, type CompiledTemplate } from '../text/template.js';
@@ -122,11 +121,11 @@ function compileTexts(
 
 function loadTemplates(dir: string, issues: IssueCollector, hash: ReturnType<typeof createHash>): Map<string, SmsTemplate> {
   const file = join(dir, 'sms-templates.json');
-  const doc = readJsonFile(file, issues);
+  const doc = loadDocument<{ templates: Record<string, { class: 'service' | 'marketing'; text: unknown }> }>('sms-templates', file, issues);
   hash.update(JSON.stringify(doc ?? null));
   const out = new Map<string, SmsTemplate>();
-  if (doc === undefined || !validateAgainstSchema('sms-templates', doc, file, issues)) return out;
-  const templates = (doc as { templates: Record<string, { class: 'service' | 'marketing'; text: unknown }> }).templates;
+  if (doc === undefined) return out;
+  const templates = doc.templates;
   for (const [id, t] of Object.entries(templates)) {
     const text = compileTexts(t.text, file, pointer('templates', id, 'text'), issues, FACT_NAMES);
     const variables = [...new Set(Object.values(text).flatMap((c) => c!.variables))];
@@ -210,10 +209,9 @@ function loadRuleSet(
   tagTexts: Map<number, Partial<Record<Language, CompiledTemplate>>>,
 ): LoadedRuleSet | undefined {
   const file = join(dir, `${kind}.json`);
-  const doc = readJsonFile(file, issues);
-  hash.update(kind + JSON.stringify(doc ?? null));
-  if (doc === undefined || !validateAgainstSchema('rules', doc, file, issues)) return undefined;
-  const rf = doc as RuleFile;
+  const rf = loadDocument<RuleFile>('rules', file, issues);
+  hash.update(kind + JSON.stringify(rf ?? null));
+  if (rf === undefined) return undefined;
   const before = issues.issues.length;
   if (rf.kind !== kind) issues.error(file, pointer('kind'), `kind "${rf.kind}" does not match the file name; expected "${kind}"`);
   const names = new Map<string, number>();

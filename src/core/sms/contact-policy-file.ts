@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, IssueCollector, pointer } from '../config/config-error.js';
-import { readJsonFile } from '../config/json-file.js';
+import { loadDocument } from '../config/document.js';
 import { PACKAGE_ROOT } from '../config/package-root.js';
-import { validateAgainstSchema } from '../config/schema-validator.js';
 import { SMS_CLASSES, type ClassPolicy, type ContactCap, type ContactPolicy, type SmsClass } from './contact-policy.js';
 import { formatClockTime, isValidTimeZone, parseClockTime } from './zoned-time.js';
 
@@ -34,10 +33,8 @@ const capOf = (c: CapDoc | null): ContactCap | null => (c ? { max: c.max, window
  * runtime knows). Records every problem with its file and JSON path; returns undefined when any.
  */
 export function readContactPolicy(file: string, issues: IssueCollector): ContactPolicy | undefined {
-  const doc = readJsonFile(file, issues);
-  if (doc === undefined) return undefined;
-  if (!validateAgainstSchema('contact-policy', doc, file, issues)) return undefined;
-  const d = doc as PolicyDoc;
+  const d = loadDocument<PolicyDoc>('contact-policy', file, issues);
+  if (d === undefined) return undefined;
   const before = issues.issues.length;
   if (!isValidTimeZone(d.defaultTimeZone)) {
     issues.error(file, pointer('defaultTimeZone'), `unknown time zone "${d.defaultTimeZone}"; expected an IANA name such as Asia/Shanghai`);
@@ -52,7 +49,7 @@ export function readContactPolicy(file: string, issues: IssueCollector): Contact
     defaultTimeZone: d.defaultTimeZone,
     quietHours: d.quietHours ? { startMin: parseClockTime(d.quietHours.start)!, endMin: parseClockTime(d.quietHours.end)! } : null,
     classes,
-    version: createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 12),
+    version: createHash('sha256').update(JSON.stringify(d)).digest('hex').slice(0, 12),
   };
 }
 

@@ -1,18 +1,7 @@
 import { NamedError } from '../errors/named-error.js';
 
 /** Why a staffing file was refused: every problem found, each pointing at a file and a place in it. */
-
-export interface StaffingIssue {
-  /** The file (or other source) the problem is in. */
-  file: string;
-  /** JSON path of the offending value, e.g. `$.groups[0].shifts[1].to`. */
-  path: string;
-  /** What was expected there, in words a staffing planner can act on. */
-  message: string;
-  /** 1-based line and column of a syntax error. */
-  line?: number;
-  column?: number;
-}
+import type { ConfigIssue } from '../config/config-error.js';
 
 export type StaffingErrorCode =
   /** The file could not be read at all. */
@@ -31,14 +20,14 @@ export class StaffingFileError extends NamedError {
 
   constructor(
     readonly code: StaffingErrorCode,
-    readonly issues: readonly StaffingIssue[],
+    readonly issues: readonly ConfigIssue[],
   ) {
     super(formatIssues(code, issues));
     this.exitCode = code === 'STAFFING_OVERRIDE_INVALID' ? 2 : 1;
   }
 }
 
-function formatIssues(code: StaffingErrorCode, issues: readonly StaffingIssue[]): string {
+function formatIssues(code: StaffingErrorCode, issues: readonly ConfigIssue[]): string {
   const heading: Record<StaffingErrorCode, string> = {
     STAFFING_UNREADABLE: 'staffing file could not be read',
     STAFFING_NOT_JSON: 'staffing file is not valid JSON',

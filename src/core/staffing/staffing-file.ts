@@ -6,21 +6,21 @@
  * planner fixes a file in one pass; nothing is half-loaded.
  */
 
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { schemaFile } from '../config/package-root.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { IssueCollector, type ConfigIssue } from '../config/config-error.js';
+import { parseDocument } from '../config/document.js';
+import { checkDocument, type DocumentWording } from '../config/schema-validator.js';
 import { suggestion } from './did-you-mean.js';
-import { jsonSyntaxProblem, type JsonSyntaxProblem } from '../config/json-syntax.js';
 import { readProblem } from '../config/read-problem.js';
 import { daySchedule, everStaffed, shiftSegments } from './shift-schedule.js';
 import { DEFAULT_INTERVAL_MIN, DEFAULT_WRAP_SEC, MINUTES_PER_DAY, type Staffing } from './staffing.js';
-import { StaffingFileError, type StaffingIssue } from './staffing-file-error.js';
+import { StaffingFileError } from './staffing-file-error.js';
 
 export interface StaffingLoadResult {
   staffing: Staffing;
   /** Problems that do not stop a simulation but probably are mistakes (a queue nobody answers). */
-  warnings: StaffingIssue[];
+  warnings: ConfigIssue[];
 }
 
 /** Reads and checks a staffing file. The reader is injectable so callers need not touch the disk. */
@@ -32,30 +32,26 @@ export async function loadStaffingFile(
   try {
     text = await read(file);
   } catch (error) {
-    throw new StaffingFileError('STAFFING_UNREADABLE', [{ file, path: '$', message: readProblem(error) }]);
+    const issues = new IssueCollector();
+    issues.error(file, STAFFING_WORDING.root, readProblem(error));
+    throw new StaffingFileError('STAFFING_UNREADABLE', issues.issues);
   }
   return parseStaffing(text, file);
 }
 
 /** Parses and checks the text of a staffing file; `file` names it in error messages. */
 export function parseStaffing(text: string, file: string): StaffingLoadResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-    const at = jsonSyntaxProblem(text, error);
-    const where = at.line === undefined ? {} : { line: at.line, column: at.column! };
-    throw new StaffingFileError('STAFFING_NOT_JSON', [{ file, path: '$', message: describeJsonError(at), ...where }]);
-  }
+  const issues = new IssueCollector();
+  const value = parseDocument(text, file, issues, STAFFING_WORDING);
+  if (issues.hasErrors) throw new StaffingFileError('STAFFING_NOT_JSON', issues.issues);
   return checkStaffing(value, file);
 }
 
 /** Checks an already-parsed staffing document and fills in defaults. */
 export function checkStaffing(value: unknown, file: string): StaffingLoadResult {
-  const validate = validator();
-  if (!validate(value)) {
-    throw new StaffingFileError('STAFFING_INVALID', schemaIssues(validate.errors ?? [], file));
+  const schemaIssues = new IssueCollector();
+  if (!checkDocument('staffing', value, file, schemaIssues, { wording: STAFFING_WORDING })) {
+    throw new StaffingFileError('STAFFING_INVALID', schemaIssues.issues);
   }
   const raw = value as Omit<Staffing, 'intervalMin' | 'defaultWrapSec'> &
     Partial<Pick<Staffing, 'intervalMin' | 'defaultWrapSec'>> & { $schema?: string };
@@ -78,15 +74,6 @@ export function serializeStaffing(staffing: Staffing): string {
 
 // --- schema ----------------------------------------------------------------------------
 
-let compiled: ValidateFunction | undefined;
-
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(schemaFile('staffing'), 'utf8')) as object;
-    compiled = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false }).compile(schema);
-  }
-  return compiled;
-}
 
 const PATTERN_MEANING: Record<string, string> = {
   '^[A-Za-z0-9][A-Za-z0-9_.-]*$': "an id of letters, digits, '-', '_' or '.', starting with a letter or digit",
@@ -94,32 +81,24 @@ const PATTERN_MEANING: Record<string, string> = {
   '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$': 'a time of day as HH:MM, from 00:00 to 24:00',
 };
 
-function schemaIssues(errors: readonly ErrorObject[], file: string): StaffingIssue[] {
-  const issues: StaffingIssue[] = [];
-  const seen = new Set<string>();
-  for (const error of errors) {
+/**
+ * A staffing planner's wording: JSON paths as `$.groups[0].shifts[1].to`, what was expected in
+ * words (a time of day, an id), and the syntax error's line and column in the message itself.
+ */
+export const STAFFING_WORDING: DocumentWording = {
+  root: '$',
+  syntax: (at) => (at.line !== undefined ? `is not valid JSON at line ${at.line}, column ${at.column}: ${at.reason}` : `is not valid JSON: ${at.reason}`),
+  schema: (error) =>
     // The branches of a oneOf, and the pattern inside propertyNames, fail individually;
     // the enclosing error says it better.
-    if (error.schemaPath.includes('/oneOf/') || error.schemaPath.includes('/propertyNames/')) continue;
-    const issue = describeSchemaError(error, file);
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (!seen.has(key)) {
-      seen.add(key);
-      issues.push(issue);
-    }
-  }
-  return issues;
-}
+    error.schemaPath.includes('/oneOf/') || error.schemaPath.includes('/propertyNames/') ? undefined : describeSchemaError(error),
+};
 
-function describeSchemaError(error: ErrorObject, file: string): StaffingIssue {
+function describeSchemaError(error: ErrorObject): { path: string; message: string } {
   const segments = pointerSegments(error.instancePath);
   const params = error.params as Record<string, unknown>;
   const got = error.data === undefined ? '' : ` (got ${JSON.stringify(error.data)})`;
-  const at = (extra: string[], message: string): StaffingIssue => ({
-    file,
-    path: jsonPath([...segments, ...extra]),
-    message,
-  });
+  const at = (extra: string[], message: string) => ({ path: jsonPath([...segments, ...extra]), message });
   switch (error.keyword) {
     case 'required':
       return at([String(params.missingProperty)], 'is required');
@@ -156,10 +135,9 @@ function article(type: string): string {
 
 // --- rules beyond the schema -------------------------------------------------------------
 
-function crossReferenceIssues(staffing: Staffing, file: string): StaffingIssue[] {
-  const issues: StaffingIssue[] = [];
-  const issue = (segments: Array<string | number>, message: string) =>
-    issues.push({ file, path: jsonPath(segments), message });
+function crossReferenceIssues(staffing: Staffing, file: string): ConfigIssue[] {
+  const issues = new IssueCollector();
+  const issue = (segments: Array<string | number>, message: string) => issues.error(file, jsonPath(segments), message);
 
   if (MINUTES_PER_DAY % staffing.intervalMin !== 0) {
     issue(['intervalMin'], `must divide the 1440-minute day evenly (got ${staffing.intervalMin})`);
@@ -201,24 +179,24 @@ function crossReferenceIssues(staffing: Staffing, file: string): StaffingIssue[]
       }
     }
   });
-  return issues;
+  return issues.issues;
 }
 
 function overlaps(a: Array<[number, number]>, b: Array<[number, number]>): boolean {
   return a.some(([s1, e1]) => b.some(([s2, e2]) => s1 < e2 && s2 < e1));
 }
 
-function coverageWarnings(staffing: Staffing, file: string): StaffingIssue[] {
-  const warnings: StaffingIssue[] = [];
+function coverageWarnings(staffing: Staffing, file: string): ConfigIssue[] {
+  const warnings = new IssueCollector();
   staffing.queues.forEach((queue, i) => {
     const serving = staffing.groups.filter((g) => queue.id in g.skills);
     if (serving.length === 0) {
-      warnings.push({ file, path: jsonPath(['queues', i]), message: `no group has a skill for queue '${queue.id}'; its calls are never answered` });
+      warnings.warning(file, jsonPath(['queues', i]), `no group has a skill for queue '${queue.id}'; its calls are never answered`);
     } else if (!serving.some((g) => everStaffed(daySchedule(g)))) {
-      warnings.push({ file, path: jsonPath(['queues', i]), message: `the groups serving queue '${queue.id}' never have agents; its calls are never answered` });
+      warnings.warning(file, jsonPath(['queues', i]), `the groups serving queue '${queue.id}' never have agents; its calls are never answered`);
     }
   });
-  return warnings;
+  return warnings.issues;
 }
 
 // --- paths and messages ------------------------------------------------------------------
@@ -241,8 +219,4 @@ export function jsonPath(segments: ReadonlyArray<string | number>): string {
     else path += `[${JSON.stringify(s)}]`;
   }
   return path;
-}
-
-function describeJsonError(at: JsonSyntaxProblem): string {
-  return at.line !== undefined ? `is not valid JSON at line ${at.line}, column ${at.column}: ${at.reason}` : `is not valid JSON: ${at.reason}`;
 }

@@ -8,12 +8,13 @@
 
 import { suggestion } from './did-you-mean.js';
 import type { AgentGroupSpec, Staffing } from './staffing.js';
-import { StaffingFileError, type StaffingIssue } from './staffing-file-error.js';
+import { IssueCollector } from '../config/config-error.js';
+import { StaffingFileError } from './staffing-file-error.js';
 
 export function overrideStaffing(spec: string, base: Staffing, source = 'staffing override'): Staffing {
   const known = base.queues.map((q) => q.id);
-  const issues: StaffingIssue[] = [];
-  const problem = (path: string, message: string) => issues.push({ file: source, path, message });
+  const issues = new IssueCollector();
+  const problem = (path: string, message: string) => issues.error(source, path, message);
   const agentsByQueue = new Map<string, number>();
 
   const items = spec.split(',').map((s) => s.trim());
@@ -33,7 +34,7 @@ export function overrideStaffing(spec: string, base: Staffing, source = 'staffin
       else agentsByQueue.set(queue, Number(count));
     });
   }
-  if (issues.length > 0) throw new StaffingFileError('STAFFING_OVERRIDE_INVALID', issues);
+  if (issues.hasErrors) throw new StaffingFileError('STAFFING_OVERRIDE_INVALID', issues.issues);
 
   const kept: AgentGroupSpec[] = [];
   for (const group of base.groups) {

@@ -1,6 +1,7 @@
 import { IssueCollector, pointer } from '../config/config-error.js';
-import { readJsonFile } from '../config/json-file.js';
-import { checkAgainstTraceSchema } from './trace-schemas.js';
+import { loadDocument } from '../config/document.js';
+import { checkDocument } from '../config/schema-validator.js';
+import { traceWording } from './trace-schemas.js';
 
 /** A lognormal distribution by its mean and coefficient of variation. */
 export interface Distribution {
@@ -42,7 +43,7 @@ export interface CallerBehaviour {
 /** Reads and checks a caller-behaviour file; throws a ConfigError with every located issue. */
 export function loadCallerBehaviour(file: string): CallerBehaviour {
   const issues = new IssueCollector();
-  const doc = readJsonFile(file, issues);
+  const doc = loadDocument<CallerBehaviour>('caller-behaviour', file, issues, { wording: traceWording() });
   issues.throwIfErrors();
   return checkCallerBehaviour(doc, file);
 }
@@ -50,7 +51,7 @@ export function loadCallerBehaviour(file: string): CallerBehaviour {
 /** Checks a parsed caller-behaviour document: the schema, then what it cannot say. */
 export function checkCallerBehaviour(doc: unknown, file: string): CallerBehaviour {
   const issues = new IssueCollector();
-  for (const p of checkAgainstTraceSchema('caller-behaviour', doc)) issues.error(file, p.field, p.message);
+  checkDocument('caller-behaviour', doc, file, issues, { wording: traceWording() });
   issues.throwIfErrors();
   const b = doc as CallerBehaviour;
   const names = new Map<string, number>();

@@ -1,4 +1,4 @@
-import type { Configuration } from '../config/configuration.js';
+import type { Configuration } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import type { SeededRandom } from '../random/seeded-random.js';
 import { TraceGenerationError } from './trace-generation-error.js';

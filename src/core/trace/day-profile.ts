@@ -1,6 +1,7 @@
 import { IssueCollector } from '../config/config-error.js';
-import { readJsonFile } from '../config/json-file.js';
-import { checkAgainstTraceSchema } from './trace-schemas.js';
+import { loadDocument } from '../config/document.js';
+import { checkDocument } from '../config/schema-validator.js';
+import { traceWording } from './trace-schemas.js';
 
 /** How calls spread over a day (schemas/day-profile.schema.json). */
 export interface DayProfile {
@@ -14,7 +15,7 @@ export interface DayProfile {
 /** Reads and checks a day profile file; throws a ConfigError with every located issue. */
 export function loadDayProfile(file: string): DayProfile {
   const issues = new IssueCollector();
-  const doc = readJsonFile(file, issues);
+  const doc = loadDocument<DayProfile>('day-profile', file, issues, { wording: traceWording() });
   issues.throwIfErrors();
   return checkDayProfile(doc, file);
 }
@@ -22,7 +23,7 @@ export function loadDayProfile(file: string): DayProfile {
 /** Checks a parsed day profile; throws a ConfigError naming the file and the path. */
 export function checkDayProfile(doc: unknown, file: string): DayProfile {
   const issues = new IssueCollector();
-  for (const p of checkAgainstTraceSchema('day-profile', doc)) issues.error(file, p.field, p.message);
+  checkDocument('day-profile', doc, file, issues, { wording: traceWording() });
   issues.throwIfErrors();
   const profile = doc as DayProfile;
   if (!profile.hours.some((h) => h > 0)) issues.error(file, '/hours', 'every hour is 0: no call would ever arrive');

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { pathToFileURL } from 'node:url';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { schemaFile } from '../config/package-root.js';
+import { schemaErrors, type DocumentWording, type SchemaRef } from '../config/schema-validator.js';
 
 /** The schemas of the trace formats and of the generator's data files, in `schemas/`. */
 export type TraceSchemaName = 'trace-line' | 'day-profile' | 'caller-behaviour';
@@ -16,52 +15,45 @@ export interface SchemaProblem {
   schemaPath: string;
 }
 
-// Trace lines need messages tailored per keyword (verbose: the failing value and its schema),
-// so these schemas get their own ajv rather than the configuration's shared one.
-const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (a: Ajv2020) => void;
-addFormats(ajv);
-const compiled = new Map<TraceSchemaName, ValidateFunction>();
-
 export function traceSchemaUrl(name: TraceSchemaName): URL {
   return pathToFileURL(schemaFile(name));
 }
 
-function validatorFor(name: TraceSchemaName): ValidateFunction {
-  let v = compiled.get(name);
-  if (!v) {
-    v = ajv.compile(JSON.parse(readFileSync(traceSchemaUrl(name), 'utf8')) as object);
-    compiled.set(name, v);
-  }
-  return v;
-}
-
 /** Validates `doc`; returns no problems when it conforms. */
 export function checkAgainstTraceSchema(name: TraceSchemaName, doc: unknown): SchemaProblem[] {
-  return problemsOf(validatorFor(name), doc);
+  return problemsOf(name, doc);
 }
 
-let profileValidator: ValidateFunction | undefined;
+/** A trace line's inline customer profile, as a schema of its own. */
+export const TRACE_PROFILE: SchemaRef = { schema: 'trace-line', definition: 'profile' };
 
 /**
  * Validates a customer profile as a trace line's inline `profile` is held to
  * (trace-line.schema.json#/$defs/profile): the same fields and types wherever a profile is written by hand.
  */
 export function checkTraceProfile(doc: unknown): SchemaProblem[] {
-  if (!profileValidator) {
-    const id = (JSON.parse(readFileSync(traceSchemaUrl('trace-line'), 'utf8')) as { $id: string }).$id;
-    validatorFor('trace-line');
-    profileValidator = ajv.getSchema(`${id}#/$defs/profile`);
-    if (!profileValidator) throw new Error(`schema ${id} has no $defs/profile`);
-  }
-  return problemsOf(profileValidator, doc);
+  return problemsOf(TRACE_PROFILE, doc);
 }
 
-function problemsOf(validate: ValidateFunction, doc: unknown): SchemaProblem[] {
-  if (validate(doc)) return [];
+/**
+ * The trace formats' wording for loadDocument: the field, what it must be and what it got
+ * (`/talkSec: must be >= 0 (got -1)`); `note` follows each message (which schema held it).
+ */
+export function traceWording(note = ''): DocumentWording {
+  return {
+    root: '',
+    syntax: (p) => `not valid JSON: ${p.reason}`,
+    schema(e) {
+      const p = describe(e);
+      return { path: p.field, message: p.message + note };
+    },
+  };
+}
+
+function problemsOf(ref: SchemaRef, doc: unknown): SchemaProblem[] {
   const problems: SchemaProblem[] = [];
   const seen = new Set<string>();
-  for (const e of validate.errors ?? []) {
+  for (const e of schemaErrors(ref, doc)) {
     const p = describe(e);
     const key = `${p.field}\u0000${p.message}`;
     if (seen.has(key)) continue;

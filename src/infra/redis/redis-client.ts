@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { AppLogger } from '../logging/logger.js';
-import { redactUrl } from '../config/app-env.js';
+import { redactUrl } from './redact-url.js';
 
 /**
  * A Redis client that fails fast instead of queueing: while Redis is unreachable a command errors
@@ -31,5 +31,15 @@ export async function connectRedis(url: string, commandTimeoutMs: number, log: A
   } catch {
     // Already logged by the error handler; the service starts anyway and reports it on /health.
   }
+  return client;
+}
+
+/**
+ * A client for one command-line read: it connects when first used, gives up at once when Redis
+ * is unreachable (no offline queue, no reconnecting), and leaves the reporting to the caller.
+ */
+export function oneShotRedis(url: string): Redis {
+  const client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+  client.on('error', () => undefined); // the caller reports the failed command, once
   return client;
 }

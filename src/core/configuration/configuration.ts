@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from './package-root.js';
+import { PACKAGE_ROOT } from '../config/package-root.js';
 import { loadCustomers } from '../customers/customers-file.js';
 import type { CustomerDirectory } from '../customers/customer-directory.js';
 import { loadFlows, type LoadedFlows } from '../flows/flow-loader.js';
 import { loadRules, type LoadedRules, type RouteParams, type SegmentParams } from '../rules/rule-files.js';
-import { ConfigError, IssueCollector, pointer, type ConfigIssue } from './config-error.js';
+import { ConfigError, IssueCollector, pointer, type ConfigIssue } from '../config/config-error.js';
 
-export { PACKAGE_ROOT } from './package-root.js';
+export { PACKAGE_ROOT } from '../config/package-root.js';
 
 export interface ConfigPaths {
   flowsDir: string;

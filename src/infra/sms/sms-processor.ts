@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
-import type { Clock } from '../core/live/clock.js';
-import type { DispatchResult, SmsDispatcher } from '../core/sms/sms-dispatcher.js';
-import { SMS_JOB_FORMAT, type SmsJob } from '../core/sms/sms-job.js';
+import type { Clock } from '../../core/live/clock.js';
+import type { DispatchResult, SmsDispatcher } from '../../core/sms/sms-dispatcher.js';
+import { SMS_JOB_FORMAT, type SmsJob } from '../../core/sms/sms-job.js';
 import { limiterFor, SMS_QUEUE_NAME } from './sms-queue.js';
 
 /** What a finished job keeps as its return value (visible in the completed set). */

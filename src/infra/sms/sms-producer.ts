@@ -1,10 +1,10 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import type { Decision } from '../core/decision/decision.js';
-import type { Clock } from '../core/live/clock.js';
-import type { CustomerProfile } from '../core/profile/customer-profile.js';
-import type { SuppressReason } from '../core/sms/contact-policy.js';
-import type { SmsJob } from '../core/sms/sms-job.js';
-import type { SmsPlanner } from '../core/sms/sms-planner.js';
+import type { Decision } from '../../core/decision/decision.js';
+import type { Clock } from '../../core/live/clock.js';
+import type { CustomerProfile } from '../../core/profile/customer-profile.js';
+import type { SuppressReason } from '../../core/sms/contact-policy.js';
+import type { SmsJob } from '../../core/sms/sms-job.js';
+import type { SmsPlanner } from '../../core/sms/sms-planner.js';
 import { DEFAULT_SMS_JOB_OPTIONS, pendingSmsJobs } from './sms-queue.js';
 
 /** What happened to one of a call's messages when it was decided. */

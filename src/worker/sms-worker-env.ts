@@ -1,8 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultPaths } from '../core/config/configuration.js';
+import { defaultPaths } from '../core/configuration/configuration.js';
+import { envReader } from '../infra/env/env-reader.js';
+import { readRedisEnv } from '../infra/env/redis-env.js';
 import { SEND_CHECKPOINTS, type SendCheckpoint } from '../core/sms/sms-dispatcher.js';
-import type { SmsOrigin } from './twilio-sms-sender.js';
+import type { SmsOrigin } from '../infra/sms/twilio-sms-sender.js';
 import { NamedError } from '../core/errors/named-error.js';
 
 /** Everything the SMS worker reads from the environment, read once at start-up. */
@@ -30,29 +32,15 @@ export class SmsWorkerEnvError extends NamedError {
   }
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const HTTP_URL = /^https?:\/\/[^/?#]+(\/[^?#]*)?$/;
 
 /** Reads and checks the worker's environment; throws SmsWorkerEnvError listing every problem. */
 export function loadSmsWorkerEnv(env: NodeJS.ProcessEnv = process.env): SmsWorkerEnv {
   const problems: string[] = [];
-  const str = (name: string): string | undefined => {
-    const v = env[name]?.trim();
-    return v === undefined || v === '' ? undefined : v;
-  };
-  const num = (name: string, dflt: number, ok: (n: number) => boolean, expected: string): number => {
-    const raw = str(name);
-    if (raw === undefined) return dflt;
-    const n = Number(raw);
-    if (!ok(n)) {
-      problems.push(`${name}=${raw}: expected ${expected}`);
-      return dflt;
-    }
-    return n;
-  };
+  const read = envReader(env, problems);
+  const { str, num } = read;
 
-  const redisUrl = str('REDIS_URL') ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\/./.test(redisUrl)) problems.push('REDIS_URL: expected redis://host:port or rediss://host:port');
+  const redis = readRedisEnv(read);
 
   const accountSid = str('TWILIO_ACCOUNT_SID') ?? '';
   if (!accountSid) problems.push('TWILIO_ACCOUNT_SID is not set: the account the texts are sent from (AC followed by 32 hex digits)');
@@ -103,12 +91,11 @@ export function loadSmsWorkerEnv(env: NodeJS.ProcessEnv = process.env): SmsWorke
   const rulesDir = resolve(str('RULES_DIR') ?? defaultPaths().rulesDir);
   if (!existsSync(rulesDir) || !statSync(rulesDir).isDirectory()) problems.push(`RULES_DIR: ${rulesDir} is not a directory`);
 
-  const logLevel = str('LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${logLevel}: expected one of ${LOG_LEVELS.join(', ')}`);
+  const logLevel = read.logLevel();
 
   if (problems.length) throw new SmsWorkerEnvError(problems);
   return {
-    redis: { url: redisUrl, keyPrefix: str('REDIS_KEY_PREFIX') ?? 'ivr-sim:' },
+    redis,
     twilio: { accountSid, authToken, origin, apiBaseUrl, timeoutMs },
     publicBaseUrl,
     ratePerSec,

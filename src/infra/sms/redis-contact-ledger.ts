@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { ClassPolicy, ContactCap, ContactState, SmsClass, SuppressReason } from '../core/sms/contact-policy.js';
-import type { ContactLedger, LedgerMessage, LedgerVerdict, MarkSentResult, MessageClaim, OptOutSource } from '../core/sms/contact-ledger.js';
+import type { ClassPolicy, ContactCap, ContactState, SmsClass, SuppressReason } from '../../core/sms/contact-policy.js';
+import type { ContactLedger, LedgerMessage, LedgerVerdict, MarkSentResult, MessageClaim, OptOutSource } from '../../core/sms/contact-ledger.js';
 
 /** How long a message key and the send history are kept when no cap needs longer: 8 days. */
 export const DEFAULT_RETENTION_MS = 8 * 86_400_000;

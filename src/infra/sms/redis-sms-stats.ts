@@ -16,7 +16,7 @@ import {
   type SmsStatsRecorder,
   type SmsStatsSnapshot,
   type TemplateStats,
-} from '../core/sms/sms-stats.js';
+} from '../../core/sms/sms-stats.js';
 
 /**
  * Count an event, then log it. KEYS: the once-marker, the counters hash, the event stream, the

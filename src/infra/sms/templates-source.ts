@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError } from '../core/config/config-error.js';
-import { loadRules, type SmsTemplate } from '../core/rules/rule-files.js';
+import { ConfigError } from '../../core/config/config-error.js';
+import { loadRules, type SmsTemplate } from '../../core/rules/rule-files.js';
 
 /**
  * The SMS templates of a rules directory, re-read when sms-templates.json changes (checked at

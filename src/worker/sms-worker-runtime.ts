@@ -7,13 +7,14 @@ import { formatIssue } from '../core/config/config-error.js';
 import { SmsDispatcher, type SendCheckpoint } from '../core/sms/sms-dispatcher.js';
 import { maskPhone } from '../core/customers/customer-directory.js';
 import type { SmsSender } from '../core/sms/sms-sender.js';
-import { RedisContactLedger } from './redis-contact-ledger.js';
-import { RedisSmsStats } from './redis-sms-stats.js';
-import { createSmsWorker, type SmsJobResult } from './sms-processor.js';
-import { smsKeyPrefixes, statusCallbackUrl } from './sms-queue.js';
+import { RedisContactLedger } from '../infra/sms/redis-contact-ledger.js';
+import { RedisSmsStats } from '../infra/sms/redis-sms-stats.js';
+import { createSmsWorker, type SmsJobResult } from '../infra/sms/sms-processor.js';
+import { smsKeyPrefixes, statusCallbackUrl } from '../infra/sms/sms-queue.js';
 import type { SmsWorkerEnv } from './sms-worker-env.js';
-import { TemplatesSource } from './templates-source.js';
-import { createTwilioClient, TwilioSmsSender } from './twilio-sms-sender.js';
+import { TemplatesSource } from '../infra/sms/templates-source.js';
+import { TwilioSmsSender } from '../infra/sms/twilio-sms-sender.js';
+import { createTwilioClient } from '../infra/twilio/twilio-client.js';
 import type { SmsJob } from '../core/sms/sms-job.js';
 
 export interface SmsWorkerRuntime {

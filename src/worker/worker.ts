@@ -1,6 +1,6 @@
 import { ConfigError, formatIssue } from '../core/config/config-error.js';
-import { createLogger } from '../app/logging/logger.js';
-import { redactUrl } from '../app/config/app-env.js';
+import { createLogger } from '../infra/logging/logger.js';
+import { redactUrl } from '../infra/redis/redact-url.js';
 import { loadSmsWorkerEnv, SmsWorkerEnvError } from './sms-worker-env.js';
 import { startSmsWorkerRuntime } from './sms-worker-runtime.js';
 

@@ -1,0 +1,23 @@
+/**
+ * What the designer's API answers, as the service's controller declares it: a change there that
+ * this page does not follow fails `npm run typecheck`.
+ */
+import type { DesignerController } from '../../designer/designer.controller.js';
+import type { DesignerWalkRequest } from '../../designer/designer-walk.js';
+
+type Answer<K extends keyof DesignerController> = DesignerController[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
+
+/** GET /designer/flows */
+export type FlowsAnswer = Answer<'flows'>;
+/** GET /designer/customers */
+export type CustomersAnswer = Answer<'customers'>;
+/** POST /designer/try */
+export type TryAnswer = Answer<'try'>;
+/** What POST /designer/try reads. */
+export type TryRequest = DesignerWalkRequest;
+
+export type ConfigState = FlowsAnswer['config'];
+export type Flow = FlowsAnswer['flows'][number];
+export type Customer = CustomersAnswer['customers'][number];
+export type Decision = TryAnswer['decision'];
+export type TranscriptEntry = NonNullable<Decision['transcript']>[number];
