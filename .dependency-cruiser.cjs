@@ -5,7 +5,7 @@
  * reads .ts through the TypeScript API of versions below 7 or through swc: so the graph is parsed
  * with @swc/core (`parser: 'swc'`). Imports ending in `.js` resolve to the `.ts` sources.
  */
-const ENTRY_POINTS = '^src/(main|cli/main|sms/worker|core/replay/decide-worker)\\.ts$';
+const ENTRY_POINTS = '^src/(main|cli/main|worker/worker|core/replay/decide-worker|app/pages/[^/]+/main)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -27,14 +27,14 @@ module.exports = {
     {
       name: 'core-imports-no-shell',
       severity: 'error',
-      comment: 'src/core is called by the shells (cli, app, sms), never the other way round.',
+      comment: 'src/core is called by the adapters (infra) and the shells (cli, app, worker), never the other way round.',
       from: { path: '^src/core/' },
-      to: { path: '^src/(app|cli|sms)/' },
+      to: { path: '^src/(app|cli|infra|worker)/' },
     },
     {
       name: 'no-dead-files',
       severity: 'error',
-      comment: 'Every file in src/ is reachable from an entry point (the CLI, the server, the SMS worker, the replay worker thread).',
+      comment: 'Every file in src/ is reachable from an entry point (the CLI, the server, the SMS worker, the replay worker thread, the pages).',
       from: { path: ENTRY_POINTS },
       to: { path: '^src/', pathNot: ENTRY_POINTS, reachable: false },
     },

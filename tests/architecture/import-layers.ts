@@ -65,7 +65,8 @@ function reason(from: Layer, file: string, spec: string): string | undefined {
   const target = posix.normalize(posix.join(dirname(file), spec));
   if (target.startsWith('..')) return 'reaches outside src/';
   const to = layerOf(target);
-  if (file.startsWith('core/config/') && !target.startsWith('core/config/')) {
+  if (file.startsWith('core/errors/')) return 'core/errors (the NamedError base) is below every other layer and imports nothing from src/';
+  if (file.startsWith('core/config/') && !target.startsWith('core/config/') && !target.startsWith('core/errors/')) {
     return 'core/config is the bottom layer (reading, locating and validating a document; the issue shape) and imports only core/config';
   }
   if (to === undefined || to === from) return undefined;

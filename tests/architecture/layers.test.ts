@@ -26,7 +26,7 @@ describe('the layers of src/', () => {
 
   it('every layer is present where the layout says', () => {
     const layers = new Set([...sources().keys()].map(layerOf));
-    expect([...layers].sort()).toEqual(['app', 'cli', 'core', 'infra', 'worker']);
+    expect([...layers].sort((a, b) => String(a).localeCompare(String(b)))).toEqual(['app', 'cli', 'core', 'infra', 'worker']);
   });
 });
 
@@ -92,6 +92,15 @@ describe('the layering check', () => {
     ).toEqual([
       "src/core/config/configuration.ts imports '../flows/flow-loader.js': core/config is the bottom layer (reading, locating and validating a document; the issue shape) and imports only core/config",
     ]);
+  });
+
+  it('keeps core/errors below core/config: core/config may extend NamedError, core/errors imports nothing', () => {
+    expect(
+      check({
+        'core/config/config-error.ts': "import { NamedError } from '../errors/named-error.js';",
+        'core/errors/named-error.ts': "import { formatIssue } from '../config/config-error.js';",
+      }),
+    ).toEqual(["src/core/errors/named-error.ts imports '../config/config-error.js': core/errors (the NamedError base) is below every other layer and imports nothing from src/"]);
   });
 
   it('finds every file that builds an Ajv of its own', () => {

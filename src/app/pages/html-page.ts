@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../core/config/package-root.js';
+import { NamedError } from '../../core/errors/named-error.js';
 
 export const HTML = 'text/html; charset=utf-8';
 
@@ -18,7 +19,7 @@ interface PagesManifest {
   [page: string]: { file: string; csp: string } | undefined;
 }
 
-export class PageNotBuiltError extends Error {
+export class PageNotBuiltError extends NamedError {
   readonly code = 'PAGE_NOT_BUILT';
   constructor(page: string, reason: string) {
     super(`the ${page} page is not built (${reason}): run \`npm run build:pages\` (\`npm run build\` runs it)`);

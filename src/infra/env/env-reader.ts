@@ -5,13 +5,13 @@
  */
 export interface EnvReader {
   /** The trimmed value; undefined when unset or empty. */
-  str(name: string): string | undefined;
+  str: (name: string) => string | undefined;
   /** A whole number from `min` to `max`; `dflt` when unset. */
-  int(name: string, dflt: number, min: number, max: number): number;
+  int: (name: string, dflt: number, min: number, max: number) => number;
   /** A number that `ok` accepts; `expected` says which, in the problem. */
-  num(name: string, dflt: number, ok: (n: number) => boolean, expected: string): number;
+  num: (name: string, dflt: number, ok: (n: number) => boolean, expected: string) => number;
   /** on/true/1 or off/false/0; `dflt` when unset. */
-  onOff(name: string, dflt: boolean): boolean;
+  onOff: (name: string, dflt: boolean) => boolean;
   /** LOG_LEVEL, one of pino's levels; `info` when unset. */
   logLevel(): string;
   readonly problems: string[];
