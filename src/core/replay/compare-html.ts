@@ -90,15 +90,18 @@ function deltaClass(m: Metric, x: number | null): string {
 /**
  * The slot for a delta's interval over replications: the 95 % confidence interval of the mean
  * paired difference, the 2.5–97.5 percentile range when given, and whether it is significant.
- * Empty when the run had no replications.
+ * Empty when the run had no replications. `compact` (segment and queue cells): the interval in
+ * brackets and the significance only, so that a row of five figures fits a narrow window.
  */
-export function deltaIntervalHtml(m: Pick<Metric, 'unit' | 'digits'>, iv: DeltaInterval | undefined): string {
+export function deltaIntervalHtml(m: Pick<Metric, 'unit' | 'digits'>, iv: DeltaInterval | undefined, compact = false): string {
   if (!iv) return '';
   const f = (x: number) => signed(x, m.digits);
   const unit = m.unit ? NB + m.unit : '';
+  const sig = iv.significant === undefined ? '' : iv.significant ? '<span class="sig">significant</span>' : '<span class="nsig">not significant</span>';
+  if (compact) return `<span class="ci">[${f(iv.ciLow)}, ${f(iv.ciHigh)}]</span>${sig ? `<br>${sig}` : ''}`;
   let out = `<span class="ci">95%${NB}CI ${f(iv.ciLow)}${NB}…${NB}${f(iv.ciHigh)}${unit}</span>`;
   if (iv.p025 !== undefined && iv.p975 !== undefined) out += ` <span class="pr">days ${f(iv.p025)}${NB}…${NB}${f(iv.p975)}${unit}</span>`;
-  if (iv.significant !== undefined) out += ` <span class="${iv.significant ? 'sig' : 'nsig'}">${iv.significant ? 'significant' : 'not significant'}</span>`;
+  if (sig) out += ` ${sig}`;
   return out;
 }
 
@@ -107,7 +110,7 @@ function overallTable(v: CompareView): string {
   const b = v.candidate.report;
   const ivs = v.deltaIntervals?.overall;
   const withIntervals = ivs !== undefined;
-  const head = `<tr><th></th><th>baseline</th><th>candidate</th><th>delta</th>${withIntervals ? '<th>over replications</th>' : ''}</tr>`;
+  const head = `<tr><th></th><th>baseline</th><th>candidate</th><th>delta</th>${withIntervals ? '<th class="iv">over replications</th>' : ''}</tr>`;
   const rows = METRICS.map((m) => {
     const x = v.delta.overall[m.delta];
     const iv = withIntervals ? `<td class="iv">${deltaIntervalHtml(m, ivs[m.delta])}</td>` : '';
@@ -118,6 +121,9 @@ function overallTable(v: CompareView): string {
 
 /** Segments or queues: per figure "baseline → candidate" over the delta (and its interval). */
 function groupTable(kind: 'segment' | 'queue', base: Record<string, KpiRow>, cand: Record<string, KpiRow>, delta: Record<string, KpiDelta>, ivs: Record<string, IntervalsOf> | undefined): string {
+  const note = ivs
+    ? `<p class="note">Under each delta: its 95% confidence interval over the replications, and whether it is significant (the interval excludes 0, corrected for the number of ${kind}s compared).</p>`
+    : '';
   const head = `<tr><th>${kind}</th>${GROUP_METRICS.map((m) => `<th>${esc(m.name)}</th>`).join('')}</tr>`;
   const rows = Object.keys(delta)
     .map((k) => {
@@ -125,13 +131,13 @@ function groupTable(kind: 'segment' | 'queue', base: Record<string, KpiRow>, can
       const b = cand[k] ?? EMPTY_KPI_ROW;
       const cells = GROUP_METRICS.map((m) => {
         const x = delta[k]![m.delta];
-        const iv = deltaIntervalHtml(m, ivs?.[k]?.[m.delta]);
+        const iv = deltaIntervalHtml(m, ivs?.[k]?.[m.delta], true);
         return `<td><span class="v">${esc(m.value(a))} → ${esc(m.value(b))}</span><br><span class="${deltaClass(m, x)}">${esc(deltaText(m, x))}</span>${iv ? `<br>${iv}` : ''}</td>`;
       }).join('');
       return `<tr><th>${esc(k)}</th>${cells}</tr>`;
     })
     .join('');
-  return `<table class="kpi group"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+  return `${note}<table class="kpi group"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
 }
 
 /** Transitions of a field shown open; a field with more is folded, its largest named in the summary. */
@@ -176,7 +182,7 @@ interface Point {
 /** Baseline and candidate as two series of one chart. */
 const pair = (a: Point[], b: Point[]): Series[] => [
   { name: 'baseline', points: a.map((p) => [p.x, p.y]) },
-  { name: 'candidate', points: b.map((p) => [p.x, p.y]) },
+  { name: 'candidate', points: b.map((p) => [p.x, p.y]), dash: '6 4' },
 ];
 
 function sumBy<T>(rows: T[], x: (t: T) => number, y: (t: T) => number): Point[] {
@@ -244,7 +250,7 @@ thead th{background:#f3f3f3;vertical-align:bottom}tbody th,.group thead th:first
 .overall td,.score td,.transitions td{white-space:nowrap}.transitions .t{text-align:left}details.field{margin:6px 0}details.field table{margin:4px 0 10px 16px}summary{cursor:pointer;overflow-wrap:anywhere}
 .group td{font-size:13px}.group .v{white-space:nowrap}.d{color:#555}.up{color:#1a7f37}.down{color:#b42318}
 .ci,.pr{font-size:12px;color:#444;white-space:nowrap}.sig{font-size:12px;color:#fff;background:#1a7f37;padding:0 4px;border-radius:3px}.nsig{font-size:12px;color:#555}
-td.iv{text-align:left;white-space:normal}
+td.iv,th.iv{text-align:left;white-space:normal}
 figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}svg{display:block;max-width:100%;height:auto}.note{font-size:12px;color:#555;margin:2px 0 0}
 .grid{stroke:#e5e5e5}.target{stroke:#999;stroke-dasharray:4 3}.yl{font-size:11px;text-anchor:end;fill:#555}.xl{font-size:11px;text-anchor:middle;fill:#555}.lg{font-size:12px;fill:#333}
 .small{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,460px),1fr));gap:0 24px}.small figcaption{font-weight:500}
@@ -268,7 +274,7 @@ ${groupTable('segment', a.bySegment, b.bySegment, v.delta.bySegment, ivs?.bySegm
 ${groupTable('queue', a.byQueue, b.byQueue, v.delta.byQueue, ivs?.byQueue)}
 ${transitionsSection(v)}
 <h2>Over time</h2>
-<p>Baseline in blue, candidate in red.</p>
+<p>Baseline in solid blue, candidate in dashed red: where only the red dashes show, the two coincide.</p>
 ${charts(v)}
 ${scoreSection(v)}
 </body></html>
