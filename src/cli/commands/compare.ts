@@ -35,7 +35,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       .command('compare')
       .argument('<trace>', 'trace file (.jsonl or .csv)')
       .description(
-        'replay one trace against two configurations and report the deltas (pp, seconds) per segment and overall, and which calls were decided differently',
+        'replay one trace against two configurations and report the deltas (pp, seconds) per segment and overall, which calls were decided differently, and every call treated or ending differently (changed calls)',
       ),
   )
     .requiredOption('--baseline <dir>', 'directory with flows/ and rules/ (and optionally customers.json, staffing.json) of the current configuration')
