@@ -100,7 +100,9 @@ export class ChangedCallCollector {
 
   /** A call with both scenarios' decisions (null for an ACD-level line, which skips the IVR). */
   addCall(call: ReplayCall, baseline: CompactDecision | null, candidate: CompactDecision | null): void {
-    const p = this.entry(call.callId);
+    // A call neither scenario queues (self-served, hung up in the IVR) is settled at once, without the map.
+    const queued = (d: CompactDecision | null) => d === null || d.route !== null;
+    const p = queued(baseline) || queued(candidate) ? this.entry(call.callId) : this.cleared(this.scratch);
     p.order = this.calls++;
     this.decided(p, 0, call, baseline);
     this.decided(p, 1, call, candidate);
@@ -145,6 +147,15 @@ export class ChangedCallCollector {
       const candidate = side(1);
       yield { callId: this.ids[i]!, changed: CALL_FIELDS.filter((f) => baseline[f] !== candidate[f]), baseline, candidate };
     }
+  }
+
+  private readonly scratch: Pending = { order: -1, codes: new Int32Array(2 * F), waits: [NaN, NaN] };
+
+  private cleared(p: Pending): Pending {
+    p.codes.fill(PENDING);
+    p.waits[0] = NaN;
+    p.waits[1] = NaN;
+    return p;
   }
 
   private entry(callId: string): Pending {
