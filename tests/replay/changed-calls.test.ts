@@ -110,6 +110,12 @@ describe('compare, call by call', () => {
     expect(text).toMatch(/\n {2}4g: 30-second service level \+\d+\.\d pp \(\d+\.\d% → \d+\.\d%\), ASA −\d+\.\d s \(\d+\.\d s → \d+\.\d s\)/);
     expect(text).toMatch(/\noverall: 30-second service level [+−±]\d+\.\d pp \(\d+\.\d% → \d+\.\d%\)/);
     expect(text).toContain(`wrote ${lines.length} changed calls to `);
+    // A field with many transitions shows its largest eight; one line sums up the rest.
+    const answeredBy = json.changedCalls.transitions.filter((t) => t.field === 'answeredBy');
+    expect(answeredBy.length).toBeGreaterThan(8);
+    const rest = answeredBy.slice(8);
+    expect(text).toMatch(new RegExp(`\\n {2}answeredBy +… ${rest.length} more \\(all in --json\\) +${rest.reduce((n, t) => n + t.count, 0)}\\n`));
+    expect(text.match(/\n {2}answeredBy /g)).toHaveLength(9);
   });
 
   it('writes compare.json, the same as --json, and compare.html', () => {
