@@ -163,6 +163,19 @@ describe('overflow', () => {
     expect(byId.get('vip')).toMatchObject({ answeredSec: 60, agentGroup: 'vip-desk', queue: 'vip', overflowed: true });
   });
 
+  it('names the queue the overflow offered the call to, even when its own queue answered it', () => {
+    nextSeq = 0;
+    const { byId } = simulate(plan, [
+      call({ at: 0, callId: 'vip-busy', route: { queue: 'vip', priority: 50, overflow: [] }, talkSec: 60 }),
+      call({ at: 0, callId: 'floor-busy', talkSec: 1000 }),
+      call({ at: 10, callId: 'vip', route: { queue: 'vip', priority: 50, overflow: [{ afterSec: 30, queue: 'general' }] } }),
+      call({ at: 20, callId: 'quick', route: { queue: 'vip', priority: 50, overflow: [{ afterSec: 300, queue: 'general' }] } }),
+    ]);
+    expect(byId.get('vip')).toMatchObject({ agentGroup: 'vip-desk', overflowQueue: 'general' });
+    expect(byId.get('quick')!.overflowed).toBe(false);
+    expect(byId.get('quick')!.overflowQueue).toBeUndefined();
+  });
+
   it('uses the overflow step priority in the new queue', () => {
     nextSeq = 0;
     const { byId } = simulate(plan, [

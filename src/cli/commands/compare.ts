@@ -1,14 +1,18 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { ChangedCallCollector } from '../../core/replay/changed-calls.js';
+import { renderCompareHtml } from '../../core/replay/compare-html.js';
 import { scoreScenarios } from '../../core/replay/composite-score.js';
 import { DecisionDiffer, DIFF_KINDS } from '../../core/replay/decision-diff.js';
-import { describeDelta, reportDelta } from '../../core/replay/report-delta.js';
+import { describeChange, EMPTY_KPI_ROW, reportDelta } from '../../core/replay/report-delta.js';
 import { ReplayRun } from '../../core/replay/replay-run.js';
 import { replayTrace } from '../../core/replay/replay-trace.js';
 import type { ContactPolicyReport } from '../../core/sms/replay-contact-policy.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
+import { formatChangedCalls, writeChangedCalls } from '../changed-calls-out.js';
+import { checkOutputPath, OutputWriteError, writeOutputs } from '../output-path.js';
 import { warningLines } from '../report-warnings.js';
 import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
@@ -21,6 +25,8 @@ interface CompareFlags extends ScenarioFlags {
   onError: string;
   sort?: boolean;
   parallel: boolean;
+  out?: string;
+  callsOut?: string;
 }
 
 export function registerCompareCommand(program: Command, io: CliIO): void {
@@ -29,18 +35,22 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       .command('compare')
       .argument('<trace>', 'trace file (.jsonl or .csv)')
       .description(
-        'replay one trace against two configurations and report the deltas (pp, seconds) per segment and overall, and which calls were decided differently',
+        'replay one trace against two configurations and report the deltas (pp, seconds) per segment and overall, which calls were decided differently, and every call treated or ending differently (changed calls)',
       ),
   )
     .requiredOption('--baseline <dir>', 'directory with flows/ and rules/ (and optionally customers.json, staffing.json) of the current configuration')
     .requiredOption('--candidate <dir>', 'the same for the proposed configuration')
     .option('--json', 'print the comparison as one JSON object')
+    .option('--out <dir>', 'also write compare.json and a self-contained compare.html (both scenarios side by side) there')
+    .option('--calls-out <file>', 'write every call treated or ending differently, with its baseline and candidate values, as JSON Lines')
     .option('--on-error <mode>', 'fail or skip bad trace lines', 'fail')
     .option('--sort', 'sort the trace by arrival')
     .option('--no-parallel', 'decide calls in the same thread as the contact centres (also IVR_SIM_REPLAY_WORKERS=0)')
     .action(async (trace: string, flags: CompareFlags) => {
       const onError = parseOnError(flags.onError);
       const parallel = parallelReplay(flags);
+      const outDir = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'dir');
+      const callsOut = flags.callsOut === undefined ? undefined : checkOutputPath('--calls-out', flags.callsOut, 'file');
       for (const [name, dir] of [['--baseline', flags.baseline], ['--candidate', flags.candidate]] as const) {
         if (!existsSync(resolve(dir, 'flows')) && !existsSync(resolve(dir, 'rules')) && !existsSync(resolve(dir, 'staffing.json'))) {
           throw new UsageError(`${name} ${dir}: expected a directory holding flows/, rules/ or staffing.json`);
@@ -49,6 +59,9 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       const baseline = new ReplayRun(await loadScenario(scenarioFlagsFromDir(flags.baseline, flags), io, 'baseline: '));
       const candidate = new ReplayRun(await loadScenario(scenarioFlagsFromDir(flags.candidate, flags), io, 'candidate: '));
       const differ = new DecisionDiffer();
+      const changed = new ChangedCallCollector([baseline.scenario.staffing.serviceLevel.thresholdSec, candidate.scenario.staffing.serviceLevel.thresholdSec]);
+      baseline.observeOutcomes((o) => changed.addOutcome(0, o));
+      candidate.observeOutcomes((o) => changed.addOutcome(1, o));
       const bar = progress(io, 'compare');
       let input;
       try {
@@ -57,7 +70,10 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
           sort: flags.sort ?? false,
           parallel,
           onProgress: (n) => bar.update(n),
-          onCall: (call, [a, b]) => differ.add(call.callId, a ?? null, b ?? null),
+          onCall: (call, [a, b]) => {
+            differ.add(call.callId, a ?? null, b ?? null);
+            changed.addCall(call, a ?? null, b ?? null);
+          },
         });
       } finally {
         bar.stop();
@@ -80,26 +96,52 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
         candidate: { dir: flags.candidate, configVersion: cand.scenario.configVersion, staffing: cand.scenario.staffing, overall: stripSeries(cand) },
         delta,
         decisions,
+        changedCalls: changed.summary(),
         score,
+      };
+      const writeFiles = () => {
+        if (outDir) {
+          const files = [
+            { file: join(outDir, 'compare.json'), text: JSON.stringify(result, null, 2) + '\n' },
+            { file: join(outDir, 'compare.html'), text: renderCompareHtml({ ...result, baseline: { dir: flags.baseline, report: base }, candidate: { dir: flags.candidate, report: cand } }) },
+          ];
+          writeOutputs(io, files, undefined);
+        }
+        if (callsOut) writeCallsOut(callsOut, changed);
       };
       if (flags.json) {
         io.out(JSON.stringify(result) + '\n');
+        writeFiles();
         return;
       }
       const t = base.scenario.thresholdSec;
       let out = `Compare on ${trace} (${input.calls} calls): baseline ${flags.baseline} [${base.scenario.configVersion}] → candidate ${flags.candidate} [${cand.scenario.configVersion}]\n\n`;
-      out += `overall: ${describeDelta(delta.overall, t) || 'no change'}\n`;
-      for (const [seg, x] of Object.entries(delta.bySegment)) out += `  ${seg}: ${describeDelta(x, t) || 'no change'}\n`;
+      out += `overall: ${describeChange(base, cand, t) || 'no change'}\n`;
+      for (const seg of Object.keys(delta.bySegment)) out += `  ${seg}: ${describeChange(base.bySegment[seg] ?? EMPTY_KPI_ROW, cand.bySegment[seg] ?? EMPTY_KPI_ROW, t) || 'no change'}\n`;
       if (base.contactPolicy && cand.contactPolicy) out += contactPolicyLine(base.contactPolicy, cand.contactPolicy);
       out += '\nby queue:\n';
-      for (const [q, x] of Object.entries(delta.byQueue)) out += `  ${q}: ${describeDelta(x, t) || 'no change'}\n`;
+      for (const q of Object.keys(delta.byQueue)) out += `  ${q}: ${describeChange(base.byQueue[q] ?? EMPTY_KPI_ROW, cand.byQueue[q] ?? EMPTY_KPI_ROW, t) || 'no change'}\n`;
       if (warnings) out += '\n' + warnings;
       out += `\ndecided differently: ${decisions.different} of ${decisions.compared} calls`;
       out += decisions.different ? ` (${DIFF_KINDS.filter((k) => decisions.byKind[k]).map((k) => `${k} ${decisions.byKind[k]}`).join(', ')})\n` : '\n';
       for (const e of decisions.examples) out += `  ${e.callId} [${e.kinds.join(', ')}]\n    baseline:  ${e.baseline}\n    candidate: ${e.candidate}\n`;
+      out += '\n' + formatChangedCalls(result.changedCalls, input.calls);
       out += `\ncomposite score (min-max across the two): ${score.map((s) => `${s.name} ${s.score} (efficiency ${s.dimensions.efficiency}, quality ${s.dimensions.quality}, marketing ${s.dimensions.marketing})`).join('; ')}\n`;
       io.out(out);
+      writeFiles();
+      if (outDir) io.out(`\nwrote ${join(flags.out!, 'compare.json')} and compare.html\n`);
+      if (callsOut) io.out(`${outDir ? '' : '\n'}wrote ${result.changedCalls.count} changed calls to ${flags.callsOut}\n`);
     });
+}
+
+/** Every changed call to `file`; the comparison is printed already, so a failure says so. */
+function writeCallsOut(file: string, changed: ChangedCallCollector): void {
+  try {
+    writeChangedCalls(file, changed.changedCalls());
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new OutputWriteError(`could not write ${file}: ${e.code ? `${e.code} ` : ''}${e.message.replace(/^[A-Z]+: /, '')}; the comparison was printed to standard output above`);
+  }
 }
 
 /** "SMS (contact policy): sent 895 → 870 (−25), suppressed 857 → 830 (template-cap −27), deferred 0 → 0" */

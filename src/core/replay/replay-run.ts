@@ -42,7 +42,7 @@ export interface Scenario {
 }
 
 /** Priority of ACD-level trace lines that give none: the routing default's segment priority. */
-const DIRECT_PRIORITY_FALLBACK = 10;
+export const DIRECT_PRIORITY_FALLBACK = 10;
 
 /**
  * Replays calls against one scenario: each call is decided (flow + rules), handed-off calls
@@ -69,6 +69,8 @@ export class ReplayRun {
   private lastArrivalSec = NaN;
   private groupRows: ReturnType<ContactCentre['groupSeries']> = [];
   private queueRows: ReturnType<ContactCentre['queueSeries']> = [];
+  /** Sees every call's outcome from the contact centre (compare joins them call by call). */
+  private outcomeListener: ((o: CallOutcome) => void) | undefined;
 
   constructor(readonly scenario: Scenario) {
     this.decider = new CallDecider(scenario.config);
@@ -94,8 +96,14 @@ export class ReplayRun {
       onOutcome: (o: CallOutcome) => {
         this.byQueue.add(o);
         this.bySegment.add(o);
+        this.outcomeListener?.(o);
       },
     }));
+  }
+
+  /** Hands every call's outcome to `listener` as the contact centre settles it; set before the first call. */
+  observeOutcomes(listener: (o: CallOutcome) => void): void {
+    this.outcomeListener = listener;
   }
 
   /** Decides one call; the returned decision is null for ACD-level lines (no IVR, no rules). */

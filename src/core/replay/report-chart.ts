@@ -10,6 +10,8 @@ const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b
 export interface Series {
   name: string;
   points: Array<[x: number, y: number | null]>;
+  /** Draw the line dashed (an SVG stroke-dasharray, e.g. "6 4"): a series drawn over another stays readable where they coincide. */
+  dash?: string;
 }
 
 export interface ChartOptions {
@@ -69,7 +71,8 @@ export function lineChart(title: string, series: Series[], opts: ChartOptions = 
       d += `${pen ? 'L' : 'M'}${px(x).toFixed(1)},${py(y).toFixed(1)}`;
       pen = true;
     }
-    parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"><title>${esc(s.name)}</title></path>`);
+    const dash = s.dash ? ` stroke-dasharray="${esc(s.dash)}"` : '';
+    parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"${dash}><title>${esc(s.name)}</title></path>`);
     for (const [x, y] of s.points) {
       if (y === null || !opts.partial?.xs.has(x)) continue;
       parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="4" fill="#fff" stroke="${color}" stroke-width="2" class="partial"/>`);

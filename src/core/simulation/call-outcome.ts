@@ -23,4 +23,6 @@ export interface CallOutcome {
   agentGroup?: string;
   /** Whether any overflow step offered the call to a further queue before its fate was known. */
   overflowed: boolean;
+  /** The queue the last of those overflow steps offered it to (set exactly when overflowed). */
+  overflowQueue?: string;
 }

@@ -126,6 +126,7 @@ export class ContactCentre {
       timers: [],
       lastQueue: this.queueById.get(call.route.queue)!,
       overflowed: false,
+      overflowQueue: undefined,
       waiting: false,
     };
     this.active.add(state);
@@ -319,6 +320,7 @@ export class ContactCentre {
     const queue = this.queueById.get(step.queue)!;
     const priority = step.priority ?? state.call.route.priority;
     state.overflowed = true;
+    state.overflowQueue = queue.id;
     state.lastQueue = queue;
     const existing = state.entries.find((e) => e.queue === queue);
     if (existing === undefined) {
@@ -428,6 +430,7 @@ export class ContactCentre {
     };
     if (fate.answeredSec !== undefined) outcome.answeredSec = fate.answeredSec;
     if (fate.agentGroup !== undefined) outcome.agentGroup = fate.agentGroup;
+    if (state.overflowQueue !== undefined) outcome.overflowQueue = state.overflowQueue;
     this.onOutcome(outcome);
   }
 

@@ -60,6 +60,8 @@ export interface CallState {
   timers: SimEvent[];
   lastQueue: QueueState;
   overflowed: boolean;
+  /** The queue the last overflow step offered the call to, if any. */
+  overflowQueue: string | undefined;
   /** In the queues (as opposed to not yet there, or done). */
   waiting: boolean;
 }
