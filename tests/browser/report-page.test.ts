@@ -43,6 +43,8 @@ describe('the HTML replay report in a browser', () => {
     scrollHeight: number;
     /** Tables and charts wider than the element holding them. */
     overflowing: string[];
+    /** Names of table rows that take more than one line. */
+    wrappedRowNames: string[];
     partialMarkers: number;
   }
 
@@ -54,9 +56,17 @@ describe('the HTML replay report in a browser', () => {
       const room = el.parentElement.getBoundingClientRect().width;
       if (w > room + 0.5) overflowing.push(el.tagName + ' ' + (el.getAttribute('class') ?? el.getAttribute('aria-label') ?? '') + ': ' + Math.round(w) + ' px in ' + Math.round(room) + ' px');
     }
+    // Row names (queue vip-diamond, segment high-data, 2025-03-13 (0.8 h)) broken over two lines.
+    const wrappedRowNames = [];
+    for (const th of document.querySelectorAll('tbody th')) {
+      const range = document.createRange();
+      range.selectNodeContents(th);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
+      if (lines.size > 1) wrappedRowNames.push(th.textContent);
+    }
     const partialMarkers = [...document.querySelectorAll('circle.partial')].filter((c) => c.getBoundingClientRect().width > 0).length;
     const d = document.documentElement;
-    return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, scrollHeight: d.scrollHeight, overflowing, partialMarkers };
+    return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, scrollHeight: d.scrollHeight, overflowing, wrappedRowNames, partialMarkers };
   })()`;
 
   async function layout(name: string, width: number): Promise<Layout> {
@@ -75,10 +85,11 @@ describe('the HTML replay report in a browser', () => {
 
   for (const name of ['sample', 'ten-days']) {
     for (const width of [1400, 800]) {
-      it(`${name} at ${width} px: nothing wider than the window, no table or chart wider than its container`, async () => {
+      it(`${name} at ${width} px: nothing wider than the window, no table or chart wider than its container, no row name over two lines`, async () => {
         const l = await layout(name, width);
         expect(l.overflowing).toEqual([]);
         expect(l.scrollWidth).toBeLessThanOrEqual(l.clientWidth);
+        expect(l.wrappedRowNames).toEqual([]);
       });
     }
   }
