@@ -46,6 +46,8 @@ describe('the HTML replay report in a browser', () => {
     /** Names of table rows that take more than one line. */
     wrappedRowNames: string[];
     partialMarkers: number;
+    /** Width in pixels of a full-page screenshot. */
+    screenshotWidth?: number;
   }
 
   // Runs in the page (a string: this project's TypeScript has no DOM types).
@@ -75,6 +77,8 @@ describe('the HTML replay report in a browser', () => {
     try {
       await page.goto(pathToFileURL(reports[name]!).href);
       const l = (await page.evaluate(MEASURE)) as Layout;
+      // A full-page screenshot is as wide as the page's content: its PNG header holds the width.
+      l.screenshotWidth = (await page.screenshot({ fullPage: true })).readUInt32BE(16);
       expect(rec.errors).toEqual([]);
       expect(rec.requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
       return l;
@@ -85,11 +89,12 @@ describe('the HTML replay report in a browser', () => {
 
   for (const name of ['sample', 'ten-days']) {
     for (const width of [1400, 800]) {
-      it(`${name} at ${width} px: nothing wider than the window, no table or chart wider than its container, no row name over two lines`, async () => {
+      it(`${name} at ${width} px: nothing wider than the window, no table or chart wider than its container, no row name broken over two lines, the full-page screenshot as wide as the window`, async () => {
         const l = await layout(name, width);
         expect(l.overflowing).toEqual([]);
         expect(l.scrollWidth).toBeLessThanOrEqual(l.clientWidth);
         expect(l.wrappedRowNames).toEqual([]);
+        expect(l.screenshotWidth).toBe(width);
       });
     }
   }
