@@ -10,6 +10,12 @@ describe('the report charts’ y axis', () => {
     expect(yLabels(perDay)).toEqual(['0', '200', '400', '600']);
     const waiting = lineChart('Calls waiting', [{ name: 'tech', points: [[0, 0.26], [1800, 1.3]] }]);
     expect(yLabels(waiting)).toEqual(['0', '0.5', '1', '1.5']);
+    // A quiet morning's queues are not flattened against an axis up to 1.
+    const quiet = lineChart('Calls waiting', [{ name: 'tech', points: [[0, 0.02], [1800, 0.26]] }]);
+    expect(yLabels(quiet)).toEqual(['0', '0.1', '0.2', '0.3']);
+    const none = lineChart('Calls waiting', [{ name: 'tech', points: [[0, 0], [1800, 0]] }]);
+    expect(yLabels(none).at(0)).toBe('0');
+    expect(Number(yLabels(none).at(-1))).toBeGreaterThanOrEqual(1);
     const busy = lineChart('Calls', [{ name: 'all', points: [[0, 4983], [1800, 3000]] }]);
     expect(yLabels(busy)).toEqual(['0', '2000', '4000', '6000']);
   });

@@ -40,8 +40,10 @@ export function lineChart(title: string, series: Series[], opts: ChartOptions = 
   if (xs.length === 0) return `<figure><figcaption>${esc(title)}</figcaption><p class="empty">no data</p></figure>`;
   const x0 = Math.min(...xs);
   const x1 = Math.max(...xs, x0 + 1);
-  const step = opts.yMax === undefined ? yStep(Math.max(1, ...ys)) : opts.yMax / 4;
-  const yMax = opts.yMax ?? step * Math.ceil((Math.max(1, ...ys) * 1.05) / step);
+  // A chart of nothing but zeros still gets an axis from 0 to 1.
+  const top = Math.max(0, ...ys) || 1;
+  const step = opts.yMax === undefined ? yStep(top) : opts.yMax / 4;
+  const yMax = opts.yMax ?? step * Math.ceil((top * 1.05) / step);
   const fmt = opts.yFormat ?? ((y: number) => String(Math.round(y * 1000) / 1000));
   const px = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
   const py = (y: number) => T + (1 - y / yMax) * (H - T - B);
