@@ -40,6 +40,10 @@ const wallClock: Clock = { now: () => Date.now() };
 /** SMS_WORKER_CRASH_AT: die like `kill -9` when the n-th message of this process reaches the point. */
 function crashHook(crashAt: SmsWorkerEnv['crashAt'], log: Logger): ((point: SendCheckpoint) => void) | undefined {
   if (!crashAt) return undefined;
+  log.warn(
+    { setting: `SMS_WORKER_CRASH_AT=${crashAt.point}:${crashAt.nth}` },
+    `CRASH TEST HOOK ON: this worker kills itself (SIGKILL) when its message ${crashAt.nth} reaches '${crashAt.point}'. For crash tests only; never set it in production.`,
+  );
   let seen = 0;
   return (point) => {
     if (point !== crashAt.point || ++seen !== crashAt.nth) return;
