@@ -21,7 +21,7 @@ export interface SmsWorkerRuntime {
   worker: Worker<SmsJob, SmsJobResult>;
   ledger: RedisContactLedger;
   stats: RedisSmsStats;
-  /** Stops taking jobs, lets running ones finish, closes Redis. */
+  /** Stops taking jobs, lets running ones finish (unless Redis is unreachable), closes Redis. */
   close(): Promise<void>;
 }
 
@@ -118,7 +118,9 @@ export function startSmsWorkerRuntime(env: SmsWorkerEnv, deps: SmsWorkerDeps): S
     ledger,
     stats,
     async close() {
-      await worker.close();
+      // While Redis is out of reach a graceful close would wait for it forever. A send cut short
+      // there leaves its claim without a SID, which the next worker reconciles (docs/sms.md).
+      await worker.close(!redisUp);
       redis.disconnect();
     },
   };
