@@ -21,7 +21,7 @@ export interface SmsWorkerRuntime {
   worker: Worker<SmsJob, SmsJobResult>;
   ledger: RedisContactLedger;
   stats: RedisSmsStats;
-  /** Stops taking jobs, lets running ones finish, closes Redis. */
+  /** Stops taking jobs, lets running ones finish (unless Redis is unreachable), closes Redis. */
   close(): Promise<void>;
 }
 
@@ -40,6 +40,10 @@ const wallClock: Clock = { now: () => Date.now() };
 /** SMS_WORKER_CRASH_AT: die like `kill -9` when the n-th message of this process reaches the point. */
 function crashHook(crashAt: SmsWorkerEnv['crashAt'], log: Logger): ((point: SendCheckpoint) => void) | undefined {
   if (!crashAt) return undefined;
+  log.warn(
+    { setting: `SMS_WORKER_CRASH_AT=${crashAt.point}:${crashAt.nth}` },
+    `CRASH TEST HOOK ON: this worker kills itself (SIGKILL) when its message ${crashAt.nth} reaches '${crashAt.point}'. For crash tests only; never set it in production.`,
+  );
   let seen = 0;
   return (point) => {
     if (point !== crashAt.point || ++seen !== crashAt.nth) return;
@@ -114,7 +118,9 @@ export function startSmsWorkerRuntime(env: SmsWorkerEnv, deps: SmsWorkerDeps): S
     ledger,
     stats,
     async close() {
-      await worker.close();
+      // While Redis is out of reach a graceful close would wait for it forever. A send cut short
+      // there leaves its claim without a SID, which the next worker reconciles (docs/sms.md).
+      await worker.close(!redisUp);
       redis.disconnect();
     },
   };

@@ -43,7 +43,11 @@ describe('the HTML replay report in a browser', () => {
     scrollHeight: number;
     /** Tables and charts wider than the element holding them. */
     overflowing: string[];
+    /** Names of table rows that take more than one line. */
+    wrappedRowNames: string[];
     partialMarkers: number;
+    /** Width in pixels of a full-page screenshot. */
+    screenshotWidth?: number;
   }
 
   // Runs in the page (a string: this project's TypeScript has no DOM types).
@@ -54,9 +58,17 @@ describe('the HTML replay report in a browser', () => {
       const room = el.parentElement.getBoundingClientRect().width;
       if (w > room + 0.5) overflowing.push(el.tagName + ' ' + (el.getAttribute('class') ?? el.getAttribute('aria-label') ?? '') + ': ' + Math.round(w) + ' px in ' + Math.round(room) + ' px');
     }
+    // Row names (queue vip-diamond, segment high-data, 2025-03-13 (0.8 h)) broken over two lines.
+    const wrappedRowNames = [];
+    for (const th of document.querySelectorAll('tbody th')) {
+      const range = document.createRange();
+      range.selectNodeContents(th);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom)));
+      if (lines.size > 1) wrappedRowNames.push(th.textContent);
+    }
     const partialMarkers = [...document.querySelectorAll('circle.partial')].filter((c) => c.getBoundingClientRect().width > 0).length;
     const d = document.documentElement;
-    return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, scrollHeight: d.scrollHeight, overflowing, partialMarkers };
+    return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, scrollHeight: d.scrollHeight, overflowing, wrappedRowNames, partialMarkers };
   })()`;
 
   async function layout(name: string, width: number): Promise<Layout> {
@@ -65,6 +77,8 @@ describe('the HTML replay report in a browser', () => {
     try {
       await page.goto(pathToFileURL(reports[name]!).href);
       const l = (await page.evaluate(MEASURE)) as Layout;
+      // A full-page screenshot is as wide as the page's content: its PNG header holds the width.
+      l.screenshotWidth = (await page.screenshot({ fullPage: true })).readUInt32BE(16);
       expect(rec.errors).toEqual([]);
       expect(rec.requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
       return l;
@@ -75,10 +89,12 @@ describe('the HTML replay report in a browser', () => {
 
   for (const name of ['sample', 'ten-days']) {
     for (const width of [1400, 800]) {
-      it(`${name} at ${width} px: nothing wider than the window, no table or chart wider than its container`, async () => {
+      it(`${name} at ${width} px: nothing wider than the window, no table or chart wider than its container, no row name broken over two lines, the full-page screenshot as wide as the window`, async () => {
         const l = await layout(name, width);
         expect(l.overflowing).toEqual([]);
         expect(l.scrollWidth).toBeLessThanOrEqual(l.clientWidth);
+        expect(l.wrappedRowNames).toEqual([]);
+        expect(l.screenshotWidth).toBe(width);
       });
     }
   }

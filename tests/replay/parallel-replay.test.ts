@@ -39,7 +39,8 @@ interface Build {
 }
 
 function sourcesOf(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  // The pages' own code (src/app/pages/<page>/) is bundled by esbuild, not compiled into dist/ (tsconfig.json excludes it).
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !/^app\/pages\/[^/]+\//.test(f));
 }
 
 function distIsFresh(): boolean {

@@ -10,7 +10,9 @@ export interface WorkerBuild {
   remove(): void;
 }
 
-const sourcesOf = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+// The pages' own code (src/app/pages/<page>/) is bundled by esbuild, not compiled into dist/ (tsconfig.json excludes it).
+const sourcesOf = (dir: string) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !/^app\/pages\/[^/]+\//.test(f));
 
 function distIsFresh(): boolean {
   const src = join(PACKAGE_ROOT, 'src');

@@ -70,6 +70,24 @@ describe('ivr-sim staff plans on the trace\'s clock', () => {
     expect(rep.serviceLevel!).toBeGreaterThanOrEqual(0.8 - 0.05);
   });
 
+  it('plans the sample to the target over all calls: replayed with its plan, the sample lands within 5 pp of 80 %', async () => {
+    const { file, err } = await plan('data/traces/sample.jsonl');
+    expect(err).toMatch(/for 80\/30 over all calls \(no queue's interval below 70 %\)/);
+    const rep = await replay('data/traces/sample.jsonl', file);
+    expect(rep.warnings).toEqual([]);
+    expect(Math.abs(rep.serviceLevel! - 0.8)).toBeLessThanOrEqual(0.05);
+  }, 30_000);
+
+  it('--each-interval staffs every interval of every queue to the target: more agents, the sample well above 80 %', async () => {
+    const pooled = await plan('data/traces/sample.jsonl');
+    const each = await plan('data/traces/sample.jsonl', '--each-interval');
+    expect(each.err).toMatch(/for 80\/30 in every interval of every queue/);
+    const agentMinutes = (s: Staffing) => shiftsOf(s).reduce((sum, x) => sum + (x.to - x.from) * x.agents, 0);
+    expect(agentMinutes(each.staffing)).toBeGreaterThan(agentMinutes(pooled.staffing));
+    const [repEach, repPooled] = [await replay('data/traces/sample.jsonl', each.file), await replay('data/traces/sample.jsonl', pooled.file)];
+    expect(repEach.serviceLevel!).toBeGreaterThan(repPooled.serviceLevel!);
+  }, 30_000);
+
   for (const [target, threshold] of [
     ['0.8', '30'],
     ['0.9', '20'],

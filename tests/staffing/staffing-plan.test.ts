@@ -63,6 +63,32 @@ describe('planning staffing from a forecast', () => {
     expect(open.staffing.groups[0]!.shifts![0]).toEqual({ from: '00:00', to: '10:00', agents: 1 });
   });
 
+  it('with an overall floor, takes agents off again until the service level over all calls is at the target, no interval below the floor', () => {
+    // Small queues: whole agents put each interval several points above the target.
+    const queues = [
+      { queue: 'vip', arrivals: dayProfile().map((n) => Math.round(n / 7)), ahtSec: 420, patienceSec: 60 },
+      { queue: 'campus', arrivals: dayProfile().map((n) => Math.round(n / 4)), ahtSec: 200 },
+      { queue: 'general', arrivals: dayProfile(), ahtSec: 240, patienceSec: 120 },
+    ];
+    const overall = (rows: { callsPerHour: number; serviceLevel: number }[]) =>
+      rows.reduce((s, r) => s + r.callsPerHour * r.serviceLevel, 0) / rows.reduce((s, r) => s + r.callsPerHour, 0);
+    const agentHours = (rows: { agents: number }[]) => rows.reduce((s, r) => s + r.agents / 2, 0);
+    const each = planStaffing({ serviceLevel: goal, intervalMin: 30, queues });
+    const pooled = planStaffing({ serviceLevel: goal, intervalMin: 30, queues, overallFloor: 0.7 });
+    expect(overall(each.intervals)).toBeGreaterThan(0.83);
+    expect(overall(pooled.intervals)).toBeGreaterThanOrEqual(0.8);
+    expect(overall(pooled.intervals)).toBeLessThan(0.81);
+    expect(agentHours(pooled.intervals)).toBeLessThan(agentHours(each.intervals));
+    for (const row of pooled.intervals) if (row.callsPerHour > 0) expect(row.serviceLevel).toBeGreaterThanOrEqual(0.7);
+    // The figures of a trimmed interval are those of its new head count, and the file follows them.
+    const trimmed = pooled.intervals.find((r, i) => r.agents < each.intervals[i]!.agents)!;
+    expect(trimmed.serviceLevel).toBeLessThan(each.intervals[pooled.intervals.indexOf(trimmed)]!.serviceLevel);
+    const group = pooled.staffing.groups.find((g) => g.id === `${trimmed.queue}-team`)!;
+    const shift = group.shifts!.find((s) => s.from <= trimmed.from && trimmed.to <= s.to)!;
+    expect(shift.agents).toBe(trimmed.agents);
+    expect(() => planStaffing({ serviceLevel: goal, intervalMin: 30, queues, overallFloor: 0.9 })).toThrow(/overallFloor must lie between 0 and the target 0.8/);
+  });
+
   it('insists on one arrival count per interval of the day', () => {
     expect(() => planStaffing({ serviceLevel: goal, intervalMin: 30, queues: [{ queue: 'general', arrivals: [1, 2, 3], ahtSec: 180 }] })).toThrow(
       /expected 48 interval arrival counts/,

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { defaultPaths, PACKAGE_ROOT, type ConfigPaths } from '../../core/configuration/configuration.js';
 import { envReader } from '../../infra/env/env-reader.js';
-import { DEFAULT_TRACE_STREAM, readRedisEnv } from '../../infra/env/redis-env.js';
+import { DEFAULT_TRACE_STREAM, readRedisEnv, traceStreamProblem } from '../../infra/env/redis-env.js';
 import { NamedError } from '../../core/errors/named-error.js';
 
 /** Everything the service reads from the environment, read once at start-up. */
@@ -121,6 +121,10 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   const spoolDir = resolve(str('SPOOL_DIR') ?? 'spool');
   if (existsSync(spoolDir) && !statSync(spoolDir).isDirectory()) problems.push(`SPOOL_DIR: ${spoolDir} is not a directory`);
 
+  const traceStreamName = str('TRACE_STREAM') ?? DEFAULT_TRACE_STREAM;
+  const traceProblem = traceStreamProblem(traceStreamName, keyPrefix);
+  if (traceProblem) problems.push(traceProblem);
+
   const logLevel = read.logLevel();
 
   const result: AppEnv = {
@@ -139,7 +143,7 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     redis: { url: redisUrl, keyPrefix, commandTimeoutMs: int('REDIS_COMMAND_TIMEOUT_MS', 500, 10, 60_000) },
     callStateTtlSec: int('CALL_STATE_TTL_SEC', 14_400, 60, 7 * 86_400),
     callTombstoneTtlSec: int('CALL_TOMBSTONE_TTL_SEC', 86_400, 60, 30 * 86_400),
-    traceStream: { key: keyPrefix + (str('TRACE_STREAM') ?? DEFAULT_TRACE_STREAM), maxLen: int('TRACE_STREAM_MAXLEN', 1_000_000, 1, 1_000_000_000) },
+    traceStream: { key: keyPrefix + traceStreamName, maxLen: int('TRACE_STREAM_MAXLEN', 1_000_000, 1, 1_000_000_000) },
     spool: { dir: spoolDir, name: spoolName, retryMs: int('SPOOL_RETRY_MS', 1000, 10, 60_000) },
     configPaths,
     callerBehaviourFile,

@@ -18,12 +18,14 @@ import type { OutageSpool } from '../spool/outage-spool.js';
 import { TwilioSignatureGuard } from '../telephony/twilio-signature.guard.js';
 import { APP_ENV, CLOCK, LOGGER, REDIS } from '../tokens.js';
 import { SmsController } from './sms.controller.js';
+import { SmsQueueConnection } from './sms-queue-connection.js';
 import { SmsService } from './sms.service.js';
 import { KeywordOptOuts } from './keyword-opt-outs.js';
 import { RedisKeywordLedger } from './redis-keyword-ledger.js';
 import { SMS_KEYWORDS, SMS_LEDGER, SMS_POLICY, SMS_PRODUCER, SMS_STATS } from './sms-tokens.js';
 
 const SMS_QUEUE_ERRORS = Symbol('SMS_QUEUE_ERRORS');
+const SMS_QUEUE_CONNECTION = Symbol('SMS_QUEUE_CONNECTION');
 
 /** Logs the queue's connection errors: the first of an outage, then again after the queue added a job. */
 function watchQueueErrors(queue: Queue<SmsJob>, log: AppLogger): true {
@@ -48,12 +50,15 @@ function watchQueueErrors(queue: Queue<SmsJob>, log: AppLogger): true {
     SpoolModule,
     BullModule.registerQueueAsync({
       name: SMS_QUEUE_NAME,
-      inject: [APP_ENV],
-      // Fail fast rather than queue commands while Redis is away: a webhook must not hang on it.
-      useFactory: (env: AppEnv) => ({ connection: { url: env.redis.url, enableOfflineQueue: false }, prefix: smsKeyPrefixes(env.redis.keyPrefix).bull }),
+      inject: [APP_ENV, SMS_QUEUE_CONNECTION],
+      // A connection of the service's own, closed for good on shutdown even while Redis is down.
+      useFactory: (env: AppEnv, conn: SmsQueueConnection) => ({ connection: conn.client, prefix: smsKeyPrefixes(env.redis.keyPrefix).bull }),
       // Next to the queue, so the listener is on before the first connection error can arrive
       // (an 'error' event nobody listens to would end the process).
-      extraProviders: [{ provide: SMS_QUEUE_ERRORS, inject: [getQueueToken(SMS_QUEUE_NAME), LOGGER], useFactory: watchQueueErrors }],
+      extraProviders: [
+        { provide: SMS_QUEUE_CONNECTION, inject: [APP_ENV], useFactory: (env: AppEnv) => new SmsQueueConnection(env.redis.url) },
+        { provide: SMS_QUEUE_ERRORS, inject: [getQueueToken(SMS_QUEUE_NAME), LOGGER], useFactory: watchQueueErrors },
+      ],
     }),
   ],
   controllers: [SmsController],

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM } from '../../infra/env/redis-env.js';
+import { DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_URL, DEFAULT_TRACE_STREAM, traceStreamProblem } from '../../infra/env/redis-env.js';
 import { redactUrl } from '../../infra/redis/redact-url.js';
 import { oneShotRedis } from '../../infra/redis/redis-client.js';
 import { RedisTraceStream } from '../../infra/recording/redis-trace-stream.js';
@@ -43,7 +43,10 @@ export function parseSince(text: string, nowMs: number): number {
 /** The stream the voice service records in: REDIS_KEY_PREFIX + TRACE_STREAM, as it reads them. */
 export function traceStreamKey(prefix: string | undefined, env: NodeJS.ProcessEnv): string {
   const name = env['TRACE_STREAM']?.trim() || DEFAULT_TRACE_STREAM;
-  return (prefix ?? (env['REDIS_KEY_PREFIX']?.trim() || DEFAULT_REDIS_KEY_PREFIX)) + name;
+  const keyPrefix = prefix ?? (env['REDIS_KEY_PREFIX']?.trim() || DEFAULT_REDIS_KEY_PREFIX);
+  const problem = traceStreamProblem(name, keyPrefix);
+  if (problem) throw new UsageError(`${problem} (or name the whole key with --stream)`);
+  return keyPrefix + name;
 }
 
 export function registerExportTraceCommand(program: Command, io: CliIO): void {

@@ -20,7 +20,11 @@ interface StaffFlags extends ScenarioFlags {
   out?: string;
   onError: string;
   sort?: boolean;
+  eachInterval?: boolean;
 }
+
+/** How far below the target `staff` lets a queue's interval fall when it plans to the overall target. */
+export const OVERALL_FLOOR_PP = 0.1;
 
 function fraction(name: string, v: string): number {
   const x = Number(v);
@@ -32,6 +36,11 @@ function wholeNumber(name: string, v: string): number {
   const x = Number(v);
   if (!Number.isInteger(x) || x < 0) throw new UsageError(`${name} ${v}: expected a whole number >= 0`);
   return x;
+}
+
+function goalText(target: number, eachInterval: boolean | undefined): string {
+  if (eachInterval) return 'in every interval of every queue';
+  return `over all calls (no queue's interval below ${Math.round(Math.max(0, target - OVERALL_FLOOR_PP) * 100)} %)`;
 }
 
 export function registerStaffCommand(program: Command, io: CliIO): void {
@@ -47,6 +56,10 @@ export function registerStaffCommand(program: Command, io: CliIO): void {
     .option('--out <file>', 'write the staffing file here (default: standard output)')
     .option('--on-error <mode>', 'fail or skip bad trace lines', 'fail')
     .option('--sort', 'sort the trace by arrival')
+    .option(
+      '--each-interval',
+      `staff every interval of every queue to the target (more agents); by default the target is met over all calls, no queue's interval more than ${OVERALL_FLOOR_PP * 100} points below it`,
+    )
     .action(async (trace: string, flags: StaffFlags) => {
       const target = fraction('--target-sl', flags.targetSl);
       const threshold = Number(flags.threshold);
@@ -76,6 +89,7 @@ export function registerStaffCommand(program: Command, io: CliIO): void {
         intervalMin,
         defaultWrapSec: scenario.staffing.defaultWrapSec,
         minAgents,
+        ...(flags.eachInterval ? {} : { overallFloor: Math.max(0, target - OVERALL_FLOOR_PP) }),
         queues: forecaster.forecasts(scenario.staffing.defaultWrapSec, scenario.staffing.queues.map((q) => q.id)).map((f) => {
           const name = names.get(f.queue);
           return name ? { ...f, name } : f;
@@ -90,7 +104,7 @@ export function registerStaffCommand(program: Command, io: CliIO): void {
       const span = forecaster.span();
       const hours = span ? `, reaching agents ${clockLabel(span.from)}–${clockLabel(span.to)} on the trace's clock` : '';
       io.err(
-        `planned ${[...peak].map(([q, a]) => `${q} ≤${a}`).join(', ')} agents for ${Math.round(target * 100)}/${threshold} over ${n} calls${hours} ` +
+        `planned ${[...peak].map(([q, a]) => `${q} ≤${a}`).join(', ')} agents for ${Math.round(target * 100)}/${threshold} ${goalText(target, flags.eachInterval)}, from ${n} calls${hours} ` +
           `(${forecaster.days()} day(s), ${intervalMin}-minute intervals)${flags.out ? `; wrote ${flags.out}` : ''}\n`,
       );
     });

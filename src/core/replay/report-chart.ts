@@ -42,14 +42,17 @@ export function lineChart(title: string, series: Series[], opts: ChartOptions = 
   if (xs.length === 0) return `<figure><figcaption>${esc(title)}</figcaption><p class="empty">no data</p></figure>`;
   const x0 = Math.min(...xs);
   const x1 = Math.max(...xs, x0 + 1);
-  const yMax = opts.yMax ?? Math.max(1, ...ys) * 1.1;
-  const fmt = opts.yFormat ?? ((y: number) => String(Math.round(y * 10) / 10));
+  // A chart of nothing but zeros still gets an axis from 0 to 1.
+  const top = Math.max(0, ...ys) || 1;
+  const step = opts.yMax === undefined ? yStep(top) : opts.yMax / 4;
+  const yMax = opts.yMax ?? step * Math.ceil((top * 1.05) / step);
+  const fmt = opts.yFormat ?? ((y: number) => String(Math.round(y * 1000) / 1000));
   const px = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
   const py = (y: number) => T + (1 - y / yMax) * (H - T - B);
   const parts: string[] = [];
   parts.push(`<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">`);
-  for (let i = 0; i <= 4; i++) {
-    const y = (yMax * i) / 4;
+  for (let i = 0; i * step <= yMax + step / 1e6; i++) {
+    const y = i * step;
     parts.push(`<line x1="${L}" x2="${W - R}" y1="${py(y)}" y2="${py(y)}" class="grid"/><text x="${L - 6}" y="${py(y) + 4}" class="yl">${esc(fmt(y))}</text>`);
   }
   const xLabel = opts.xLabel ?? ((x: number) => clockLabel(Math.round(x)));
@@ -82,6 +85,13 @@ export function lineChart(title: string, series: Series[], opts: ChartOptions = 
   parts.push('</svg>');
   const note = opts.partial && opts.partial.xs.size > 0 ? `<p class="note">${esc(opts.partial.note)}</p>` : '';
   return `<figure><figcaption>${esc(title)}</figcaption>${parts.join('')}${note}</figure>`;
+}
+
+/** A round step (1, 2, 2.5 or 5 times a power of ten) for a y axis from 0 to `top` in at most five steps. */
+export function yStep(top: number): number {
+  const raw = (top * 1.05) / 5;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw * (1 - 1e-9))!;
 }
 
 /** Where to label the x axis: every `step` from a multiple of it, or at every k-th distinct point; at most 8 labels. */

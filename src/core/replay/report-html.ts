@@ -186,7 +186,7 @@ ${table(PERIOD_COLUMNS, r.byInterval.map((i) => ({ name: intervalName(i, interva
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;max-width:1100px}
 table{border-collapse:collapse;margin:8px 0 20px}th,td{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}
 thead th{background:#f3f3f3;vertical-align:bottom}tbody th{text-align:left}figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}
-td,.period tbody th{white-space:nowrap;font-variant-numeric:tabular-nums}tr.partial th,tr.partial td{color:#777;font-style:italic}
+td,tbody th{white-space:nowrap;font-variant-numeric:tabular-nums}tr.partial th,tr.partial td{color:#777;font-style:italic}
 svg{display:block;max-width:100%;height:auto}.note{font-size:12px;color:#555;margin:2px 0 0}
 .grid{stroke:#e5e5e5}.target{stroke:#999;stroke-dasharray:4 3}.yl{font-size:11px;text-anchor:end;fill:#555}.xl{font-size:11px;text-anchor:middle;fill:#555}
 .lg{font-size:12px;fill:#333}.meta td,.meta th{text-align:left;vertical-align:top}.meta td{white-space:normal;overflow-wrap:anywhere}

@@ -30,6 +30,12 @@ export interface StaffingPlanInput {
   queues: QueueForecast[];
   /** Fewest agents per queue at any time, e.g. 1 to keep every line open at night. Default 0. */
   minAgents?: number;
+  /**
+   * Plan to the target over all calls instead of in every interval of every queue: see
+   * {@link trimToOverallTarget}. The lowest service level any queue's interval may be left at.
+   * Unset (the default): every interval of every queue meets the target.
+   */
+  overallFloor?: number;
 }
 
 export interface PlannedInterval {
@@ -70,19 +76,22 @@ export function planStaffing(input: StaffingPlanInput): StaffingPlan {
         `queue ${forecast.queue}: expected ${perDay} interval arrival counts for ${intervalMin}-minute intervals, got ${forecast.arrivals.length}`,
       );
     }
-    const agentsPerInterval = forecast.arrivals.map((arrivals, interval) => {
+    forecast.arrivals.forEach((arrivals, interval) => {
       const callsPerHour = (arrivals * 60) / intervalMin;
-      const row = planInterval(forecast, callsPerHour, serviceLevel, minAgents);
       intervals.push({
         queue: forecast.queue,
         interval,
         from: clock(interval * intervalMin),
         to: clock((interval + 1) * intervalMin),
         callsPerHour,
-        ...row,
+        ...planInterval(forecast, callsPerHour, serviceLevel, minAgents),
       });
-      return row.agents;
     });
+  }
+  if (input.overallFloor !== undefined) trimToOverallTarget(input.queues, intervals, serviceLevel, input.overallFloor, minAgents);
+
+  for (const forecast of input.queues) {
+    const agentsPerInterval = intervals.filter((i) => i.queue === forecast.queue).map((i) => i.agents);
     const group: AgentGroupSpec = { id: `${forecast.queue}-team`, skills: { [forecast.queue]: 1 } };
     if (forecast.name !== undefined) group.name = `${forecast.name} team`;
     if (forecast.wrapSec !== undefined) group.wrapSec = forecast.wrapSec;
@@ -103,6 +112,56 @@ export function planStaffing(input: StaffingPlanInput): StaffingPlan {
     },
     intervals,
   };
+}
+
+/**
+ * Every interval of every queue staffed to the target lands above it over all calls: whole
+ * agents round each one up, most by several points on small queues. This takes agents off
+ * again, one at a time where that loses the fewest calls answered within the threshold, while
+ * the call-weighted service level of the whole plan stays at the target and no interval with
+ * calls falls below `floor` (nor below `minAgents`). The rows are updated in place.
+ */
+export function trimToOverallTarget(
+  forecasts: readonly QueueForecast[],
+  intervals: PlannedInterval[],
+  goal: ServiceLevelGoal,
+  floor: number,
+  minAgents = 0,
+): void {
+  if (!(floor >= 0 && floor <= goal.target)) throw new RangeError(`overallFloor must lie between 0 and the target ${goal.target}, got ${floor}`);
+  const byQueue = new Map(forecasts.map((f) => [f.queue, f]));
+  const busy = intervals.filter((i) => i.callsPerHour > 0);
+  const offered = busy.reduce((sum, i) => sum + i.callsPerHour, 0);
+  if (offered === 0) return;
+  let inTime = busy.reduce((sum, i) => sum + i.callsPerHour * i.serviceLevel, 0);
+  const floorRows = new Set<PlannedInterval>();
+  for (;;) {
+    let best: { row: PlannedInterval; fewer: ReturnType<typeof planInterval>; lost: number } | undefined;
+    for (const row of busy) {
+      if (row.agents <= Math.max(minAgents, 1) || floorRows.has(row)) continue;
+      const fewer = staffedInterval(byQueue.get(row.queue)!, row.callsPerHour, goal.thresholdSec, row.agents - 1);
+      if (fewer.serviceLevel < floor) {
+        floorRows.add(row);
+        continue;
+      }
+      const lost = row.callsPerHour * (row.serviceLevel - fewer.serviceLevel);
+      if (!best || lost < best.lost) best = { row, fewer, lost };
+    }
+    if (!best || (inTime - best.lost) / offered < goal.target) return;
+    inTime -= best.lost;
+    Object.assign(best.row, best.fewer);
+  }
+}
+
+/** An interval's Erlang figures with a given head count (Erlang A when the patience is known). */
+function staffedInterval(forecast: QueueForecast, callsPerHour: number, thresholdSec: number, agents: number): ReturnType<typeof planInterval> {
+  const { ahtSec, patienceSec } = forecast;
+  if (patienceSec !== undefined) {
+    const { trafficErlangs, serviceLevel, asaSec, occupancy, pAbandon } = erlangA({ callsPerHour, ahtSec, agents, thresholdSec, patienceSec });
+    return { agents, trafficErlangs, serviceLevel, asaSec, occupancy, pAbandon };
+  }
+  const { trafficErlangs, serviceLevel, asaSec, occupancy } = erlangC({ callsPerHour, ahtSec, agents, thresholdSec });
+  return { agents, trafficErlangs, serviceLevel, asaSec, occupancy };
 }
 
 function planInterval(
