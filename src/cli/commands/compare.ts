@@ -13,8 +13,11 @@ import { warningLines } from '../report-warnings.js';
 import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 import { parallelReplay, parseOnError, progress } from './replay.js';
+import { parseReplicationFlags, replicateTrace, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
+import { formatDeltaIntervals } from '../replication-table.js';
+import { deltaIntervalsBlock, replicationsBlock, scoreRanking } from '../../core/replications/replication-report.js';
 
-interface CompareFlags extends ScenarioFlags {
+interface CompareFlags extends ScenarioFlags, ReplicationFlags {
   baseline: string;
   candidate: string;
   json?: boolean;
@@ -24,14 +27,14 @@ interface CompareFlags extends ScenarioFlags {
 }
 
 export function registerCompareCommand(program: Command, io: CliIO): void {
-  withScenarioOptions(
+  withReplicationOptions(withScenarioOptions(
     program
       .command('compare')
       .argument('<trace>', 'trace file (.jsonl or .csv)')
       .description(
         'replay one trace against two configurations and report the deltas (pp, seconds) per segment and overall, and which calls were decided differently',
       ),
-  )
+  ))
     .requiredOption('--baseline <dir>', 'directory with flows/ and rules/ (and optionally customers.json, staffing.json) of the current configuration')
     .requiredOption('--candidate <dir>', 'the same for the proposed configuration')
     .option('--json', 'print the comparison as one JSON object')
@@ -41,6 +44,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
     .action(async (trace: string, flags: CompareFlags) => {
       const onError = parseOnError(flags.onError);
       const parallel = parallelReplay(flags);
+      const replications = parseReplicationFlags(flags);
       for (const [name, dir] of [['--baseline', flags.baseline], ['--candidate', flags.candidate]] as const) {
         if (!existsSync(resolve(dir, 'flows')) && !existsSync(resolve(dir, 'rules')) && !existsSync(resolve(dir, 'staffing.json'))) {
           throw new UsageError(`${name} ${dir}: expected a directory holding flows/, rules/ or staffing.json`);
@@ -74,6 +78,31 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       );
       const score = scoreScenarios([{ name: 'baseline', row: base }, { name: 'candidate', row: cand }], undefined, marketing);
       const decisions = differ.result();
+      let intervals = '';
+      let replicated = {};
+      if (replications) {
+        // Both configurations replay the very same resampled days: the noise they share cancels out of the paired deltas.
+        const r = await replicateTrace(io, trace, [baseline.scenario, candidate.scenario], { onError, sort: flags.sort ?? false }, replications);
+        const queueOrder = [...new Set([...baseline.scenario.staffing.queues, ...candidate.scenario.staffing.queues].map((q) => q.id))];
+        const meta = { seed: baseline.scenario.seed, method: r.method, queueOrder };
+        const base = r.days.map((d) => d[0]!);
+        const cand = r.days.map((d) => d[1]!);
+        const deltaIntervals = deltaIntervalsBlock(base, cand, queueOrder);
+        const ranking = scoreRanking(base, cand, marketing);
+        replicated = {
+          replications: {
+            n: r.days.length,
+            seed: meta.seed,
+            method: r.method,
+            ...(r.target ? { target: r.target } : {}),
+            score: ranking,
+            baseline: replicationsBlock(base, meta),
+            candidate: replicationsBlock(cand, meta),
+          },
+          deltaIntervals,
+        };
+        intervals = formatDeltaIntervals(r.days.length, r.method, meta.seed, deltaIntervals, ranking, r.target);
+      }
       const result = {
         trace,
         baseline: { dir: flags.baseline, configVersion: base.scenario.configVersion, staffing: base.scenario.staffing, overall: stripSeries(base) },
@@ -81,6 +110,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
         delta,
         decisions,
         score,
+        ...replicated,
       };
       if (flags.json) {
         io.out(JSON.stringify(result) + '\n');
@@ -98,7 +128,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       out += decisions.different ? ` (${DIFF_KINDS.filter((k) => decisions.byKind[k]).map((k) => `${k} ${decisions.byKind[k]}`).join(', ')})\n` : '\n';
       for (const e of decisions.examples) out += `  ${e.callId} [${e.kinds.join(', ')}]\n    baseline:  ${e.baseline}\n    candidate: ${e.candidate}\n`;
       out += `\ncomposite score (min-max across the two): ${score.map((s) => `${s.name} ${s.score} (efficiency ${s.dimensions.efficiency}, quality ${s.dimensions.quality}, marketing ${s.dimensions.marketing})`).join('; ')}\n`;
-      io.out(out);
+      io.out(out + intervals);
     });
 }
 
