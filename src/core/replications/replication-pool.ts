@@ -78,7 +78,8 @@ export class LocalReplicationRunner implements ReplicationRunner {
           }
           if (m.type !== 'result') return;
           results[position.get(m.index)!] = m.rows;
-          onDone?.(++done);
+          done++;
+          onDone?.(done);
           if (done === indices.length) resolve();
           else feed(w);
         });
