@@ -5,7 +5,11 @@ import type { Scenario } from '../core/replay/replay-run.js';
 import { readRecordedDay } from '../core/replications/recorded-day.js';
 import { plainScenario } from '../core/replications/replication.js';
 import { DEFAULT_FIRST_REPLICATIONS, DEFAULT_MAX_REPLICATIONS, runReplications, type ReplicationCount, type ReplicationOutcome } from '../core/replications/replication-plan.js';
-import { defaultThreads, LocalReplicationRunner } from '../core/replications/replication-pool.js';
+import { defaultThreads, LocalReplicationRunner, type ReplicationRunner } from '../core/replications/replication-pool.js';
+import type { ReplicationJob } from '../core/replications/replication-worker.js';
+import { DEFAULT_REDIS_KEY_PREFIX, redactUrl } from '../app/config/app-env.js';
+import { BullmqReplicationRunner } from '../replication-queue/bullmq-replication-runner.js';
+import { connectRedis } from '../replication-queue/redis-connection.js';
 import { resamplingMethod, type ResamplingPlan } from '../core/replications/trace-resampler.js';
 import { UsageError } from './cli-error.js';
 import type { CliIO } from './cli-io.js';
@@ -16,11 +20,17 @@ export interface ReplicationFlags {
   maxReplications?: string;
   volumeCv?: string;
   threads?: string;
+  redisUrl?: string;
+  prefix?: string;
+  blockSize?: string;
+  workerTimeout?: string;
 }
 
 export interface ReplicationOptions extends ReplicationCount {
   volumeCv: number;
   threads: number;
+  /** Spread over replication workers through BullMQ instead of local threads. */
+  queue?: { url: string; keyPrefix: string; blockSize: number; workerTimeoutSec: number };
 }
 
 /** The flags of a replicated replay or compare. */
@@ -30,7 +40,11 @@ export function withReplicationOptions(cmd: Command): Command {
     .option('--target-half-width <pp>', 'add replications until the overall service-level interval (compare: of its delta) is at most this many percentage points either side')
     .option('--max-replications <n>', `most replications --target-half-width may run (default ${DEFAULT_MAX_REPLICATIONS})`)
     .option('--volume-cv <cv>', 'day-to-day variation of the call volume for replications: coefficient of variation of a day-level factor (default 0)')
-    .option('--threads <n>', 'worker threads for replications (default: one per core); the figures do not depend on it');
+    .option('--threads <n>', 'worker threads for replications (default: one per core); the figures do not depend on it')
+    .option('--redis-url <url>', 'spread the replications over `ivr-sim replication-worker` processes through BullMQ in this Redis (same output as a local run)')
+    .option('--prefix <prefix>', `with --redis-url: the key prefix the workers use (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
+    .option('--block-size <n>', 'with --redis-url: replications per job (default 5)')
+    .option('--worker-timeout <sec>', 'with --redis-url: fail when no worker takes the job within this many seconds (default 30)');
 }
 
 function wholeNumber(flag: string, text: string, min: number): number {
@@ -62,6 +76,16 @@ export function parseReplicationFlags(flags: ReplicationFlags): ReplicationOptio
     volumeCv: flags.volumeCv === undefined ? 0 : positive('--volume-cv', flags.volumeCv, true),
     threads: flags.threads === undefined ? defaultThreads() : wholeNumber('--threads', flags.threads, 1),
   };
+  if (flags.redisUrl !== undefined) {
+    out.queue = {
+      url: flags.redisUrl,
+      keyPrefix: flags.prefix ?? process.env['REDIS_KEY_PREFIX'] ?? DEFAULT_REDIS_KEY_PREFIX,
+      blockSize: flags.blockSize === undefined ? 5 : wholeNumber('--block-size', flags.blockSize, 1),
+      workerTimeoutSec: flags.workerTimeout === undefined ? 30 : positive('--worker-timeout', flags.workerTimeout, false),
+    };
+  } else if (flags.prefix !== undefined || flags.blockSize !== undefined || flags.workerTimeout !== undefined) {
+    throw new UsageError('--prefix, --block-size and --worker-timeout need --redis-url');
+  }
   if (flags.targetHalfWidth !== undefined) out.targetHalfWidthPp = positive('--target-half-width', flags.targetHalfWidth, false);
   return out;
 }
@@ -86,7 +110,8 @@ export async function replicateTrace(
   const queues = new Set(scenarios.flatMap((s) => s.staffing.queues.map((q) => q.id)));
   const day = await readRecordedDay(resolve(trace), { ...reader, queues });
   const plan: ResamplingPlan = { seed: first.seed, intervalSec: (first.intervalMin ?? first.staffing.intervalMin) * 60, volumeCv: options.volumeCv };
-  const runner = new LocalReplicationRunner({ day, plan, scenarios: scenarios.map(plainScenario) }, options.threads);
+  const job = { day, plan, scenarios: scenarios.map(plainScenario) };
+  const runner = options.queue ? await queueRunner(job, options.queue) : new LocalReplicationRunner(job, options.threads);
   const bar = replicationProgress(io);
   try {
     const outcome = await runReplications(runner, options, (done, planned) => bar.update(done, planned));
@@ -95,6 +120,19 @@ export async function replicateTrace(
     bar.stop();
     await runner.close();
   }
+}
+
+async function queueRunner(job: ReplicationJob, q: NonNullable<ReplicationOptions['queue']>): Promise<ReplicationRunner> {
+  const shownUrl = redactUrl(q.url);
+  const redis = await connectRedis(q.url, shownUrl);
+  const runner = new BullmqReplicationRunner(job, { redis, shownUrl, keyPrefix: q.keyPrefix, blockSize: q.blockSize, workerTimeoutSec: q.workerTimeoutSec });
+  return {
+    run: (indices, onDone) => runner.run(indices, onDone),
+    close: async () => {
+      await runner.close();
+      redis.disconnect();
+    },
+  };
 }
 
 function replicationProgress(io: CliIO): { update(done: number, planned: number): void; stop(): void } {
