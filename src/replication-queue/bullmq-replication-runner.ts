@@ -57,7 +57,8 @@ export class BullmqReplicationRunner implements ReplicationRunner {
     const bundle = await this.storeBundle();
     const connection = redis;
     const prefix = this.keys.bull;
-    const events = new QueueEvents(BLOCK_QUEUE, { connection: redis.duplicate(), prefix });
+    const eventsConnection = redis.duplicate();
+    const events = new QueueEvents(BLOCK_QUEUE, { connection: eventsConnection, prefix });
     const queue = new Queue(BLOCK_QUEUE, { connection, prefix });
     const flow = new FlowProducer({ connection, prefix });
     try {
@@ -138,6 +139,7 @@ export class BullmqReplicationRunner implements ReplicationRunner {
       return indices.map((i) => results.get(i)!);
     } finally {
       await Promise.allSettled([events.close(), queue.close(), flow.close()]);
+      eventsConnection.disconnect();
     }
   }
 

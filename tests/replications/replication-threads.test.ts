@@ -1,53 +1,13 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, PACKAGE_ROOT } from '../../src/core/config/configuration.js';
 import { loadStaffingFile } from '../../src/core/staffing/staffing-file.js';
 import { readRecordedDay } from '../../src/core/replications/recorded-day.js';
 import { plainScenario } from '../../src/core/replications/replication.js';
 import { LocalReplicationRunner } from '../../src/core/replications/replication-pool.js';
+import { compiledBuild, run, type Build } from './compiled-build.js';
 
-/**
- * Replications run on worker threads, which cannot load the TypeScript sources Vitest runs:
- * these specifications use a build (dist/ when it is up to date with src/, else a private
- * build, removed after), as the parallel replay's do.
- */
-interface Build {
-  cli: string;
-  workerUrl: URL;
-  remove(): void;
-}
-
-function run(cmd: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { cwd: PACKAGE_ROOT, maxBuffer: 64 * 2 ** 20 }, (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }));
-  });
-}
-
-function distIsFresh(): boolean {
-  const src = join(PACKAGE_ROOT, 'src');
-  return readdirSync(src, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
-    .every((f) => {
-      const built = join(PACKAGE_ROOT, 'dist', f.replace(/\.ts$/, '.js'));
-      return existsSync(built) && statSync(built).mtimeMs >= statSync(join(src, f)).mtimeMs;
-    });
-}
-
-async function compiledBuild(): Promise<Build> {
-  const worker = (dir: string) => pathToFileURL(join(dir, 'core', 'replications', 'replication-worker.js'));
-  if (distIsFresh()) return { cli: join(PACKAGE_ROOT, 'bin', 'ivr-sim.js'), workerUrl: worker(join(PACKAGE_ROOT, 'dist')), remove() {} };
-  const cache = join(PACKAGE_ROOT, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  const dir = mkdtempSync(join(cache, 'ivr-sim-build-'));
-  const tsc = await run(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', dir]);
-  if (!existsSync(join(dir, 'cli', 'main.js'))) throw new Error(`the build failed:\n${tsc.out}${tsc.err}`);
-  const cli = join(dir, 'ivr-sim.mjs');
-  writeFileSync(cli, `const { runCli } = await import('./cli/main.js');\nprocess.exitCode = await runCli(process.argv.slice(2));\n`);
-  return { cli, workerUrl: worker(dir), remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
+// Replications run on worker threads, which cannot load the TypeScript sources Vitest runs: these use a build.
 
 let build: Build;
 beforeAll(async () => {

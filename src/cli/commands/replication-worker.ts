@@ -29,6 +29,8 @@ export function registerReplicationWorkerCommand(program: Command, io: CliIO): v
       const keys = replicationKeyPrefixes(keyPrefix);
       const version = productVersion();
       const blocks = new BlockProcessor(redis, keys.bundle, version);
+      // Workers block on their own connections; BullMQ leaves connections it was given open on close.
+      const connections = [redis.duplicate(), redis.duplicate()];
       const blockWorker = new Worker<BlockJobData>(
         BLOCK_QUEUE,
         async (job) => {
@@ -40,10 +42,10 @@ export function registerReplicationWorkerCommand(program: Command, io: CliIO): v
             throw err;
           }
         },
-        { connection: redis.duplicate(), prefix: keys.bull, concurrency, ...BLOCK_WORKER_OPTIONS },
+        { connection: connections[0]!, prefix: keys.bull, concurrency, ...BLOCK_WORKER_OPTIONS },
       );
       // The parent of a run has nothing to compute: it completes once its blocks have.
-      const runWorker = new Worker(RUN_QUEUE, async () => null, { connection: redis.duplicate(), prefix: keys.bull });
+      const runWorker = new Worker(RUN_QUEUE, async () => null, { connection: connections[1]!, prefix: keys.bull });
       blockWorker.on('failed', (job, err) => io.err(`replication block ${job?.id ?? '?'} failed: ${err.message}\n`));
       await Promise.all([blockWorker.waitUntilReady(), runWorker.waitUntilReady()]);
       io.err(`replication worker (ivr-sim ${version}) taking blocks from ${redactUrl(url)}, prefix "${keyPrefix}"\n`);
@@ -53,6 +55,6 @@ export function registerReplicationWorkerCommand(program: Command, io: CliIO): v
         process.once('SIGTERM', stop);
       });
       await Promise.allSettled([blockWorker.close(), runWorker.close()]);
-      redis.disconnect();
+      for (const c of [...connections, redis]) c.disconnect();
     });
 }
