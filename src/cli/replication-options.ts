@@ -122,6 +122,12 @@ export async function replicateTrace(
   }
 }
 
+/** With --redis-url: fails within seconds when Redis cannot be reached, before anything is replayed. */
+export async function checkReplicationQueue(options: ReplicationOptions | undefined): Promise<void> {
+  if (!options?.queue) return;
+  (await connectRedis(options.queue.url, redactUrl(options.queue.url))).disconnect();
+}
+
 async function queueRunner(job: ReplicationJob, q: NonNullable<ReplicationOptions['queue']>): Promise<ReplicationRunner> {
   const shownUrl = redactUrl(q.url);
   const redis = await connectRedis(q.url, shownUrl);

@@ -16,7 +16,8 @@ export class RedisUnreachableError extends Error {
 /** A connection BullMQ can use (no per-command retry limit), checked with a PING within `timeoutMs`. */
 export async function connectRedis(url: string, shown: string, timeoutMs = 5_000): Promise<Redis> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null, connectTimeout: timeoutMs, retryStrategy: () => null });
-  redis.on('error', () => {}); // reported through the failed connect below
+  let cause: Error | undefined;
+  redis.on('error', (err: Error) => (cause ??= err)); // reported through the failed connect below
   try {
     await Promise.race([
       redis.connect().then(() => redis.ping()),
@@ -24,7 +25,7 @@ export async function connectRedis(url: string, shown: string, timeoutMs = 5_000
     ]);
   } catch (err) {
     redis.disconnect();
-    throw new RedisUnreachableError(shown, (err as Error).message);
+    throw new RedisUnreachableError(shown, (cause ?? (err as Error)).message);
   }
   // Once up, reconnect as usual should the connection drop.
   redis.options.retryStrategy = (times: number) => Math.min(times * 200, 2_000);

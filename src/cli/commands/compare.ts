@@ -13,7 +13,7 @@ import { warningLines } from '../report-warnings.js';
 import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 import { parallelReplay, parseOnError, progress } from './replay.js';
-import { parseReplicationFlags, replicateTrace, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
+import { checkReplicationQueue, parseReplicationFlags, replicateTrace, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
 import { formatDeltaIntervals } from '../replication-table.js';
 import { deltaIntervalsBlock, replicationsBlock, scoreRanking } from '../../core/replications/replication-report.js';
 
@@ -45,6 +45,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       const onError = parseOnError(flags.onError);
       const parallel = parallelReplay(flags);
       const replications = parseReplicationFlags(flags);
+      await checkReplicationQueue(replications);
       for (const [name, dir] of [['--baseline', flags.baseline], ['--candidate', flags.candidate]] as const) {
         if (!existsSync(resolve(dir, 'flows')) && !existsSync(resolve(dir, 'rules')) && !existsSync(resolve(dir, 'staffing.json'))) {
           throw new UsageError(`${name} ${dir}: expected a directory holding flows/, rules/ or staffing.json`);

@@ -8,7 +8,7 @@ import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { checkOutputPath, writeOutputs } from '../output-path.js';
 import { formatReport } from '../report-table.js';
-import { parseReplicationFlags, replicateTrace, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
+import { checkReplicationQueue, parseReplicationFlags, replicateTrace, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
 import { formatReplications } from '../replication-table.js';
 import { replicationsBlock } from '../../core/replications/replication-report.js';
 import { warningLines } from '../report-warnings.js';
@@ -74,6 +74,7 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
       const onError = parseOnError(flags.onError);
       const parallel = parallelReplay(flags);
       const replications = parseReplicationFlags(flags);
+      await checkReplicationQueue(replications);
       const outDir = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'dir');
       const run = new ReplayRun(await loadScenario(flags, io));
       const bar = progress(io, 'replay');
