@@ -112,6 +112,37 @@ describe('replications over BullMQ workers', () => {
     }
   }, 120_000);
 
+  it('killed twice in the same block, the block is still not failed for stalling: a third worker finishes it', async () => {
+    const prefix = newPrefix();
+    const queued = cli(...REPLAY, '--redis-url', REDIS_URL, '--prefix', prefix, '--block-size', '6');
+    const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+    /** Waits until a worker has (re)started the block after `since`. */
+    const takenAfter = async (since: number) => {
+      for (let i = 0; i < 600; i++) {
+        const [job] = await blocks.getActive();
+        if (job?.processedOn !== undefined && job.processedOn > since) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the block was not taken');
+    };
+    try {
+      let since = 0;
+      for (let kill = 0; kill < 2; kill++) {
+        const worker = await startWorker(prefix);
+        await takenAfter(since);
+        since = Date.now();
+        await stop(worker, 'SIGKILL');
+      }
+      await startWorker(prefix);
+      const [out, local] = await Promise.all([queued, cli(...REPLAY, '--threads', '1')]);
+      expect(out.code, out.err).toBe(0);
+      expect(out.out).toBe(local.out);
+      expect(await blocks.getFailedCount()).toBe(0);
+    } finally {
+      await blocks.close();
+    }
+  }, 150_000);
+
   it('with no worker, the run fails after --worker-timeout with a message saying how to start one, and prints nothing', async () => {
     const prefix = newPrefix();
     const started = Date.now();
