@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { KeyPress } from '../../src/core/flows/call-walker.js';
+import type { KeyPress } from '../../src/core/flows/key-presses.js';
 import { pathOf, twilioPost, type FormParams } from '../helpers/twilio.js';
 import { find, parseXml, type XmlElement } from '../helpers/xml.js';
 import type { Harness } from './harness.js';

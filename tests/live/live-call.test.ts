@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
-import type { KeyPress } from '../../src/core/flows/call-walker.js';
+import type { KeyPress } from '../../src/core/flows/key-presses.js';
 import { MemoryCallStateStore } from '../../src/core/live/call-state-store.js';
 import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
 import { ManualClock } from '../../src/core/live/clock.js';

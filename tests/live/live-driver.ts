@@ -1,4 +1,4 @@
-import type { KeyPress } from '../../src/core/flows/call-walker.js';
+import type { KeyPress } from '../../src/core/flows/key-presses.js';
 import type { CallStateStore } from '../../src/core/live/call-state-store.js';
 import type { ManualClock } from '../../src/core/live/clock.js';
 import type { LiveCallCoordinator, TurnReply } from '../../src/core/live/live-call-coordinator.js';

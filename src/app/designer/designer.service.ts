@@ -3,7 +3,7 @@ import type { ConfigIssue } from '../../core/config/config-error.js';
 import { toDot } from '../../core/designer/dot-diagram.js';
 import { flowDiagram } from '../../core/designer/flow-diagram.js';
 import { renderSvg } from '../../core/designer/svg-render.js';
-import { FlowLoopError } from '../../core/flows/call-walker.js';
+import { FlowLoopError } from '../../core/flows/ivr-player.js';
 import type { ConfigVersions } from '../../core/live/config-versions.js';
 import type { CustomerProfile } from '../../core/profile/customer-profile.js';
 import type { ConfigStatus } from '../config/config-status.js';

@@ -1,6 +1,8 @@
 import type { Configuration } from '../config/configuration.js';
-import { walkCall, type IvrResult, type KeyPress } from '../flows/call-walker.js';
 import { FlowStepper } from '../flows/flow-stepper.js';
+import { IvrPlayer } from '../flows/ivr-player.js';
+import { ivrOutlineOf, type IvrResult } from '../flows/ivr-result.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import { DEFAULT_LANGUAGE, type CustomerProfile, type Language } from '../profile/customer-profile.js';
 import { deriveProfileFacts, type Facts } from '../profile/facts.js';
 import type { LoadedRuleSet, RuleKind } from '../rules/rule-files.js';
@@ -79,25 +81,25 @@ interface EvaluationRequest {
  * (`decisionSteps`), so they can differ only in the evaluators, which tests hold equal.
  */
 export class CallDecider {
-  private readonly steppers = new Map<string, FlowStepper>();
-  private readonly referenceSteppers = new Map<string, FlowStepper>();
+  private readonly players = new Map<string, IvrPlayer>();
+  private readonly referencePlayers = new Map<string, IvrPlayer>();
   private readonly buffers = new Map<RuleKind, Uint8Array>();
   private readonly factsCache = new WeakMap<CustomerProfile, Facts>();
   private readonly memos = new WeakMap<Facts, ProfileMemo>();
 
   constructor(readonly config: Configuration) {
     for (const f of config.flows.flows.values()) {
-      this.steppers.set(f.segment, new FlowStepper(f, { memo: true }));
-      this.referenceSteppers.set(f.segment, new FlowStepper(f, { memo: false }));
+      this.players.set(f.segment, new IvrPlayer(new FlowStepper(f, { memo: true }), config.flows.prompts));
+      this.referencePlayers.set(f.segment, new IvrPlayer(new FlowStepper(f, { memo: false }), config.flows.prompts));
     }
   }
 
   decide(input: CallInput): Decision {
-    return this.runSync(this.decisionSteps(input, this.steppers, undefined, true));
+    return this.runSync(this.decisionSteps(input, this.players, undefined, true));
   }
 
   async decideReference(input: CallInput): Promise<Decision> {
-    const steps = this.decisionSteps(input, this.referenceSteppers);
+    const steps = this.decisionSteps(input, this.referencePlayers);
     let r = steps.next();
     while (!r.done) {
       const { set, facts } = r.value;
@@ -121,7 +123,7 @@ export class CallDecider {
    * through webhooks): the same rules, given the recorded IVR result.
    */
   decideWithIvr(input: CallInput, ivr: IvrResult): Decision {
-    return this.runSync(this.decisionSteps(input, this.steppers, ivr));
+    return this.runSync(this.decisionSteps(input, this.players, ivr));
   }
 
   private runSync(steps: Generator<EvaluationRequest, Decision, FiredFlags>): Decision {
@@ -142,7 +144,7 @@ export class CallDecider {
    */
   private *decisionSteps(
     input: CallInput,
-    steppers: Map<string, FlowStepper>,
+    players: Map<string, IvrPlayer>,
     recordedIvr?: IvrResult,
     memo = false,
   ): Generator<EvaluationRequest, Decision, FiredFlags> {
@@ -156,7 +158,7 @@ export class CallDecider {
     const segResult = pm?.segResult ?? readRuleSet(rules.segments, yield { set: rules.segments, facts }, facts);
     if (pm) pm.segResult = segResult;
     const segment = segmentOf(rules, segResult);
-    const ivr = recordedIvr ?? this.walk(steppers, segment.id, facts, input, language);
+    const ivr = recordedIvr ?? this.play(players, segment.id, facts, input, language);
     const key = pm ? ivrKey(ivr, language) : '';
     const remembered = pm?.handoff.get(key);
     if (remembered) return this.decisionOf(input, profile, known, language, segment, ivr, remembered);
@@ -194,15 +196,13 @@ export class CallDecider {
     return { profile, known, facts, language: input.language ?? profile.language ?? DEFAULT_LANGUAGE };
   }
 
-  walk(steppers: Map<string, FlowStepper>, segment: string, facts: Facts, input: CallInput, language: Language): IvrResult {
-    const stepper = steppers.get(segment);
-    if (!stepper) throw new Error(`no flow for segment "${segment}"`);
-    return walkCall(stepper, this.config.flows.prompts, {
-      facts,
-      keys: input.keys,
+  private play(players: Map<string, IvrPlayer>, segment: string, facts: Facts, input: CallInput, language: Language): IvrResult {
+    const player = players.get(segment);
+    if (!player) throw new Error(`no flow for segment "${segment}"`);
+    return player.play(facts, input.keys, {
       language,
       rotation: input.rotation ?? rotationOf(input.callId),
-      hangupInIvrSec: input.hangupInIvrSec,
+      hangupAtSec: input.hangupInIvrSec,
       transcript: input.transcript ?? false,
     });
   }
@@ -256,13 +256,7 @@ export class CallDecider {
       flow: {
         id: this.config.flows.bySegment.get(segment.id)!.id,
         outcome: ivr.outcome,
-        finalState: ivr.finalState,
-        ivrSec: ivr.ivrSec,
-        intent: ivr.intent,
-        intents: ivr.intents,
-        hotKey: ivr.hotKey,
-        escalation: ivr.escalation,
-        diagnosis: ivr.diagnosis,
+        ...ivrOutlineOf(ivr),
         keys: ivr.keys.map((k) => k.key),
       },
       ...parts,

@@ -1,4 +1,4 @@
-import type { TranscriptEntry } from '../flows/call-walker.js';
+import type { TranscriptEntry } from '../flows/ivr-result.js';
 
 /**
  * The caller events a call sent its flow, read back from the call's transcript: between two

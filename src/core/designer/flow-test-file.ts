@@ -5,7 +5,8 @@ import type { Configuration } from '../config/configuration.js';
 import { readJsonFile } from '../config/json-file.js';
 import { validateAgainstSchema } from '../config/schema-validator.js';
 import type { CallInput } from '../decision/call-decider.js';
-import type { IvrOutcome, KeyPress } from '../flows/call-walker.js';
+import type { IvrOutcome } from '../flows/ivr-result.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import { formatKeys, KeySyntaxError, parseKeys } from '../flows/key-presses.js';
 import type { CustomerProfile, Language } from '../profile/customer-profile.js';
 

@@ -1,4 +1,4 @@
-import type { IvrResult } from '../flows/call-walker.js';
+import type { IvrResult } from '../flows/ivr-result.js';
 import type { Language } from '../profile/customer-profile.js';
 import type { Turn } from './turn.js';
 
