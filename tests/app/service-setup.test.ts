@@ -62,7 +62,7 @@ describe('call state in Redis', () => {
     expect(ttl).toBeGreaterThan(890);
     expect(ttl).toBeLessThanOrEqual(900);
     const stored = JSON.parse((await h.redis.hget(key, 's'))!) as Record<string, any>;
-    expect(stored).toMatchObject({ callSid: sid, step: 1, segment: { id: 'vip-diamond' }, snapshot: { status: 'active', value: { menu: 'welcome' } } });
+    expect(stored).toMatchObject({ callSid: sid, step: 1, segment: { id: 'vip-diamond' }, ivr: { snapshot: { status: 'active', value: { menu: 'welcome' } } } });
     // Another instance (here: a second service on the same Redis) carries the call on.
     const other = await startService('state-other', { REDIS_KEY_PREFIX: h.prefix });
     try {

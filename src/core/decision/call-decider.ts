@@ -118,6 +118,11 @@ export class CallDecider {
     return segmentOf(this.config.rules, readRuleSet(set, set.compiled.evaluate(facts).map((o) => o.fired), facts));
   }
 
+  /** The memoised IVR player of a segment's flow (live calls resume it webhook by webhook). */
+  playerFor(segment: string): IvrPlayer | undefined {
+    return this.players.get(segment);
+  }
+
   /**
    * The decision for a call whose IVR part already happened elsewhere (a live call walked
    * through webhooks): the same rules, given the recorded IVR result.

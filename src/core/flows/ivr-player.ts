@@ -135,7 +135,10 @@ export class IvrPlayer {
   resume(pause: IvrPause, opts: PlayOptions): IvrCall {
     const facts = pause.snapshot?.context?.facts;
     if (pause.v !== IVR_PAUSE_FORMAT) throw new IvrResumeError(`IVR state format ${String(pause.v)}, expected ${IVR_PAUSE_FORMAT}`);
-    if (pause.snapshot.status !== 'active' || !facts) throw new IvrResumeError('no active flow snapshot');
+    if (pause.snapshot?.status !== 'active' || !facts) throw new IvrResumeError('no active flow snapshot');
+    if (!Array.isArray(pause.keys) || typeof pause.promptsStartSec !== 'number' || typeof pause.promptSec !== 'number' || typeof pause.timeoutSec !== 'number') {
+      throw new IvrResumeError('the IVR state lacks its wait (keys, prompt and timeout times)');
+    }
     let node = this.stepper.lookup(facts, pause.snapshot);
     if (!node) {
       try {
@@ -145,9 +148,8 @@ export class IvrPlayer {
         throw new IvrResumeError(`flow ${this.flowId} cannot resume the stored state: ${(err as Error).message}`);
       }
     }
-    if (!node.input) throw new IvrResumeError(`flow ${this.flowId}: state ${node.state.path} does not wait for input`);
     const call = new IvrCall(this, facts, opts, pause.turnStartSec, [...pause.keys], pause.noInputFloorSec);
-    call.waitAt(node, pause.promptsStartSec, pause.promptSec);
+    call.waitAt(node, pause.promptsStartSec, pause.promptSec, pause.timeoutSec, pause.bargeIn);
     return call;
   }
 }
@@ -162,6 +164,9 @@ export class IvrCall {
   node!: StepNode;
   promptsStartSec = 0;
   promptSec = 0;
+  /** The wait's input spec: seconds to press a key after the prompts, and whether keys interrupt them. */
+  timeoutSec = 0;
+  bargeIn = true;
   /** Prompts of the current turn (with `spoken`), and where the waiting state's own prompts start among them. */
   readonly heard: PlayedPrompt[] = [];
   heardFrom = 0;
@@ -182,17 +187,9 @@ export class IvrCall {
     this.transcript = opts.transcript ? [] : undefined;
   }
 
-  get timeoutSec(): number {
-    return this.node.input!.timeoutSec;
-  }
-
-  get bargeIn(): boolean {
-    return this.node.input!.bargeIn !== false;
-  }
-
   /** The input window: the waiting state's prompts, then the timeout. */
   get windowSec(): number {
-    return this.promptSec + this.node.input!.timeoutSec;
+    return this.promptSec + this.timeoutSec;
   }
 
   /**
@@ -262,18 +259,20 @@ export class IvrCall {
       turnStartSec: this.turnStartSec,
       promptsStartSec: this.promptsStartSec,
       promptSec: this.promptSec,
-      timeoutSec: node.input!.timeoutSec,
+      timeoutSec: this.timeoutSec,
       bargeIn: this.bargeIn,
       keys: this.keys,
       noInputFloorSec: this.noInputFloorSec,
     };
   }
 
-  /** @internal A resumed call waits at `node`. */
-  waitAt(node: StepNode, promptsStartSec: number, promptSec: number): void {
+  /** @internal The call waits at `node`; its window as when the wait began. */
+  waitAt(node: StepNode, promptsStartSec: number, promptSec: number, timeoutSec: number, bargeIn: boolean): void {
     this.node = node;
     this.promptsStartSec = promptsStartSec;
     this.promptSec = promptSec;
+    this.timeoutSec = timeoutSec;
+    this.bargeIn = bargeIn;
   }
 
   /** @internal Plays from `edge` at time `t` until the call waits for input or leaves the flow. */
@@ -291,9 +290,7 @@ export class IvrCall {
         return this.finish(node, node.outcome!, end);
       }
       if (node.input) {
-        this.node = node;
-        this.promptsStartSec = t;
-        this.promptSec = promptSec;
+        this.waitAt(node, t, promptSec, node.input.timeoutSec, node.input.bargeIn !== false);
         this.heardFrom = from;
         return;
       }
