@@ -1,10 +1,8 @@
 import type { Configuration } from '../config/configuration.js';
-import { FlowStepper } from '../flows/flow-stepper.js';
-import { IvrPlayer } from '../flows/ivr-player.js';
 import { ivrOutlineOf, type IvrResult } from '../flows/ivr-result.js';
 import type { KeyPress } from '../flows/key-presses.js';
 import { DEFAULT_LANGUAGE, type CustomerProfile, type Language } from '../profile/customer-profile.js';
-import { deriveProfileFacts, type Facts } from '../profile/facts.js';
+import type { Facts } from '../profile/facts.js';
 import type { LoadedRuleSet, RuleKind } from '../rules/rule-files.js';
 import {
   callFacts,
@@ -17,9 +15,9 @@ import {
   tagsOf,
   type FiredFlags,
   type RuleResults,
-  type RuleSetResult,
 } from './assemble.js';
 import type { Decision } from './decision.js';
+import { FlowRuntime, handoffKey, type HandoffParts } from './flow-runtime.js';
 
 export interface CallInput {
   callId: string;
@@ -54,20 +52,6 @@ export function rotationOf(callId: string): number {
   return h >>> 0;
 }
 
-type HandoffParts = Pick<Decision, 'route' | 'tags' | 'sms' | 'explanation'>;
-
-/** What the fast path remembers about one caller (see decisionSteps). */
-interface ProfileMemo {
-  segResult?: RuleSetResult;
-  handoff: Map<string, HandoffParts>;
-}
-
-/** Everything of an IVR result that hand-off rules can read, as a key. */
-function ivrKey(ivr: IvrResult, language: Language): string {
-  const d = ivr.diagnosis;
-  return [ivr.outcome, ivr.intents.join(','), ivr.intent, ivr.hotKey, ivr.escalation, language, d ? `${d.result}|${d.symptom}|${d.outage}|${d.steps.join(',')}` : ''].join('\u0000');
-}
-
 /** A rule set the decision needs evaluated against some facts. */
 interface EvaluationRequest {
   set: LoadedRuleSet;
@@ -81,25 +65,20 @@ interface EvaluationRequest {
  * (`decisionSteps`), so they can differ only in the evaluators, which tests hold equal.
  */
 export class CallDecider {
-  private readonly players = new Map<string, IvrPlayer>();
-  private readonly referencePlayers = new Map<string, IvrPlayer>();
   private readonly buffers = new Map<RuleKind, Uint8Array>();
-  private readonly factsCache = new WeakMap<CustomerProfile, Facts>();
-  private readonly memos = new WeakMap<Facts, ProfileMemo>();
 
-  constructor(readonly config: Configuration) {
-    for (const f of config.flows.flows.values()) {
-      this.players.set(f.segment, new IvrPlayer(new FlowStepper(f, { memo: true }), config.flows.prompts));
-      this.referencePlayers.set(f.segment, new IvrPlayer(new FlowStepper(f, { memo: false }), config.flows.prompts));
-    }
-  }
+  /** @param runtime what this configuration remembers between calls; its own unless shared (live calls and the designer share the service's). */
+  constructor(
+    readonly config: Configuration,
+    readonly runtime: FlowRuntime = new FlowRuntime(config),
+  ) {}
 
   decide(input: CallInput): Decision {
-    return this.runSync(this.decisionSteps(input, this.players, undefined, true));
+    return this.runSync(this.decisionSteps(input, false, undefined, true));
   }
 
   async decideReference(input: CallInput): Promise<Decision> {
-    const steps = this.decisionSteps(input, this.referencePlayers);
+    const steps = this.decisionSteps(input, true);
     let r = steps.next();
     while (!r.done) {
       const { set, facts } = r.value;
@@ -118,17 +97,12 @@ export class CallDecider {
     return segmentOf(this.config.rules, readRuleSet(set, set.compiled.evaluate(facts).map((o) => o.fired), facts));
   }
 
-  /** The memoised IVR player of a segment's flow (live calls resume it webhook by webhook). */
-  playerFor(segment: string): IvrPlayer | undefined {
-    return this.players.get(segment);
-  }
-
   /**
    * The decision for a call whose IVR part already happened elsewhere (a live call walked
    * through webhooks): the same rules, given the recorded IVR result.
    */
   decideWithIvr(input: CallInput, ivr: IvrResult): Decision {
-    return this.runSync(this.decisionSteps(input, this.players, ivr));
+    return this.runSync(this.decisionSteps(input, false, ivr));
   }
 
   private runSync(steps: Generator<EvaluationRequest, Decision, FiredFlags>): Decision {
@@ -149,22 +123,18 @@ export class CallDecider {
    */
   private *decisionSteps(
     input: CallInput,
-    players: Map<string, IvrPlayer>,
+    reference: boolean,
     recordedIvr?: IvrResult,
     memo = false,
   ): Generator<EvaluationRequest, Decision, FiredFlags> {
     const rules = this.config.rules;
     const { profile, known, facts, language } = this.profileOf(input);
-    let pm: ProfileMemo | undefined;
-    if (memo && known) {
-      pm = this.memos.get(facts);
-      if (!pm) this.memos.set(facts, (pm = { handoff: new Map() }));
-    }
+    const pm = memo && known ? this.runtime.callerMemo(facts) : undefined;
     const segResult = pm?.segResult ?? readRuleSet(rules.segments, yield { set: rules.segments, facts }, facts);
     if (pm) pm.segResult = segResult;
     const segment = segmentOf(rules, segResult);
-    const ivr = recordedIvr ?? this.play(players, segment.id, facts, input, language);
-    const key = pm ? ivrKey(ivr, language) : '';
+    const ivr = recordedIvr ?? this.play(reference, segment.id, facts, input, language);
+    const key = pm ? handoffKey(ivr, language) : '';
     const remembered = pm?.handoff.get(key);
     if (remembered) return this.decisionOf(input, profile, known, language, segment, ivr, remembered);
     const cf = callFacts(facts, segment, ivr);
@@ -176,10 +146,7 @@ export class CallDecider {
       sms: readRuleSet(rules.sms, yield { set: rules.sms, facts: cf }, cf),
     };
     const parts = this.handoffParts(known, language, segment, ivr, cf, results);
-    if (pm) {
-      if (pm.handoff.size > 1000) pm.handoff.clear();
-      pm.handoff.set(key, parts);
-    }
+    if (pm) this.runtime.rememberHandoff(pm, key, parts);
     return this.decisionOf(input, profile, known, language, segment, ivr, parts);
   }
 
@@ -192,17 +159,12 @@ export class CallDecider {
     } else {
       ({ profile, known } = this.config.customers.lookup(input.caller ?? ''));
     }
-    // Directory profiles are the same objects call after call: derive their facts once.
-    let facts = this.factsCache.get(profile);
-    if (!facts) {
-      facts = deriveProfileFacts(profile, known);
-      if (known) this.factsCache.set(profile, facts);
-    }
+    const facts = this.runtime.factsOf(profile, known);
     return { profile, known, facts, language: input.language ?? profile.language ?? DEFAULT_LANGUAGE };
   }
 
-  private play(players: Map<string, IvrPlayer>, segment: string, facts: Facts, input: CallInput, language: Language): IvrResult {
-    const player = players.get(segment);
+  private play(reference: boolean, segment: string, facts: Facts, input: CallInput, language: Language): IvrResult {
+    const player = reference ? this.runtime.referencePlayer(segment) : this.runtime.player(segment);
     if (!player) throw new Error(`no flow for segment "${segment}"`);
     return player.play(facts, input.keys, {
       language,

@@ -1,14 +1,20 @@
 import type { Configuration } from '../config/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
+import { FlowRuntime } from '../decision/flow-runtime.js';
 
-/** A configuration made ready for live calls: its decider, whose IVR players the webhooks resume. */
+/**
+ * A configuration made ready for live calls: its one FlowRuntime (whose IVR players the webhooks
+ * resume) and the decider built on it, which the designer shares.
+ */
 export interface LiveConfiguration {
   readonly config: Configuration;
+  readonly runtime: FlowRuntime;
   readonly decider: CallDecider;
 }
 
 export function liveConfigurationOf(config: Configuration): LiveConfiguration {
-  return { config, decider: new CallDecider(config) };
+  const runtime = new FlowRuntime(config);
+  return { config, runtime, decider: new CallDecider(config, runtime) };
 }
 
 /**

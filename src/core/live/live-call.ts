@@ -174,7 +174,7 @@ function playOptions(state: LiveCallState): PlayOptions {
 }
 
 function playerFor(live: LiveConfiguration, segment: string, callSid: string): IvrPlayer {
-  const player = live.decider.playerFor(segment);
+  const player = live.runtime.player(segment);
   if (!player) throw new CallStateUnreadableError(callSid, `configuration ${live.config.version} has no flow for segment "${segment}"`);
   return player;
 }
