@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { waitOf } from '../live/live-driver.js';
+import { waitOf } from '../telephony/live-driver.js';
 import type { KeyPress } from '../../src/core/flows/key-presses.js';
 import { pathOf, twilioPost, type FormParams } from '../helpers/twilio.js';
 import { find, parseXml, type XmlElement } from '../helpers/xml.js';

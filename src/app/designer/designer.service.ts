@@ -4,7 +4,7 @@ import { toDot } from '../../core/designer/dot-diagram.js';
 import { flowDiagram } from '../../core/designer/flow-diagram.js';
 import { renderSvg } from '../../core/designer/svg-render.js';
 import { FlowLoopError } from '../../core/flows/ivr-player.js';
-import type { ConfigVersions } from '../../core/live/config-versions.js';
+import type { ConfigVersions } from '../../core/telephony/config-versions.js';
 import type { CustomerProfile } from '../../core/profile/customer-profile.js';
 import type { ConfigStatus } from '../config/config-status.js';
 import { CONFIG_STATUS, CONFIG_VERSIONS } from '../tokens.js';

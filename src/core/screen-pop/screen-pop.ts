@@ -1,7 +1,7 @@
 import { maskPhone } from '../customers/customer-directory.js';
 import type { Decision } from '../decision/decision.js';
 import { ivrOutlineOf } from '../flows/ivr-result.js';
-import type { Handoff } from '../live/turn.js';
+import type { Handoff } from '../telephony/turn.js';
 import type { CustomerProfile, Language } from '../profile/customer-profile.js';
 import type { Facts } from '../profile/facts.js';
 

@@ -1,10 +1,10 @@
 import { DEFAULT_LANGUAGE } from '../profile/customer-profile.js';
 import type { TraceLine } from '../trace/trace-line.js';
 import type { CallStateStore, Versioned } from './call-state-store.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../time/clock.js';
 import type { ConfigVersions, LiveConfiguration } from './config-versions.js';
 import { traceLineOf, type AssumedTalkSec, type CallReport, type TraceSink } from './call-recording.js';
-import { startLiveCall, continueLiveCall, faultTurn, finishedTurn, hangUpLiveCall, type LiveInput } from './live-call.js';
+import { startLiveCall, continueLiveCall, faultTurn, finishedTurn, hangUpLiveCall, type LiveInput } from './call-turns.js';
 import { CallNotRecordedError, CallStateContentionError, CallStateUnavailableError, CallStateUnreadableError } from './live-call-errors.js';
 import { LIVE_CALL_STATE_FORMAT, upgradeCallState, type LiveCallState } from './live-call-state.js';
 import type { Turn } from './turn.js';

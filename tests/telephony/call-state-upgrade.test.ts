@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
-import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
-import { MemoryCallStateStore } from '../../src/core/live/call-state-store.js';
-import { ManualClock } from '../../src/core/live/clock.js';
-import { ConfigVersions } from '../../src/core/live/config-versions.js';
-import { LiveCallCoordinator } from '../../src/core/live/live-call-coordinator.js';
-import { LIVE_CALL_STATE_FORMAT, upgradeCallState, type LiveCallState } from '../../src/core/live/live-call-state.js';
+import { MemoryTraceSink } from '../../src/core/telephony/call-recording.js';
+import { MemoryCallStateStore } from '../../src/core/telephony/call-state-store.js';
+import { ManualClock } from '../../src/core/time/clock.js';
+import { ConfigVersions } from '../../src/core/telephony/config-versions.js';
+import { LiveCallCoordinator } from '../../src/core/telephony/live-call-coordinator.js';
+import { LIVE_CALL_STATE_FORMAT, upgradeCallState, type LiveCallState } from '../../src/core/telephony/live-call-state.js';
 
 /**
  * A call in progress at a deploy: stored by the previous release (format 1, the IVR's wait and

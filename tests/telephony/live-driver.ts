@@ -1,8 +1,8 @@
 import type { KeyPress } from '../../src/core/flows/key-presses.js';
-import type { CallStateStore } from '../../src/core/live/call-state-store.js';
-import type { ManualClock } from '../../src/core/live/clock.js';
-import type { LiveCallCoordinator, TurnReply } from '../../src/core/live/live-call-coordinator.js';
-import type { LiveCallState } from '../../src/core/live/live-call-state.js';
+import type { CallStateStore } from '../../src/core/telephony/call-state-store.js';
+import type { ManualClock } from '../../src/core/time/clock.js';
+import type { LiveCallCoordinator, TurnReply } from '../../src/core/telephony/live-call-coordinator.js';
+import type { LiveCallState } from '../../src/core/telephony/live-call-state.js';
 
 /** The wait a stored call is in: its wall-clock times and the paused player's replay times. */
 export function waitOf(state: LiveCallState) {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, type Configuration } from '../../src/core/config/configuration.js';
 import { CustomerDirectory } from '../../src/core/customers/customer-directory.js';
-import { ConfigVersions } from '../../src/core/live/config-versions.js';
+import { ConfigVersions } from '../../src/core/telephony/config-versions.js';
 
 describe('configuration versions held for live calls', () => {
   let config: Configuration;

@@ -4,11 +4,11 @@ import { loadConfiguration, type Configuration } from '../../src/core/config/con
 import { CustomerDirectory } from '../../src/core/customers/customer-directory.js';
 import { CallDecider, rotationOf } from '../../src/core/decision/call-decider.js';
 import { loadFlowTests, type FlowTestScenario } from '../../src/core/designer/flow-test-file.js';
-import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
-import { MemoryCallStateStore } from '../../src/core/live/call-state-store.js';
-import { ManualClock } from '../../src/core/live/clock.js';
-import { ConfigVersions } from '../../src/core/live/config-versions.js';
-import { LiveCallCoordinator } from '../../src/core/live/live-call-coordinator.js';
+import { MemoryTraceSink } from '../../src/core/telephony/call-recording.js';
+import { MemoryCallStateStore } from '../../src/core/telephony/call-state-store.js';
+import { ManualClock } from '../../src/core/time/clock.js';
+import { ConfigVersions } from '../../src/core/telephony/config-versions.js';
+import { LiveCallCoordinator } from '../../src/core/telephony/live-call-coordinator.js';
 import type { CustomerProfile } from '../../src/core/profile/customer-profile.js';
 import { callSid as makeCallSid } from '../helpers/twilio.js';
 import { playCaller } from './live-driver.js';
