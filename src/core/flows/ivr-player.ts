@@ -159,32 +159,49 @@ export class IvrPlayer {
  * Mutable, kept for one call (`play`) or one webhook (`resume`).
  */
 export class IvrCall {
-  result: IvrResult | null = null;
+  // Every field is set in the constructor (and only there: `declare`) with a value of its type. This
+  // object is made for each replayed call; V8 keeps number fields unboxed when they never held anything else.
+  declare result: IvrResult | null;
   /** The wait the call is in (when `result` is null). */
-  node!: StepNode;
-  promptsStartSec = 0;
-  promptSec = 0;
+  declare node: StepNode;
+  /** When the current turn started. */
+  declare turnStartSec: number;
+  declare promptsStartSec: number;
+  declare promptSec: number;
   /** The wait's input spec: seconds to press a key after the prompts, and whether keys interrupt them. */
-  timeoutSec = 0;
-  bargeIn = true;
+  declare timeoutSec: number;
+  declare bargeIn: boolean;
   /** Prompts of the current turn (with `spoken`), and where the waiting state's own prompts start among them. */
-  readonly heard: PlayedPrompt[] = [];
-  heardFrom = 0;
+  declare readonly heard: PlayedPrompt[];
+  declare heardFrom: number;
   /** Replay time at which the current turn ended (the call left the IVR, or its wait ran out). */
-  endSec = 0;
-  readonly transcript: TranscriptEntry[] | undefined;
-  private steps = 0;
+  declare endSec: number;
+  declare noInputFloorSec: number | null;
+  declare readonly keys: { key: string; atSec: number }[];
+  declare readonly facts: Facts;
+  declare readonly transcript: TranscriptEntry[] | undefined;
+  declare private readonly player: IvrPlayer;
+  declare private readonly opts: PlayOptions;
+  declare private steps: number;
 
-  constructor(
-    private readonly player: IvrPlayer,
-    readonly facts: Facts,
-    private readonly opts: PlayOptions,
-    /** When the current turn started. */
-    public turnStartSec: number,
-    readonly keys: { key: string; atSec: number }[],
-    public noInputFloorSec: number | null,
-  ) {
+  constructor(player: IvrPlayer, facts: Facts, opts: PlayOptions, turnStartSec: number, keys: { key: string; atSec: number }[], noInputFloorSec: number | null) {
+    this.result = null;
+    this.node = NO_NODE;
+    this.turnStartSec = turnStartSec;
+    this.promptsStartSec = 0;
+    this.promptSec = 0;
+    this.timeoutSec = 0;
+    this.bargeIn = true;
+    this.heard = opts.spoken ? [] : NOTHING_HEARD;
+    this.heardFrom = 0;
+    this.endSec = 0;
+    this.noInputFloorSec = noInputFloorSec;
+    this.keys = keys;
+    this.facts = facts;
     this.transcript = opts.transcript ? [] : undefined;
+    this.player = player;
+    this.opts = opts;
+    this.steps = 0;
   }
 
   /** The input window: the waiting state's prompts, then the timeout. */
@@ -302,7 +319,7 @@ export class IvrCall {
   }
 
   private next(eventType: string, at: number): void {
-    this.heard.length = 0;
+    if (this.opts.spoken) this.heard.length = 0;
     this.heardFrom = 0;
     this.turnStartSec = at;
     this.run(this.player.stepper.step(this.node, eventType, this.facts), at);
@@ -365,6 +382,11 @@ export function hangUpPaused(pause: IvrPause, elapsedSec: number): IvrResult {
   const c = pause.snapshot?.context as unknown as Parameters<typeof ivrResultOf>[3];
   return ivrResultOf('hangup', pause.state, atSec, c ?? null, pause.keys.map((k) => ({ key: k.key, atSec: k.atSec })), 0);
 }
+
+/** Stands for the node of a call that has not reached one yet (never read: `run` sets the node or the result). */
+const NO_NODE = null as unknown as StepNode;
+/** `heard` of a call that does not keep its prompts (never written to). */
+const NOTHING_HEARD: PlayedPrompt[] = [];
 
 function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
