@@ -20,7 +20,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLogger } from '../src/infra/logging/logger.js';
 import type { Decision } from '../src/core/decision/decision.js';
-import type { Clock } from '../src/core/live/clock.js';
+import type { Clock } from '../src/core/time/clock.js';
 import { loadContactPolicy } from '../src/core/sms/contact-policy-file.js';
 import type { SmsJob } from '../src/core/sms/sms-job.js';
 import { SmsPlanner } from '../src/core/sms/sms-planner.js';

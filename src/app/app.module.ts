@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { Clock } from '../core/live/clock.js';
+import type { Clock } from '../core/time/clock.js';
 import type { AppEnv } from './config/app-env.js';
 import { LiveConfigModule } from './config/live-config.module.js';
 import { GlobalExceptionFilter } from './errors/global-exception.filter.js';

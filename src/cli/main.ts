@@ -14,6 +14,7 @@ import { registerGraphCommand } from './commands/graph.js';
 import { registerLintCommand } from './commands/lint.js';
 import { registerPathsCommand } from './commands/paths.js';
 import { registerReplayCommand } from './commands/replay.js';
+import { registerReplicationWorkerCommand } from './commands/replication-worker.js';
 import { registerSmsStatsCommand } from './commands/sms-stats.js';
 import { registerStaffCommand } from './commands/staff.js';
 import { registerTestFlowsCommand } from './commands/test-flows.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIO): Command {
   registerValidateCommand(program, io);
   registerReplayCommand(program, io);
   registerCompareCommand(program, io);
+  registerReplicationWorkerCommand(program, io);
   registerStaffCommand(program, io);
   registerErlangCommand(program);
   registerGenCommand(program, io);

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Clock } from '../core/live/clock.js';
+import type { Clock } from '../core/time/clock.js';
 import { contactPolicyFileIn, ContactPolicySource } from '../core/sms/contact-policy-file.js';
 import { formatIssue } from '../core/config/config-error.js';
 import { SmsDispatcher, type SendCheckpoint } from '../core/sms/sms-dispatcher.js';

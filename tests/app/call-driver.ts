@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { KeyPress } from '../../src/core/flows/call-walker.js';
+import { waitOf } from '../telephony/live-driver.js';
+import type { KeyPress } from '../../src/core/flows/key-presses.js';
 import { pathOf, twilioPost, type FormParams } from '../helpers/twilio.js';
 import { find, parseXml, type XmlElement } from '../helpers/xml.js';
 import type { Harness } from './harness.js';
@@ -34,7 +35,7 @@ export async function driveCall(h: Harness, callSid: string, caller: string, key
     const doc = responses.at(-1)!;
     const gather = find(doc, 'Gather');
     if (!gather) break;
-    const wait = (await h.store.get(callSid))!.value.wait!;
+    const wait = waitOf((await h.store.get(callSid))!.value);
     const windowSec = wait.promptSec + wait.timeoutSec;
     const press = keys[k];
     const at = press ? (press.afterSec ?? wait.promptSec) : Infinity;

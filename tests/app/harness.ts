@@ -10,8 +10,8 @@ import { createApp } from '../../src/app/create-app.js';
 import { InternalListener } from '../../src/app/listeners/internal-listener.js';
 import { createLogger } from '../../src/infra/logging/logger.js';
 import { CALL_STATE_STORE } from '../../src/app/tokens.js';
-import type { CallStateStore } from '../../src/core/live/call-state-store.js';
-import { ManualClock } from '../../src/core/live/clock.js';
+import type { CallStateStore } from '../../src/core/telephony/call-state-store.js';
+import { ManualClock } from '../../src/core/time/clock.js';
 import { TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/twilio.js';
 
 export const REDIS_URL = 'redis://127.0.0.1:6379';

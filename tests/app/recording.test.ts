@@ -8,7 +8,7 @@ import { bufferIO } from '../../src/cli/cli-io.js';
 import { registerExportTraceCommand } from '../../src/cli/commands/export-trace.js';
 import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
-import type { KeyPress } from '../../src/core/flows/call-walker.js';
+import type { KeyPress } from '../../src/core/flows/key-presses.js';
 import type { TraceLine } from '../../src/core/trace/trace-line.js';
 import { checkTraceLine } from '../../src/core/trace/trace-line-check.js';
 import { readTrace } from '../../src/core/trace/trace-reader.js';

@@ -3,8 +3,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppEnvError, loadAppEnv } from '../../src/app/config/app-env.js';
 import { RedisCallStateStore } from '../../src/app/telephony/redis-call-state-store.js';
-import { startLiveCall } from '../../src/core/live/live-call.js';
-import { liveConfigurationOf } from '../../src/core/live/config-versions.js';
+import { startLiveCall } from '../../src/core/telephony/call-turns.js';
+import { liveConfigurationOf } from '../../src/core/telephony/config-versions.js';
 import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import { callSid, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, twilioPost } from '../helpers/twilio.js';
 import { driveCall } from './call-driver.js';
@@ -62,7 +62,7 @@ describe('call state in Redis', () => {
     expect(ttl).toBeGreaterThan(890);
     expect(ttl).toBeLessThanOrEqual(900);
     const stored = JSON.parse((await h.redis.hget(key, 's'))!) as Record<string, any>;
-    expect(stored).toMatchObject({ callSid: sid, step: 1, segment: { id: 'vip-diamond' }, snapshot: { status: 'active', value: { menu: 'welcome' } } });
+    expect(stored).toMatchObject({ callSid: sid, step: 1, segment: { id: 'vip-diamond' }, ivr: { snapshot: { status: 'active', value: { menu: 'welcome' } } } });
     // Another instance (here: a second service on the same Redis) carries the call on.
     const other = await startService('state-other', { REDIS_KEY_PREFIX: h.prefix });
     try {

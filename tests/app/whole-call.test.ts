@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, type Configuration } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
-import type { KeyPress } from '../../src/core/flows/call-walker.js';
+import type { KeyPress } from '../../src/core/flows/key-presses.js';
 import { elements, find, textOf } from '../helpers/xml.js';
 import { driveCall } from './call-driver.js';
 import { startService, type Harness } from './harness.js';

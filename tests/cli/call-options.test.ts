@@ -6,12 +6,12 @@ import { bufferIO } from '../../src/cli/cli-io.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import type { Decision } from '../../src/core/decision/decision.js';
-import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
-import { MemoryCallStateStore } from '../../src/core/live/call-state-store.js';
-import { ManualClock } from '../../src/core/live/clock.js';
-import { ConfigVersions } from '../../src/core/live/config-versions.js';
-import { LiveCallCoordinator } from '../../src/core/live/live-call-coordinator.js';
-import { playCaller } from '../live/live-driver.js';
+import { MemoryTraceSink } from '../../src/core/telephony/call-recording.js';
+import { MemoryCallStateStore } from '../../src/core/telephony/call-state-store.js';
+import { ManualClock } from '../../src/core/time/clock.js';
+import { ConfigVersions } from '../../src/core/telephony/config-versions.js';
+import { LiveCallCoordinator } from '../../src/core/telephony/live-call-coordinator.js';
+import { playCaller } from '../telephony/live-driver.js';
 
 async function cli(...argv: string[]) {
   const io = bufferIO();

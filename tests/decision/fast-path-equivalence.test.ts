@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyPress } from '../../src/core/flows/call-walker.js';
+import type { KeyPress } from '../../src/core/flows/key-presses.js';
 import { DTMF_KEYS } from '../../src/core/flows/flow-types.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
 import { mulberry32 } from '../helpers/seeded-random.js';

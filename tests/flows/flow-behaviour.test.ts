@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyPress } from '../../src/core/flows/call-walker.js';
+import type { KeyPress } from '../../src/core/flows/key-presses.js';
 import { parseKeys } from '../../src/core/flows/key-presses.js';
 import type { CustomerProfile } from '../../src/core/profile/customer-profile.js';
 import { profileFor, SEGMENTS, shippedConfig, shippedDecider } from '../helpers/shipped.js';

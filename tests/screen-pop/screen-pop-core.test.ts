@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AgentQueuesError, parseQueueList, queuesOfAgent } from '../../src/core/screen-pop/agent-queues.js';
 import { screenPopOf } from '../../src/core/screen-pop/screen-pop.js';
 import { compareStreamIds, decodeCursor, encodeCursor, inStreamOrder } from '../../src/core/screen-pop/stream-cursor.js';
-import { faultTurn } from '../../src/core/live/live-call.js';
+import { faultTurn } from '../../src/core/telephony/call-turns.js';
 import { deriveProfileFacts } from '../../src/core/profile/facts.js';
 import type { Staffing } from '../../src/core/staffing/staffing.js';
 import { callSid } from '../helpers/twilio.js';

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createLogger } from '../../src/infra/logging/logger.js';
 import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
-import type { Turn } from '../../src/core/live/turn.js';
+import type { Turn } from '../../src/core/telephony/turn.js';
 import type { SmsJob } from '../../src/core/sms/sms-job.js';
 import { smsKeyPrefixes, SMS_QUEUE_NAME } from '../../src/infra/sms/sms-queue.js';
 import { loadSmsWorkerEnv } from '../../src/worker/sms-worker-env.js';

@@ -1,6 +1,6 @@
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { Decision, SmsRequest } from '../../src/core/decision/decision.js';
-import { ManualClock } from '../../src/core/live/clock.js';
+import { ManualClock } from '../../src/core/time/clock.js';
 import type { Language } from '../../src/core/profile/customer-profile.js';
 import { loadRules } from '../../src/core/rules/rule-files.js';
 import { defaultPaths } from '../../src/core/configuration/configuration.js';

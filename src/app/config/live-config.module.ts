@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { loadConfiguration } from '../../core/configuration/configuration.js';
-import type { Clock } from '../../core/live/clock.js';
-import { ConfigVersions } from '../../core/live/config-versions.js';
+import type { Clock } from '../../core/time/clock.js';
+import { ConfigVersions } from '../../core/telephony/config-versions.js';
 import { APP_ENV, CLOCK, CONFIG_STATUS, CONFIG_VERSIONS } from '../tokens.js';
 import type { AppEnv } from './app-env.js';
 import { ConfigStatus } from './config-status.js';

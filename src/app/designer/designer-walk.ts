@@ -1,6 +1,6 @@
 import type { CallDecider } from '../../core/decision/call-decider.js';
 import type { Decision } from '../../core/decision/decision.js';
-import type { TranscriptEntry } from '../../core/flows/call-walker.js';
+import type { TranscriptEntry } from '../../core/flows/ivr-result.js';
 import type { CustomerProfile, Language } from '../../core/profile/customer-profile.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { LiveCallCoordinator } from '../../core/live/live-call-coordinator.js';
+import type { LiveCallCoordinator } from '../../core/telephony/live-call-coordinator.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
 import type { AppLogger } from '../../infra/logging/logger.js';
 import { latencyMs } from '../logging/request-timing.js';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
 import type { ConfigIssue } from '../../core/config/config-error.js';
-import type { ConfigVersions } from '../../core/live/config-versions.js';
+import type { ConfigVersions } from '../../core/telephony/config-versions.js';
 import type { AppEnv } from '../config/app-env.js';
 import type { ConfigStatus } from '../config/config-status.js';
 import type { OutageSpool } from '../spool/outage-spool.js';

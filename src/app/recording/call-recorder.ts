@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Clock } from '../../core/live/clock.js';
-import type { LiveCallCoordinator } from '../../core/live/live-call-coordinator.js';
-import { CallNotRecordedError, CallStateUnavailableError, CallStateUnreadableError } from '../../core/live/live-call-errors.js';
+import type { Clock } from '../../core/time/clock.js';
+import type { LiveCallCoordinator } from '../../core/telephony/live-call-coordinator.js';
+import { CallNotRecordedError, CallStateUnavailableError, CallStateUnreadableError } from '../../core/telephony/live-call-errors.js';
 import type { TraceLine } from '../../core/trace/trace-line.js';
 import type { AppLogger } from '../../infra/logging/logger.js';
 import { OUTAGE_SPOOL } from '../spool/spool.module.js';

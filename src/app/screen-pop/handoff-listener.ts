@@ -1,4 +1,4 @@
-import type { Turn } from '../../core/live/turn.js';
+import type { Turn } from '../../core/telephony/turn.js';
 
 /**
  * Told once per call, by the voice webhooks, when the turn that queues the call is first

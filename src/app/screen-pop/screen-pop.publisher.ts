@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Clock } from '../../core/live/clock.js';
-import type { ConfigVersions } from '../../core/live/config-versions.js';
-import type { Turn } from '../../core/live/turn.js';
+import type { Clock } from '../../core/time/clock.js';
+import type { ConfigVersions } from '../../core/telephony/config-versions.js';
+import type { Turn } from '../../core/telephony/turn.js';
 import { screenPopOf, type ScreenPop } from '../../core/screen-pop/screen-pop.js';
 import type { AppLogger } from '../../infra/logging/logger.js';
 import { CLOCK, CONFIG_VERSIONS, LOGGER } from '../tokens.js';

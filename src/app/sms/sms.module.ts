@@ -3,7 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { formatIssue } from '../../core/config/config-error.js';
-import type { Clock } from '../../core/live/clock.js';
+import type { Clock } from '../../core/time/clock.js';
 import { contactPolicyFileIn, ContactPolicySource } from '../../core/sms/contact-policy-file.js';
 import type { SmsJob } from '../../core/sms/sms-job.js';
 import { SmsPlanner } from '../../core/sms/sms-planner.js';

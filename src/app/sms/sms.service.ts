@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { maskPhone, normalisePhone } from '../../core/customers/customer-directory.js';
 import type { Decision } from '../../core/decision/decision.js';
-import type { Clock } from '../../core/live/clock.js';
-import type { ConfigVersions } from '../../core/live/config-versions.js';
-import type { Turn } from '../../core/live/turn.js';
+import type { Clock } from '../../core/time/clock.js';
+import type { ConfigVersions } from '../../core/telephony/config-versions.js';
+import type { Turn } from '../../core/telephony/turn.js';
 import type { CustomerProfile } from '../../core/profile/customer-profile.js';
 import { keywordActionOf, type KeywordAction } from '../../core/sms/opt-out-keywords.js';
 import type { SmsEventKind } from '../../core/sms/sms-stats.js';

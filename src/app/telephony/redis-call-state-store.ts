@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { CallStateStore, Versioned } from '../../core/live/call-state-store.js';
-import { CallStateUnavailableError } from '../../core/live/live-call-errors.js';
-import type { LiveCallState } from '../../core/live/live-call-state.js';
+import type { CallStateStore, Versioned } from '../../core/telephony/call-state-store.js';
+import { CallStateUnavailableError } from '../../core/telephony/live-call-errors.js';
+import type { LiveCallState } from '../../core/telephony/live-call-state.js';
 
 /**
  * Compare-and-set in one round trip: the hash holds the version (`v`) and the state JSON (`s`);

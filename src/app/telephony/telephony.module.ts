@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { CallStateStore } from '../../core/live/call-state-store.js';
-import { talkSecFromBehaviour, type TraceSink } from '../../core/live/call-recording.js';
-import type { Clock } from '../../core/live/clock.js';
-import type { ConfigVersions } from '../../core/live/config-versions.js';
-import { LiveCallCoordinator } from '../../core/live/live-call-coordinator.js';
+import type { CallStateStore } from '../../core/telephony/call-state-store.js';
+import { talkSecFromBehaviour, type TraceSink } from '../../core/telephony/call-recording.js';
+import type { Clock } from '../../core/time/clock.js';
+import type { ConfigVersions } from '../../core/telephony/config-versions.js';
+import { LiveCallCoordinator } from '../../core/telephony/live-call-coordinator.js';
 import { loadCallerBehaviour } from '../../core/trace/caller-behaviour.js';
 import type { AppEnv } from '../config/app-env.js';
 import { CallRecorder } from '../recording/call-recorder.js';

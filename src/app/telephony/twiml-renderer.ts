@@ -1,7 +1,7 @@
 import twilio from 'twilio';
-import type { LiveConfiguration } from '../../core/live/config-versions.js';
-import { servicePrompt } from '../../core/live/service-prompts.js';
-import type { Handoff, SpokenPrompt, Turn } from '../../core/live/turn.js';
+import type { LiveConfiguration } from '../../core/telephony/config-versions.js';
+import { servicePrompt } from '../../core/telephony/service-prompts.js';
+import type { Handoff, SpokenPrompt, Turn } from '../../core/telephony/turn.js';
 import type { Language } from '../../core/profile/customer-profile.js';
 import type { VoiceUrls } from './voice-urls.js';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { maskPhone } from '../../core/customers/customer-directory.js';
-import type { ConfigVersions } from '../../core/live/config-versions.js';
-import { CallStateUnavailableError } from '../../core/live/live-call-errors.js';
-import type { LiveCallCoordinator, TurnReply } from '../../core/live/live-call-coordinator.js';
+import type { ConfigVersions } from '../../core/telephony/config-versions.js';
+import { CallStateUnavailableError } from '../../core/telephony/live-call-errors.js';
+import type { LiveCallCoordinator, TurnReply } from '../../core/telephony/live-call-coordinator.js';
 import type { Language } from '../../core/profile/customer-profile.js';
 import type { AppLogger } from '../../infra/logging/logger.js';
 import { CallRecorder } from '../recording/call-recorder.js';

@@ -1,5 +1,5 @@
 import { DTMF_KEYS } from '../../core/flows/flow-types.js';
-import type { LiveInput } from '../../core/live/live-call.js';
+import type { LiveInput } from '../../core/telephony/call-turns.js';
 import { LANGUAGES, DEFAULT_LANGUAGE, type Language } from '../../core/profile/customer-profile.js';
 import { CALL_SID, shown } from './twilio-sids.js';
 import { CallSidMissingError, WebhookParamError } from './webhook-errors.js';

@@ -17,8 +17,11 @@ import { warningLines } from '../report-warnings.js';
 import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 import { parallelReplay, parseOnError, progress } from './replay.js';
+import { checkReplicationQueue, parseReplicationFlags, replicateTrace, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
+import { formatDeltaIntervals } from '../replication-table.js';
+import { deltaIntervalsBlock, replicationsBlock, scoreRanking } from '../../core/replications/replication-report.js';
 
-interface CompareFlags extends ScenarioFlags {
+interface CompareFlags extends ScenarioFlags, ReplicationFlags {
   baseline: string;
   candidate: string;
   json?: boolean;
@@ -30,14 +33,14 @@ interface CompareFlags extends ScenarioFlags {
 }
 
 export function registerCompareCommand(program: Command, io: CliIO): void {
-  withScenarioOptions(
+  withReplicationOptions(withScenarioOptions(
     program
       .command('compare')
       .argument('<trace>', 'trace file (.jsonl or .csv)')
       .description(
         'replay one trace against two configurations and report the deltas (pp, seconds) per segment and overall, which calls were decided differently, and every call treated or ending differently (changed calls)',
       ),
-  )
+  ))
     .requiredOption('--baseline <dir>', 'directory with flows/ and rules/ (and optionally customers.json, staffing.json) of the current configuration')
     .requiredOption('--candidate <dir>', 'the same for the proposed configuration')
     .option('--json', 'print the comparison as one JSON object')
@@ -49,6 +52,8 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
     .action(async (trace: string, flags: CompareFlags) => {
       const onError = parseOnError(flags.onError);
       const parallel = parallelReplay(flags);
+      const replications = parseReplicationFlags(flags);
+      await checkReplicationQueue(replications);
       const outDir = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'dir');
       const callsOut = flags.callsOut === undefined ? undefined : checkOutputPath('--calls-out', flags.callsOut, 'file');
       for (const [name, dir] of [['--baseline', flags.baseline], ['--candidate', flags.candidate]] as const) {
@@ -90,6 +95,31 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       );
       const score = scoreScenarios([{ name: 'baseline', row: base }, { name: 'candidate', row: cand }], undefined, marketing);
       const decisions = differ.result();
+      let intervals = '';
+      let replicated = {};
+      if (replications) {
+        // Both configurations replay the very same resampled days: the noise they share cancels out of the paired deltas.
+        const r = await replicateTrace(io, trace, [baseline.scenario, candidate.scenario], { onError, sort: flags.sort ?? false }, replications);
+        const queueOrder = [...new Set([...baseline.scenario.staffing.queues, ...candidate.scenario.staffing.queues].map((q) => q.id))];
+        const meta = { seed: baseline.scenario.seed, method: r.method, queueOrder };
+        const base = r.days.map((d) => d[0]!);
+        const cand = r.days.map((d) => d[1]!);
+        const deltaIntervals = deltaIntervalsBlock(base, cand, queueOrder);
+        const ranking = scoreRanking(base, cand, marketing);
+        replicated = {
+          replications: {
+            n: r.days.length,
+            seed: meta.seed,
+            method: r.method,
+            ...(r.target ? { target: r.target } : {}),
+            score: ranking,
+            baseline: replicationsBlock(base, meta),
+            candidate: replicationsBlock(cand, meta),
+          },
+          deltaIntervals,
+        };
+        intervals = formatDeltaIntervals(r.days.length, r.method, meta.seed, deltaIntervals, ranking, r.target);
+      }
       const result = {
         trace,
         baseline: { dir: flags.baseline, configVersion: base.scenario.configVersion, staffing: base.scenario.staffing, overall: stripSeries(base) },
@@ -98,6 +128,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
         decisions,
         changedCalls: changed.summary(),
         score,
+        ...replicated,
       };
       const writeFiles = () => {
         if (outDir) {
@@ -127,7 +158,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       for (const e of decisions.examples) out += `  ${e.callId} [${e.kinds.join(', ')}]\n    baseline:  ${e.baseline}\n    candidate: ${e.candidate}\n`;
       out += '\n' + formatChangedCalls(result.changedCalls, input.calls);
       out += `\ncomposite score (min-max across the two): ${score.map((s) => `${s.name} ${s.score} (efficiency ${s.dimensions.efficiency}, quality ${s.dimensions.quality}, marketing ${s.dimensions.marketing})`).join('; ')}\n`;
-      io.out(out);
+      io.out(out + intervals);
       writeFiles();
       if (outDir) io.out(`\nwrote ${join(flags.out!, 'compare.json')} and compare.html\n`);
       if (callsOut) io.out(`${outDir ? '' : '\n'}wrote ${result.changedCalls.count} changed calls to ${flags.callsOut}\n`);

@@ -8,11 +8,14 @@ import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { checkOutputPath, writeOutputs } from '../output-path.js';
 import { formatReport } from '../report-table.js';
+import { checkReplicationQueue, parseReplicationFlags, replicateTrace, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
+import { formatReplications } from '../replication-table.js';
+import { replicationsBlock } from '../../core/replications/replication-report.js';
 import { warningLines } from '../report-warnings.js';
 import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 
-interface ReplayFlags extends ScenarioFlags {
+interface ReplayFlags extends ScenarioFlags, ReplicationFlags {
   json?: boolean;
   out?: string;
   onError: string;
@@ -56,12 +59,12 @@ export function progress(io: CliIO, label: string): { update(n: number): void; s
 }
 
 export function registerReplayCommand(program: Command, io: CliIO): void {
-  withScenarioOptions(
+  withReplicationOptions(withScenarioOptions(
     program
       .command('replay')
       .argument('<trace>', 'trace file: JSON Lines (.jsonl) or CSV (.csv), one call per line in arrival order')
       .description('replay a call trace against flows, rules and staffing; report service level, ASA, abandonment, handle time, containment'),
-  )
+  ))
     .option('--json', 'print the report as one JSON object')
     .option('--out <dir>', 'also write report.json and a self-contained report.html there')
     .option('--on-error <mode>', 'fail: stop and list up to 10 bad lines; skip: leave them out and count them', 'fail')
@@ -70,6 +73,8 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
     .action(async (trace: string, flags: ReplayFlags) => {
       const onError = parseOnError(flags.onError);
       const parallel = parallelReplay(flags);
+      const replications = parseReplicationFlags(flags);
+      await checkReplicationQueue(replications);
       const outDir = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'dir');
       const run = new ReplayRun(await loadScenario(flags, io));
       const bar = progress(io, 'replay');
@@ -80,9 +85,18 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
         bar.stop();
       }
       const paths = run.scenario.config.paths;
-      const report = run.report({ trace, flowsDir: paths.flowsDir, rulesDir: paths.rulesDir, customersFile: paths.customersFile }, input);
+      const recorded = run.report({ trace, flowsDir: paths.flowsDir, rulesDir: paths.rulesDir, customersFile: paths.customersFile }, input);
+      let report: typeof recorded & { replications?: ReturnType<typeof replicationsBlock> } = recorded;
+      let intervals = '';
+      if (replications) {
+        // The recorded trace's figures stay as they are; the other days add a block beside them.
+        const r = await replicateTrace(io, trace, [run.scenario], { onError, sort: flags.sort ?? false }, replications);
+        const block = replicationsBlock(r.days.map((d) => d[0]!), { seed: run.scenario.seed, method: r.method, queueOrder: run.scenario.staffing.queues.map((q) => q.id) });
+        report = { ...recorded, replications: r.target ? { ...block, target: r.target } : block };
+        intervals = formatReplications(block, r.target);
+      }
       io.err(warningLines(report.warnings));
-      io.out(flags.json ? JSON.stringify(report) + '\n' : formatReport(report));
+      io.out(flags.json ? JSON.stringify(report) + '\n' : formatReport(report) + intervals);
       reportSkippedLines(io, trace, input);
       if (outDir) {
         const json = JSON.stringify(report, null, 2) + '\n';

@@ -1,4 +1,4 @@
-import type { IvrResult } from '../flows/call-walker.js';
+import type { IvrResult } from '../flows/ivr-result.js';
 import { PROFILE_FACT_NAMES, type Facts } from '../profile/facts.js';
 import type { Language } from '../profile/customer-profile.js';
 import type { LoadedRules, LoadedRuleSet, RouteParams, RuleKind, SegmentParams, SmsParams, TagParams } from '../rules/rule-files.js';

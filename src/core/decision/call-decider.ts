@@ -1,8 +1,8 @@
 import type { Configuration } from '../configuration/configuration.js';
-import { walkCall, type IvrResult, type KeyPress } from '../flows/call-walker.js';
-import { FlowStepper } from '../flows/flow-stepper.js';
+import type { IvrResult } from '../flows/ivr-result.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import { DEFAULT_LANGUAGE, type CustomerProfile, type Language } from '../profile/customer-profile.js';
-import { deriveProfileFacts, type Facts } from '../profile/facts.js';
+import type { Facts } from '../profile/facts.js';
 import type { LoadedRuleSet, RuleKind } from '../rules/rule-files.js';
 import {
   callFacts,
@@ -15,9 +15,9 @@ import {
   tagsOf,
   type FiredFlags,
   type RuleResults,
-  type RuleSetResult,
 } from './assemble.js';
 import type { Decision } from './decision.js';
+import { FlowRuntime, handoffKey, type HandoffParts } from './flow-runtime.js';
 
 export interface CallInput {
   callId: string;
@@ -52,20 +52,6 @@ export function rotationOf(callId: string): number {
   return h >>> 0;
 }
 
-type HandoffParts = Pick<Decision, 'route' | 'tags' | 'sms' | 'explanation'>;
-
-/** What the fast path remembers about one caller (see decisionSteps). */
-interface ProfileMemo {
-  segResult?: RuleSetResult;
-  handoff: Map<string, HandoffParts>;
-}
-
-/** Everything of an IVR result that hand-off rules can read, as a key. */
-function ivrKey(ivr: IvrResult, language: Language): string {
-  const d = ivr.diagnosis;
-  return [ivr.outcome, ivr.intents.join(','), ivr.intent, ivr.hotKey, ivr.escalation, language, d ? `${d.result}|${d.symptom}|${d.outage}|${d.steps.join(',')}` : ''].join('\u0000');
-}
-
 /** A rule set the decision needs evaluated against some facts. */
 interface EvaluationRequest {
   set: LoadedRuleSet;
@@ -79,25 +65,20 @@ interface EvaluationRequest {
  * (`decisionSteps`), so they can differ only in the evaluators, which tests hold equal.
  */
 export class CallDecider {
-  private readonly steppers = new Map<string, FlowStepper>();
-  private readonly referenceSteppers = new Map<string, FlowStepper>();
   private readonly buffers = new Map<RuleKind, Uint8Array>();
-  private readonly factsCache = new WeakMap<CustomerProfile, Facts>();
-  private readonly memos = new WeakMap<Facts, ProfileMemo>();
 
-  constructor(readonly config: Configuration) {
-    for (const f of config.flows.flows.values()) {
-      this.steppers.set(f.segment, new FlowStepper(f, { memo: true }));
-      this.referenceSteppers.set(f.segment, new FlowStepper(f, { memo: false }));
-    }
-  }
+  /** @param runtime what this configuration remembers between calls; its own unless shared (live calls and the designer share the service's). */
+  constructor(
+    readonly config: Configuration,
+    readonly runtime: FlowRuntime = new FlowRuntime(config),
+  ) {}
 
   decide(input: CallInput): Decision {
-    return this.runSync(this.decisionSteps(input, this.steppers, undefined, true));
+    return this.runSync(this.decisionSteps(input, false, undefined, true));
   }
 
   async decideReference(input: CallInput): Promise<Decision> {
-    const steps = this.decisionSteps(input, this.referenceSteppers);
+    const steps = this.decisionSteps(input, true);
     let r = steps.next();
     while (!r.done) {
       const { set, facts } = r.value;
@@ -121,7 +102,7 @@ export class CallDecider {
    * through webhooks): the same rules, given the recorded IVR result.
    */
   decideWithIvr(input: CallInput, ivr: IvrResult): Decision {
-    return this.runSync(this.decisionSteps(input, this.steppers, ivr));
+    return this.runSync(this.decisionSteps(input, false, ivr));
   }
 
   private runSync(steps: Generator<EvaluationRequest, Decision, FiredFlags>): Decision {
@@ -142,22 +123,18 @@ export class CallDecider {
    */
   private *decisionSteps(
     input: CallInput,
-    steppers: Map<string, FlowStepper>,
+    reference: boolean,
     recordedIvr?: IvrResult,
     memo = false,
   ): Generator<EvaluationRequest, Decision, FiredFlags> {
     const rules = this.config.rules;
     const { profile, known, facts, language } = this.profileOf(input);
-    let pm: ProfileMemo | undefined;
-    if (memo && known) {
-      pm = this.memos.get(facts);
-      if (!pm) this.memos.set(facts, (pm = { handoff: new Map() }));
-    }
+    const pm = memo && known ? this.runtime.callerMemo(facts) : undefined;
     const segResult = pm?.segResult ?? readRuleSet(rules.segments, yield { set: rules.segments, facts }, facts);
     if (pm) pm.segResult = segResult;
     const segment = segmentOf(rules, segResult);
-    const ivr = recordedIvr ?? this.walk(steppers, segment.id, facts, input, language);
-    const key = pm ? ivrKey(ivr, language) : '';
+    const ivr = recordedIvr ?? this.play(reference, segment.id, facts, input, language);
+    const key = pm ? handoffKey(ivr, language) : '';
     const remembered = pm?.handoff.get(key);
     if (remembered) return this.decisionOf(input, profile, known, language, segment, ivr, remembered);
     const cf = callFacts(facts, segment, ivr);
@@ -169,10 +146,7 @@ export class CallDecider {
       sms: readRuleSet(rules.sms, yield { set: rules.sms, facts: cf }, cf),
     };
     const parts = this.handoffParts(known, language, segment, ivr, cf, results);
-    if (pm) {
-      if (pm.handoff.size > 1000) pm.handoff.clear();
-      pm.handoff.set(key, parts);
-    }
+    if (pm) this.runtime.rememberHandoff(pm, key, parts);
     return this.decisionOf(input, profile, known, language, segment, ivr, parts);
   }
 
@@ -185,24 +159,17 @@ export class CallDecider {
     } else {
       ({ profile, known } = this.config.customers.lookup(input.caller ?? ''));
     }
-    // Directory profiles are the same objects call after call: derive their facts once.
-    let facts = this.factsCache.get(profile);
-    if (!facts) {
-      facts = deriveProfileFacts(profile, known);
-      if (known) this.factsCache.set(profile, facts);
-    }
+    const facts = this.runtime.factsOf(profile, known);
     return { profile, known, facts, language: input.language ?? profile.language ?? DEFAULT_LANGUAGE };
   }
 
-  walk(steppers: Map<string, FlowStepper>, segment: string, facts: Facts, input: CallInput, language: Language): IvrResult {
-    const stepper = steppers.get(segment);
-    if (!stepper) throw new Error(`no flow for segment "${segment}"`);
-    return walkCall(stepper, this.config.flows.prompts, {
-      facts,
-      keys: input.keys,
+  private play(reference: boolean, segment: string, facts: Facts, input: CallInput, language: Language): IvrResult {
+    const player = reference ? this.runtime.referencePlayer(segment) : this.runtime.player(segment);
+    if (!player) throw new Error(`no flow for segment "${segment}"`);
+    return player.play(facts, input.keys, {
       language,
       rotation: input.rotation ?? rotationOf(input.callId),
-      hangupInIvrSec: input.hangupInIvrSec,
+      hangupAtSec: input.hangupInIvrSec,
       transcript: input.transcript ?? false,
     });
   }
@@ -256,6 +223,7 @@ export class CallDecider {
       flow: {
         id: this.config.flows.bySegment.get(segment.id)!.id,
         outcome: ivr.outcome,
+        // The fields of ivrOutlineOf, written out: this runs for every replayed call, and a spread costs a few per cent there.
         finalState: ivr.finalState,
         ivrSec: ivr.ivrSec,
         intent: ivr.intent,

@@ -1,4 +1,4 @@
-import type { IvrResult, TranscriptEntry } from '../flows/call-walker.js';
+import type { IvrResult, TranscriptEntry } from '../flows/ivr-result.js';
 import type { Language } from '../profile/customer-profile.js';
 import type { OverflowStep, RuleKind } from '../rules/rule-files.js';
 

@@ -1,8 +1,8 @@
-import type { TranscriptEntry } from '../flows/call-walker.js';
+import type { TranscriptEntry } from '../flows/ivr-result.js';
 
 /**
  * The caller events a call sent its flow, read back from the call's transcript: between two
- * states the walker rested in, a key or a timeout if one is recorded, else the prompt ended.
+ * states the IVR player rested in, a key or a timeout if one is recorded, else the prompt ended.
  * The transcript has one state entry per step, so this is the walk's exact event sequence.
  */
 export function eventsOfTranscript(transcript: readonly TranscriptEntry[]): string[] {

@@ -58,7 +58,7 @@ export class ExplorationLimitError extends NamedError {
 }
 
 /**
- * Explores a flow the way the call walker drives it: a state waiting for input gets every key
+ * Explores a flow the way the IVR player drives it: a state waiting for input gets every key
  * and a timeout, any other state gets its prompt's end. Keys the state does not handle by name
  * all take the same `KEY.*` path, so one of them stands for the rest — the search stays small
  * without missing a branch.

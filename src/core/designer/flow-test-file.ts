@@ -5,7 +5,8 @@ import type { Configuration } from '../configuration/configuration.js';
 import { loadDocument } from '../config/document.js';
 import { validateAgainstSchema } from '../config/schema-validator.js';
 import type { CallInput } from '../decision/call-decider.js';
-import type { IvrOutcome, KeyPress } from '../flows/call-walker.js';
+import type { IvrOutcome } from '../flows/ivr-result.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import { formatKeys, KeySyntaxError, parseKeys } from '../flows/key-presses.js';
 import type { CustomerProfile, Language } from '../profile/customer-profile.js';
 

@@ -1,7 +1,7 @@
 import type { Configuration } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import type { Decision } from '../decision/decision.js';
-import { FlowLoopError } from '../flows/call-walker.js';
+import { FlowLoopError } from '../flows/ivr-player.js';
 import { eventsOfTranscript } from './call-events.js';
 import { FlowCoverage, type CoverageReport } from './flow-coverage.js';
 import type { FlowTestExpect, FlowTestScenario } from './flow-test-file.js';

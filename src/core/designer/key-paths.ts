@@ -21,7 +21,7 @@ export interface KeyPath {
 }
 
 /**
- * Keys for a sequence of caller events: `KEY.x` → x, `PROMPT_END` is implied (the walker waits
+ * Keys for a sequence of caller events: `KEY.x` → x, `PROMPT_END` is implied (the IVR player waits
  * for prompts to end), `NO_INPUT` at the end is what happens when the keys run out.
  */
 export function keysOfEvents(events: readonly string[]): Pick<KeyPath, 'keys' | 'endsWithNoInput' | 'pasteable'> {

@@ -1,7 +1,7 @@
 import { ConfigError, IssueCollector, type ConfigIssue } from '../config/config-error.js';
 import { loadConfiguration, type ConfigPaths, type Configuration } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
-import type { KeyPress } from '../flows/call-walker.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import { exploreFlow } from './flow-exploration.js';
 import { checkHotKeyShadowing } from './hot-key-check.js';
 import { checkUnboundedLoops } from './loop-check.js';

@@ -1,4 +1,4 @@
-import type { KeyPress } from '../flows/call-walker.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import { eventsTo, type FlowExploration, type Situation } from './flow-exploration.js';
 import { keysOfEvents } from './key-paths.js';
 

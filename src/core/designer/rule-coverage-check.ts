@@ -3,7 +3,8 @@ import { pointer, type IssueCollector } from '../config/config-error.js';
 import type { Configuration } from '../configuration/configuration.js';
 import type { CallDecider } from '../decision/call-decider.js';
 import type { Decision } from '../decision/decision.js';
-import { FlowLoopError, type KeyPress } from '../flows/call-walker.js';
+import { FlowLoopError } from '../flows/ivr-player.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import type { LoadedRuleSet, RuleKind } from '../rules/rule-files.js';
 import type { SampleCaller } from './sample-callers.js';
 

@@ -59,7 +59,7 @@ export function shortestPaths(flow: LoadedFlow): FlowPath[] {
   for (const facts of guardFactVariants(flow)) {
     const paths = getShortestPaths(flow.machine, {
       // What a caller can cause depends on where the call is: keys and timeouts while a state
-      // waits for input, the end of the prompt otherwise (as the call walker plays it).
+      // waits for input, the end of the prompt otherwise (as the IVR player plays it).
       events: (snapshot: AnyMachineSnapshot) =>
         leafOf(flow, snapshot.value).config.meta?.input ? WAITING_EVENTS : ANNOUNCING_EVENTS,
       input: { facts },

@@ -82,6 +82,15 @@ export class FlowStepper {
     return edge;
   }
 
+  /**
+   * The memoised node a stored call is at (its persisted snapshot: value, and context with the
+   * caller's facts), when an earlier call reached it: moving it on then reuses the steps taken
+   * before instead of asking XState again. Undefined when not known (only slower).
+   */
+  lookup(facts: Facts, persisted: { value: unknown; context: Record<string, unknown> }): StepNode | undefined {
+    return this.scope(facts)?.nodes.get(nodeKey(persisted.value, persisted.context));
+  }
+
   /** A node for an XState snapshot restored from storage (live calls). */
   nodeFor(snapshot: AnyMachineSnapshot): StepNode {
     return this.intern(undefined, snapshot);
@@ -89,8 +98,7 @@ export class FlowStepper {
 
   private scope(facts: Facts): FactsScope | undefined {
     if (!this.memo) return undefined;
-    let key = '';
-    for (const f of this.flow.guardFacts) key += JSON.stringify(facts[f] ?? null) + '|';
+    const key = scopeKey(this.flow, facts);
     let scope = this.scopes.get(key);
     if (!scope) {
       if (this.nodeCount > this.maxNodes) {
@@ -107,8 +115,7 @@ export class FlowStepper {
     const context = snapshot.context as FlowContext;
     let key = '';
     if (scope) {
-      const { facts: _facts, ...rest } = context;
-      key = JSON.stringify([snapshot.value, rest]);
+      key = nodeKey(snapshot.value, context as unknown as Record<string, unknown>);
       const existing = scope.nodes.get(key);
       if (existing) return existing;
     }
@@ -129,6 +136,22 @@ export class FlowStepper {
     }
     return node;
   }
+}
+
+/**
+ * The memo's key recipe, in two parts. A call's path through a flow depends only on the events
+ * and on the facts its guards read: calls with the same guard facts share a scope …
+ */
+function scopeKey(flow: LoadedFlow, facts: Facts): string {
+  let key = '';
+  for (const f of flow.guardFacts) key += JSON.stringify(facts[f] ?? null) + '|';
+  return key;
+}
+
+/** … and within a scope a node is its state value and its context without the facts. */
+function nodeKey(value: unknown, context: Record<string, unknown>): string {
+  const { facts: _facts, ...rest } = context;
+  return JSON.stringify([value, rest]);
 }
 
 function saysOf(actions: ReadonlyArray<{ type: string; params?: unknown }>): SayAction[] {

@@ -1,6 +1,14 @@
 import { DTMF_KEYS } from './flow-types.js';
-import type { KeyPress } from './call-walker.js';
 import { NamedError } from '../errors/named-error.js';
+
+/**
+ * A DTMF press: `afterSec` counts from the start of the prompt that waits for it (a press
+ * before the prompt ends is barge-in). Without `afterSec` the key is pressed as the prompt ends.
+ */
+export interface KeyPress {
+  key: string;
+  afterSec?: number | undefined;
+}
 
 export class KeySyntaxError extends NamedError {
   readonly code = 'KEY_SYNTAX';

@@ -1,4 +1,4 @@
-import type { KeyPress } from '../flows/call-walker.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import type { CustomerProfile, Language } from '../profile/customer-profile.js';
 import type { CompactDecision, DecideInput, ReplayCall } from './compact-decision.js';
 import type { DecidedBatch, TraceBatch, UndecidedBatch } from './decided-batches.js';

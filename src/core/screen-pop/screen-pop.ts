@@ -1,6 +1,7 @@
 import { maskPhone } from '../customers/customer-directory.js';
 import type { Decision } from '../decision/decision.js';
-import type { Handoff } from '../live/turn.js';
+import { ivrOutlineOf } from '../flows/ivr-result.js';
+import type { Handoff } from '../telephony/turn.js';
 import type { CustomerProfile, Language } from '../profile/customer-profile.js';
 import type { Facts } from '../profile/facts.js';
 
@@ -125,15 +126,5 @@ export function profileCardOf(profile: CustomerProfile, known: boolean, facts: F
 
 function ivrSummaryOf(d: Decision): IvrSummary {
   const f = d.flow;
-  return {
-    flowId: f.id,
-    finalState: f.finalState,
-    ivrSec: f.ivrSec,
-    intent: f.intent,
-    intents: f.intents,
-    hotKey: f.hotKey,
-    escalation: f.escalation,
-    diagnosis: f.diagnosis,
-    keys: f.keys,
-  };
+  return { flowId: f.id, ...ivrOutlineOf(f), keys: f.keys };
 }

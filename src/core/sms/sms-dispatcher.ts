@@ -1,5 +1,5 @@
 import { maskPhone } from '../customers/customer-directory.js';
-import type { Clock } from '../live/clock.js';
+import type { Clock } from '../time/clock.js';
 import type { SmsTemplate } from '../rules/rule-files.js';
 import { decideContact, isTextableNumber, type ContactPolicy, type SuppressReason } from './contact-policy.js';
 import type { ContactLedger, LedgerMessage } from './contact-ledger.js';

@@ -1,6 +1,6 @@
 import { maskPhone } from '../customers/customer-directory.js';
 import type { Decision } from '../decision/decision.js';
-import type { Clock } from '../live/clock.js';
+import type { Clock } from '../time/clock.js';
 import type { CustomerProfile } from '../profile/customer-profile.js';
 import { decideContact, isTextableNumber, type ContactPolicy, type ContactVerdict } from './contact-policy.js';
 import type { ContactLedger } from './contact-ledger.js';

@@ -1,4 +1,4 @@
-import type { KeyPress } from '../flows/call-walker.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import type { SeededRandom } from '../random/seeded-random.js';
 import type { BehaviourStep, CallerBehaviour, Distribution, PressTiming } from './caller-behaviour.js';
 import { TraceGenerationError } from './trace-generation-error.js';

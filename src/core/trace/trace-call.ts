@@ -1,4 +1,4 @@
-import type { KeyPress } from '../flows/call-walker.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import type { Language } from '../profile/customer-profile.js';
 import type { TraceLine } from './trace-line.js';
 

@@ -1,5 +1,5 @@
 import { KeySyntaxError, parseKeys } from '../flows/key-presses.js';
-import type { KeyPress } from '../flows/call-walker.js';
+import type { KeyPress } from '../flows/key-presses.js';
 import type { TraceCall } from './trace-call.js';
 import { parseOffsetDateTime, type OffsetDateTime } from './date-time.js';
 import type { TraceLine } from './trace-line.js';

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { TraceSink } from '../../core/live/call-recording.js';
+import type { TraceSink } from '../../core/telephony/call-recording.js';
 import type { TraceLine } from '../../core/trace/trace-line.js';
 
 /**

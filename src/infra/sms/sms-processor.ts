@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type ConnectionOptions, type Job, type Processor } from 'bullmq';
-import type { Clock } from '../../core/live/clock.js';
+import type { Clock } from '../../core/time/clock.js';
 import type { DispatchResult, SmsDispatcher } from '../../core/sms/sms-dispatcher.js';
 import { SMS_JOB_FORMAT, type SmsJob } from '../../core/sms/sms-job.js';
 import { limiterFor, SMS_QUEUE_NAME } from './sms-queue.js';

@@ -1,6 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Decision } from '../../core/decision/decision.js';
-import type { Clock } from '../../core/live/clock.js';
+import type { Clock } from '../../core/time/clock.js';
 import type { CustomerProfile } from '../../core/profile/customer-profile.js';
 import type { SuppressReason } from '../../core/sms/contact-policy.js';
 import type { SmsJob } from '../../core/sms/sms-job.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, type Configuration } from '../../src/core/configuration/configuration.js';
 import { CustomerDirectory } from '../../src/core/customers/customer-directory.js';
-import { ConfigVersions } from '../../src/core/live/config-versions.js';
+import { ConfigVersions } from '../../src/core/telephony/config-versions.js';
 
 describe('configuration versions held for live calls', () => {
   let config: Configuration;
@@ -31,5 +31,27 @@ describe('configuration versions held for live calls', () => {
     expect(versions.install({ ...config, customers }, 1_000)).toBe(false);
     expect(versions.current.config.customers).toBe(customers);
     expect(versions.current.decider.segmentFor({ caller: '+8613900000001' }).id).toBe('vip-diamond');
+  });
+});
+
+describe('one FlowRuntime per configuration version', () => {
+  let config: Configuration;
+  beforeAll(() => {
+    config = loadConfiguration();
+  });
+
+  it('is shared by the live calls and the decider of a version, and a reload builds a new one', () => {
+    const versions = new ConfigVersions(config, 60_000, 0);
+    const first = versions.current;
+    expect(first.decider.runtime).toBe(first.runtime);
+    versions.install({ ...config, version: 'v2' }, 1_000);
+    expect(versions.current.runtime).not.toBe(first.runtime);
+    expect(versions.current.decider.runtime).toBe(versions.current.runtime);
+    // The same version loaded again (other customers) gets a new one too: nothing cached outlives its load.
+    const again = versions.current.runtime;
+    versions.install({ ...config, version: 'v2' }, 2_000);
+    expect(versions.current.runtime).not.toBe(again);
+    // The older version, still held for calls in progress, keeps its own.
+    expect(versions.get(config.version, 2_000)!.runtime).toBe(first.runtime);
   });
 });

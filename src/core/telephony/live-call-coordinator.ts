@@ -1,12 +1,12 @@
 import { DEFAULT_LANGUAGE } from '../profile/customer-profile.js';
 import type { TraceLine } from '../trace/trace-line.js';
 import type { CallStateStore, Versioned } from './call-state-store.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../time/clock.js';
 import type { ConfigVersions, LiveConfiguration } from './config-versions.js';
 import { traceLineOf, type AssumedTalkSec, type CallReport, type TraceSink } from './call-recording.js';
-import { startLiveCall, continueLiveCall, faultTurn, finishedTurn, hangUpLiveCall, type LiveInput } from './live-call.js';
+import { startLiveCall, continueLiveCall, faultTurn, finishedTurn, hangUpLiveCall, type LiveInput } from './call-turns.js';
 import { CallNotRecordedError, CallStateContentionError, CallStateUnavailableError, CallStateUnreadableError } from './live-call-errors.js';
-import { LIVE_CALL_STATE_FORMAT, type LiveCallState } from './live-call-state.js';
+import { LIVE_CALL_STATE_FORMAT, upgradeCallState, type LiveCallState } from './live-call-state.js';
 import type { Turn } from './turn.js';
 
 /** How a webhook was answered. */
@@ -153,8 +153,8 @@ export class LiveCallCoordinator {
     // The sink's once-per-call record is what counts; the flag spares later callbacks a write.
     const now = this.opts.clock.now();
     await this.update<null>(line.callId, (cur) => {
-      if (!cur || cur.value.format !== LIVE_CALL_STATE_FORMAT || cur.value.recorded) return { reply: null };
-      const s = cur.value;
+      const s = cur ? upgradeCallState(cur.value) : null;
+      if (!s || s.recorded) return { reply: null };
       return { next: { ...(s.ended ? s : hangUpLiveCall(s, now)), recorded: true }, reply: null };
     }).catch(() => undefined);
     return added;
@@ -203,9 +203,9 @@ export class LiveCallCoordinator {
   }
 }
 
+/** The stored state in the current format (an older one upgraded); unreadable when its format is unknown. */
 function readable(cur: Versioned<LiveCallState>): LiveCallState {
-  if ((cur.value.format as number) !== LIVE_CALL_STATE_FORMAT) {
-    throw new CallStateUnreadableError(cur.value.callSid, `state format ${String(cur.value.format)}, expected ${LIVE_CALL_STATE_FORMAT}`);
-  }
-  return cur.value;
+  const s = upgradeCallState(cur.value);
+  if (!s) throw new CallStateUnreadableError(cur.value.callSid, `state format ${String(cur.value.format)}, expected ${LIVE_CALL_STATE_FORMAT}`);
+  return s;
 }

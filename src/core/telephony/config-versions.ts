@@ -1,22 +1,20 @@
 import type { Configuration } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
-import { FlowStepper } from '../flows/flow-stepper.js';
-import { FlowNodeCache } from './flow-node-cache.js';
+import { FlowRuntime } from '../decision/flow-runtime.js';
 
-/** A configuration made ready for live calls: its decider and one stepper per segment flow. */
+/**
+ * A configuration made ready for live calls: its one FlowRuntime (whose IVR players the webhooks
+ * resume) and the decider built on it, which the designer shares.
+ */
 export interface LiveConfiguration {
   readonly config: Configuration;
+  readonly runtime: FlowRuntime;
   readonly decider: CallDecider;
-  /** By segment id. */
-  readonly steppers: ReadonlyMap<string, FlowStepper>;
-  /** Memoised nodes of stored calls (see FlowNodeCache). */
-  readonly nodes: FlowNodeCache;
 }
 
 export function liveConfigurationOf(config: Configuration): LiveConfiguration {
-  const steppers = new Map<string, FlowStepper>();
-  for (const f of config.flows.flows.values()) steppers.set(f.segment, new FlowStepper(f, { memo: true }));
-  return { config, decider: new CallDecider(config), steppers, nodes: new FlowNodeCache() };
+  const runtime = new FlowRuntime(config);
+  return { config, runtime, decider: new CallDecider(config, runtime) };
 }
 
 /**

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, type Configuration } from '../../src/core/configuration/configuration.js';
 import { CallDecider } from '../../src/core/decision/call-decider.js';
-import type { KeyPress } from '../../src/core/flows/call-walker.js';
-import { MemoryCallStateStore } from '../../src/core/live/call-state-store.js';
-import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
-import { ManualClock } from '../../src/core/live/clock.js';
-import { ConfigVersions } from '../../src/core/live/config-versions.js';
-import { LiveCallCoordinator } from '../../src/core/live/live-call-coordinator.js';
+import type { KeyPress } from '../../src/core/flows/key-presses.js';
+import { MemoryCallStateStore } from '../../src/core/telephony/call-state-store.js';
+import { MemoryTraceSink } from '../../src/core/telephony/call-recording.js';
+import { ManualClock } from '../../src/core/time/clock.js';
+import { ConfigVersions } from '../../src/core/telephony/config-versions.js';
+import { LiveCallCoordinator } from '../../src/core/telephony/live-call-coordinator.js';
 import type { TraceLine } from '../../src/core/trace/trace-line.js';
-import { playCaller } from './live-driver.js';
+import { playCaller, waitOf } from './live-driver.js';
 import { callSid as makeCallSid } from '../helpers/twilio.js';
 
 const KEYS = ['0', '1', '2', '3', '4', '5', '9', '*', '#'];
@@ -89,11 +89,11 @@ describe('a live call, webhook by webhook', () => {
     // the repeated menu (earlier than the first window had lasted).
     await calls.incoming({ callSid, caller });
     await pressAtPromptEnd(1, '3');
-    let wait = (await store.get(callSid))!.value.wait!;
+    let wait = waitOf((await store.get(callSid))!.value);
     const firstWindowSec = wait.promptSec + wait.timeoutSec;
     clock.set(wait.promptsStartMs + firstWindowSec * 1000);
     await calls.input({ callSid, step: 2, input: { kind: 'noInput' } });
-    wait = (await store.get(callSid))!.value.wait!;
+    wait = waitOf((await store.get(callSid))!.value);
     clock.set(wait.promptsStartMs + 1000);
     await calls.input({ callSid, step: 3, input: { kind: 'key', key: '2' } });
     await pressAtPromptEnd(4, '1');
@@ -108,7 +108,7 @@ describe('a live call, webhook by webhook', () => {
     expect(lines[0]!.observed?.['keysExact']).toBeUndefined();
 
     async function pressAtPromptEnd(step: number, key: string) {
-      const w = (await store.get(callSid))!.value.wait!;
+      const w = waitOf((await store.get(callSid))!.value);
       clock.set(w.promptsStartMs + w.promptSec * 1000);
       await calls.input({ callSid, step, input: { kind: 'key', key } });
     }
@@ -119,10 +119,10 @@ describe('a live call, webhook by webhook', () => {
     const callSid = makeCallSid(5);
     // The repeated main menu is shorter than the first one: a key early in it has no place.
     await calls.incoming({ callSid, caller: '+8613800000300' });
-    let wait = (await store.get(callSid))!.value.wait!;
+    let wait = waitOf((await store.get(callSid))!.value);
     clock.set(wait.promptsStartMs + (wait.promptSec + wait.timeoutSec) * 1000);
     await calls.input({ callSid, step: 1, input: { kind: 'noInput' } });
-    wait = (await store.get(callSid))!.value.wait!;
+    wait = waitOf((await store.get(callSid))!.value);
     clock.set(wait.promptsStartMs + 1000);
     await calls.input({ callSid, step: 2, input: { kind: 'key', key: '0' } });
     await calls.completed({ callSid, callStatus: 'completed' });
@@ -135,7 +135,7 @@ describe('a live call, webhook by webhook', () => {
     const callSid = makeCallSid(6);
     const caller = '+8613800000001';
     await calls.incoming({ callSid, caller });
-    const wait = (await store.get(callSid))!.value.wait!;
+    const wait = waitOf((await store.get(callSid))!.value);
     clock.set(wait.promptsStartMs + 4000);
     const line = await calls.completed({ callSid, callStatus: 'completed', callDurationSec: 4 });
     expect(line).toMatchObject({ callId: callSid, caller, keys: [], hangupInIvrSec: 4, observed: { outcome: 'hangup', segment: 'vip-diamond' } });

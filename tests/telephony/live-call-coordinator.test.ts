@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, type Configuration } from '../../src/core/configuration/configuration.js';
-import { MemoryTraceSink } from '../../src/core/live/call-recording.js';
-import { MemoryCallStateStore, type CallStateStore, type Versioned } from '../../src/core/live/call-state-store.js';
-import { ManualClock } from '../../src/core/live/clock.js';
-import { ConfigVersions } from '../../src/core/live/config-versions.js';
-import { LiveCallCoordinator } from '../../src/core/live/live-call-coordinator.js';
-import { CallNotRecordedError, CallStateUnavailableError } from '../../src/core/live/live-call-errors.js';
-import type { LiveCallState } from '../../src/core/live/live-call-state.js';
+import { MemoryTraceSink } from '../../src/core/telephony/call-recording.js';
+import { MemoryCallStateStore, type CallStateStore, type Versioned } from '../../src/core/telephony/call-state-store.js';
+import { ManualClock } from '../../src/core/time/clock.js';
+import { ConfigVersions } from '../../src/core/telephony/config-versions.js';
+import { LiveCallCoordinator } from '../../src/core/telephony/live-call-coordinator.js';
+import { CallNotRecordedError, CallStateUnavailableError } from '../../src/core/telephony/live-call-errors.js';
+import type { LiveCallState } from '../../src/core/telephony/live-call-state.js';
 import { callSid } from '../helpers/twilio.js';
 
 /** Lets both racers read before either writes: the interleaving that makes a compare-and-set lose. */

@@ -1,11 +1,16 @@
-import type { KeyPress } from '../../src/core/flows/call-walker.js';
-import type { CallStateStore } from '../../src/core/live/call-state-store.js';
-import type { ManualClock } from '../../src/core/live/clock.js';
-import type { LiveCallCoordinator, TurnReply } from '../../src/core/live/live-call-coordinator.js';
-import type { LiveCallState } from '../../src/core/live/live-call-state.js';
+import type { KeyPress } from '../../src/core/flows/key-presses.js';
+import type { CallStateStore } from '../../src/core/telephony/call-state-store.js';
+import type { ManualClock } from '../../src/core/time/clock.js';
+import type { LiveCallCoordinator, TurnReply } from '../../src/core/telephony/live-call-coordinator.js';
+import type { LiveCallState } from '../../src/core/telephony/live-call-state.js';
+
+/** The wait a stored call is in: its wall-clock times and the paused player's replay times. */
+export function waitOf(state: LiveCallState) {
+  return { ...state.wait!, ...state.ivr! };
+}
 
 /**
- * Plays a scripted caller against the coordinator the way `walkCall` plays a trace: each key is
+ * Plays a scripted caller against the coordinator the way the IVR player plays a key list: each key is
  * pressed `afterSec` after its prompts start (as they end when absent); a key that would come
  * after the input window is not pressed there, and the window runs out instead.
  */
@@ -19,7 +24,7 @@ export async function playCaller(
   let k = 0;
   for (let guard = 0; guard < 200 && replies.at(-1)!.turn.input; guard++) {
     const turn = replies.at(-1)!.turn;
-    const wait = (await store.get(call.callSid))!.value.wait!;
+    const wait = waitOf((await store.get(call.callSid))!.value);
     const windowSec = wait.promptSec + wait.timeoutSec;
     const press = call.keys[k];
     const at = press ? (press.afterSec ?? wait.promptSec) : Infinity;

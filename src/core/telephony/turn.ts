@@ -1,15 +1,9 @@
+import type { PlayedPrompt } from '../flows/ivr-player.js';
 import type { Decision, PopupTag } from '../decision/decision.js';
 import type { Language } from '../profile/customer-profile.js';
 
-/** A prompt as the caller hears it: text for text-to-speech, or recorded audio when the prompt has some. */
-export interface SpokenPrompt {
-  id: string;
-  /** The language the text is in (the caller's, or zh-CN when the prompt lacks it). */
-  language: Language;
-  text: string;
-  durationSec: number;
-  audioUrl?: string;
-}
+/** A prompt as the caller hears it: text for text-to-speech, or recorded audio when the prompt has some (see PlayedPrompt). */
+export type SpokenPrompt = PlayedPrompt;
 
 /** The call waits for one DTMF key. */
 export interface TurnInput {

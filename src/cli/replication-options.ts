@@ -1,0 +1,158 @@
+import { resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import type { Scenario } from '../core/replay/replay-run.js';
+import { readRecordedDay } from '../core/replications/recorded-day.js';
+import { plainScenario } from '../core/replications/replication.js';
+import { DEFAULT_FIRST_REPLICATIONS, DEFAULT_MAX_REPLICATIONS, runReplications, type ReplicationCount, type ReplicationOutcome } from '../core/replications/replication-plan.js';
+import { defaultThreads, LocalReplicationRunner, type ReplicationRunner } from '../core/replications/replication-pool.js';
+import type { ReplicationJob } from '../core/replications/replication-worker.js';
+import { DEFAULT_REDIS_KEY_PREFIX } from '../infra/env/redis-env.js';
+import { redactUrl } from '../infra/redis/redact-url.js';
+import { BullmqReplicationRunner } from '../infra/replications/bullmq-replication-runner.js';
+import { connectRedis } from '../infra/replications/redis-connection.js';
+import { resamplingMethod, type ResamplingPlan } from '../core/replications/trace-resampler.js';
+import { UsageError } from './cli-error.js';
+import type { CliIO } from './cli-io.js';
+
+export interface ReplicationFlags {
+  replications?: string;
+  targetHalfWidth?: string;
+  maxReplications?: string;
+  volumeCv?: string;
+  threads?: string;
+  redisUrl?: string;
+  prefix?: string;
+  blockSize?: string;
+  workerTimeout?: string;
+}
+
+export interface ReplicationOptions extends ReplicationCount {
+  volumeCv: number;
+  threads: number;
+  /** Spread over replication workers through BullMQ instead of local threads. */
+  queue?: { url: string; keyPrefix: string; blockSize: number; workerTimeoutSec: number };
+}
+
+/** The flags of a replicated replay or compare. */
+export function withReplicationOptions(cmd: Command): Command {
+  return cmd
+    .option('--replications <n>', 'also replay N >= 2 other plausible days resampled from the trace (seeded by --seed) and report intervals')
+    .option('--target-half-width <pp>', 'add replications until the overall service-level interval (compare: of its delta) is at most this many percentage points either side')
+    .option('--max-replications <n>', `most replications --target-half-width may run (default ${DEFAULT_MAX_REPLICATIONS})`)
+    .option('--volume-cv <cv>', 'day-to-day variation of the call volume for replications: coefficient of variation of a day-level factor (default 0)')
+    .option('--threads <n>', 'worker threads for replications (default: one per core); the figures do not depend on it')
+    .option('--redis-url <url>', 'spread the replications over `ivr-sim replication-worker` processes through BullMQ in this Redis (same output as a local run)')
+    .option('--prefix <prefix>', `with --redis-url: the key prefix the workers use (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
+    .option('--block-size <n>', 'with --redis-url: replications per job (default 5)')
+    .option('--worker-timeout <sec>', 'with --redis-url: fail when no worker takes the job within this many seconds (default 30)');
+}
+
+function wholeNumber(flag: string, text: string, min: number): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} ${text}: expected a whole number >= ${min}`);
+  return n;
+}
+
+function positive(flag: string, text: string, allowZero: boolean): number {
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x) || x < 0 || (!allowZero && x === 0)) throw new UsageError(`${flag} ${text}: expected a number ${allowZero ? '>= 0' : '> 0'}`);
+  return x;
+}
+
+/** The replication options, or undefined when none is asked for; every mistake is a usage error. */
+export function parseReplicationFlags(flags: ReplicationFlags): ReplicationOptions | undefined {
+  const asked = flags.replications !== undefined || flags.targetHalfWidth !== undefined;
+  if (!asked) {
+    const named = [['--max-replications', flags.maxReplications], ['--volume-cv', flags.volumeCv], ['--threads', flags.threads]].find(([, v]) => v !== undefined);
+    if (named) throw new UsageError(`${named[0]} needs --replications N or --target-half-width PP`);
+    return undefined;
+  }
+  const maxReplications = flags.maxReplications === undefined ? DEFAULT_MAX_REPLICATIONS : wholeNumber('--max-replications', flags.maxReplications, 2);
+  const replications = flags.replications === undefined ? Math.min(DEFAULT_FIRST_REPLICATIONS, maxReplications) : wholeNumber('--replications', flags.replications, 2);
+  if (replications > maxReplications) throw new UsageError(`--replications ${replications}: more than --max-replications ${maxReplications}`);
+  const out: ReplicationOptions = {
+    replications,
+    maxReplications,
+    volumeCv: flags.volumeCv === undefined ? 0 : positive('--volume-cv', flags.volumeCv, true),
+    threads: flags.threads === undefined ? defaultThreads() : wholeNumber('--threads', flags.threads, 1),
+  };
+  if (flags.redisUrl !== undefined) {
+    out.queue = {
+      url: flags.redisUrl,
+      keyPrefix: flags.prefix ?? process.env['REDIS_KEY_PREFIX'] ?? DEFAULT_REDIS_KEY_PREFIX,
+      blockSize: flags.blockSize === undefined ? 5 : wholeNumber('--block-size', flags.blockSize, 1),
+      workerTimeoutSec: flags.workerTimeout === undefined ? 30 : positive('--worker-timeout', flags.workerTimeout, false),
+    };
+  } else if (flags.prefix !== undefined || flags.blockSize !== undefined || flags.workerTimeout !== undefined) {
+    throw new UsageError('--prefix, --block-size and --worker-timeout need --redis-url');
+  }
+  if (flags.targetHalfWidth !== undefined) out.targetHalfWidthPp = positive('--target-half-width', flags.targetHalfWidth, false);
+  return out;
+}
+
+export interface Replicated extends ReplicationOutcome {
+  plan: ResamplingPlan;
+  method: string;
+}
+
+/**
+ * Replays the resampled days of a trace against the scenarios (all of them on the same days).
+ * The resampling interval is the first scenario's reporting interval.
+ */
+export async function replicateTrace(
+  io: CliIO,
+  trace: string,
+  scenarios: readonly Scenario[],
+  reader: { onError: 'fail' | 'skip'; sort: boolean },
+  options: ReplicationOptions,
+): Promise<Replicated> {
+  const first = scenarios[0]!;
+  const queues = new Set(scenarios.flatMap((s) => s.staffing.queues.map((q) => q.id)));
+  const day = await readRecordedDay(resolve(trace), { ...reader, queues });
+  const plan: ResamplingPlan = { seed: first.seed, intervalSec: (first.intervalMin ?? first.staffing.intervalMin) * 60, volumeCv: options.volumeCv };
+  const job = { day, plan, scenarios: scenarios.map(plainScenario) };
+  const runner = options.queue ? await queueRunner(job, options.queue) : new LocalReplicationRunner(job, options.threads);
+  const bar = replicationProgress(io);
+  try {
+    const outcome = await runReplications(runner, options, (done, planned) => bar.update(done, planned));
+    return { ...outcome, plan, method: resamplingMethod(plan) };
+  } finally {
+    bar.stop();
+    await runner.close();
+  }
+}
+
+/** With --redis-url: fails within seconds when Redis cannot be reached, before anything is replayed. */
+export async function checkReplicationQueue(options: ReplicationOptions | undefined): Promise<void> {
+  if (!options?.queue) return;
+  (await connectRedis(options.queue.url, redactUrl(options.queue.url))).disconnect();
+}
+
+async function queueRunner(job: ReplicationJob, q: NonNullable<ReplicationOptions['queue']>): Promise<ReplicationRunner> {
+  const shownUrl = redactUrl(q.url);
+  const redis = await connectRedis(q.url, shownUrl);
+  const runner = new BullmqReplicationRunner(job, { redis, shownUrl, keyPrefix: q.keyPrefix, blockSize: q.blockSize, workerTimeoutSec: q.workerTimeoutSec });
+  return {
+    run: (indices, onDone) => runner.run(indices, onDone),
+    close: async () => {
+      await runner.close();
+      redis.disconnect();
+    },
+  };
+}
+
+function replicationProgress(io: CliIO): { update(done: number, planned: number): void; stop(): void } {
+  if (!io.interactive) return { update() {}, stop() {} };
+  const bar = new SingleBar({ format: 'replications {bar} {value}/{total} | {duration_formatted}', stream: process.stderr, clearOnComplete: true });
+  bar.start(1, 0);
+  return {
+    update(done, planned) {
+      bar.setTotal(planned);
+      bar.update(done);
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

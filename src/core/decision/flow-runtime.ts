@@ -1,0 +1,91 @@
+import type { Configuration } from '../configuration/configuration.js';
+import { FlowStepper } from '../flows/flow-stepper.js';
+import { IvrPlayer } from '../flows/ivr-player.js';
+import type { IvrResult } from '../flows/ivr-result.js';
+import type { CustomerProfile, Language } from '../profile/customer-profile.js';
+import { deriveProfileFacts, type Facts } from '../profile/facts.js';
+import type { RuleSetResult } from './assemble.js';
+import type { Decision } from './decision.js';
+
+/** The parts of a decision that follow from the hand-off rules (shared between calls when memoised). */
+export type HandoffParts = Pick<Decision, 'route' | 'tags' | 'sms' | 'explanation'>;
+
+/** What the fast path remembers about one known caller: their segment, and the hand-off per distinct IVR result. */
+export interface CallerMemo {
+  segResult?: RuleSetResult;
+  handoff: Map<string, HandoffParts>;
+}
+
+export interface FlowRuntimeOptions {
+  /** Memory bound of each flow's memoised steps (see FlowStepper). */
+  maxNodes?: number;
+}
+
+/**
+ * Everything a configuration version remembers while it decides calls, in one object: the
+ * memoised IVR steps of each flow (and the lookup of stored live calls among them), the facts
+ * derived from each directory profile, and the per-caller memo of rule outcomes. Built once per
+ * configuration in each thread that decides calls (the CLI, each replay thread, the service for
+ * each installed version); a reload builds a new one, so nothing cached outlives its
+ * configuration. The reference players (XState step by step, no memo) live here too, so that
+ * both paths play the same flows.
+ */
+export class FlowRuntime {
+  private readonly players = new Map<string, IvrPlayer>();
+  private readonly referencePlayers = new Map<string, IvrPlayer>();
+  private readonly factsByProfile = new WeakMap<CustomerProfile, Facts>();
+  private readonly callers = new WeakMap<Facts, CallerMemo>();
+
+  constructor(
+    readonly config: Configuration,
+    opts: FlowRuntimeOptions = {},
+  ) {
+    const stepperOpts = opts.maxNodes === undefined ? {} : { maxNodes: opts.maxNodes };
+    for (const f of config.flows.flows.values()) {
+      this.players.set(f.segment, new IvrPlayer(new FlowStepper(f, { memo: true, ...stepperOpts }), config.flows.prompts));
+      this.referencePlayers.set(f.segment, new IvrPlayer(new FlowStepper(f, { memo: false }), config.flows.prompts));
+    }
+  }
+
+  /** The memoised player of a segment's flow (the fast path, and live calls). */
+  player(segment: string): IvrPlayer | undefined {
+    return this.players.get(segment);
+  }
+
+  /** The segment's flow played by XState step by step (the reference path). */
+  referencePlayer(segment: string): IvrPlayer | undefined {
+    return this.referencePlayers.get(segment);
+  }
+
+  /** A profile's derived facts. Directory profiles are the same objects call after call: derived once. */
+  factsOf(profile: CustomerProfile, known: boolean): Facts {
+    let facts = this.factsByProfile.get(profile);
+    if (!facts) {
+      facts = deriveProfileFacts(profile, known);
+      if (known) this.factsByProfile.set(profile, facts);
+    }
+    return facts;
+  }
+
+  /**
+   * The memo of a known caller (by their facts object, so it goes with the profile). A caller's
+   * rule outcomes depend only on their profile and on what they did in the IVR.
+   */
+  callerMemo(facts: Facts): CallerMemo {
+    let memo = this.callers.get(facts);
+    if (!memo) this.callers.set(facts, (memo = { handoff: new Map() }));
+    return memo;
+  }
+
+  /** Remembers a caller's hand-off for an IVR result (a bounded number per caller). */
+  rememberHandoff(memo: CallerMemo, key: string, parts: HandoffParts): void {
+    if (memo.handoff.size > 1000) memo.handoff.clear();
+    memo.handoff.set(key, parts);
+  }
+}
+
+/** Everything of an IVR result that hand-off rules can read, as the key of a caller's memo. */
+export function handoffKey(ivr: IvrResult, language: Language): string {
+  const d = ivr.diagnosis;
+  return [ivr.outcome, ivr.intents.join(','), ivr.intent, ivr.hotKey, ivr.escalation, language, d ? `${d.result}|${d.symptom}|${d.outage}|${d.steps.join(',')}` : ''].join('\u0000');
+}

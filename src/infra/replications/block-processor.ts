@@ -1,0 +1,47 @@
+import type { Redis } from 'ioredis';
+import type { ReplicationRows } from '../../core/replications/replication.js';
+import { replicatorFor } from '../../core/replications/replication-worker.js';
+import { unbundleJob, type ReplicationBundle } from './replication-bundle.js';
+import { VersionMismatchError, type BlockJobData, type BlockJobResult } from './replication-queue.js';
+
+/** A bundle could not be read from Redis (expired or removed). */
+export class BundleMissingError extends Error {
+  readonly code = 'REPLICATION_BUNDLE_MISSING';
+  constructor(readonly key: string) {
+    super(`the replication job's trace and scenarios are no longer in Redis (${key}): run it again`);
+    this.name = 'BundleMissingError';
+  }
+}
+
+/**
+ * Runs blocks of replications: checks the version, fetches the bundle once per content hash,
+ * keeps one replicator per bundle, and reports progress after each replication.
+ */
+export class BlockProcessor {
+  private readonly replicators = new Map<string, (index: number) => ReplicationRows[]>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly bundleKey: (hash: string) => string,
+    private readonly version: string,
+  ) {}
+
+  async process(data: BlockJobData, progress: (done: number) => Promise<void>): Promise<BlockJobResult> {
+    if (data.version !== this.version) throw new VersionMismatchError(data.version, this.version);
+    let replicate = this.replicators.get(data.bundle);
+    if (!replicate) {
+      const key = this.bundleKey(data.bundle);
+      const text = await this.redis.get(key);
+      if (text === null) throw new BundleMissingError(key);
+      replicate = replicatorFor(unbundleJob(JSON.parse(text) as ReplicationBundle));
+      this.replicators.clear(); // one run at a time is the common case: keep memory to one bundle
+      this.replicators.set(data.bundle, replicate);
+    }
+    const rows: ReplicationRows[][] = [];
+    for (const index of data.indices) {
+      rows.push(replicate(index));
+      await progress(rows.length);
+    }
+    return { indices: data.indices, rows };
+  }
+}

@@ -1,0 +1,147 @@
+import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ReplicationRows } from '../../core/replications/replication.js';
+import type { ReplicationRunner } from '../../core/replications/replication-pool.js';
+import type { ReplicationJob } from '../../core/replications/replication-worker.js';
+import { bundleJob, contentHash } from './replication-bundle.js';
+import { BLOCK_QUEUE, BUNDLE_TTL_SEC, productVersion, replicationKeyPrefixes, RUN_QUEUE, type BlockJobData, type BlockJobResult } from './replication-queue.js';
+
+/** The run could not be completed by the replication workers. */
+export class ReplicationQueueError extends Error {
+  readonly code = 'REPLICATION_QUEUE_FAILED';
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplicationQueueError';
+  }
+}
+
+export interface QueueRunnerOptions {
+  redis: Redis;
+  /** The URL as shown in messages (password redacted). */
+  shownUrl: string;
+  keyPrefix: string;
+  /** Replications per child job. */
+  blockSize: number;
+  /** Fail when no worker has taken a block within this many seconds. */
+  workerTimeoutSec: number;
+}
+
+/**
+ * Replications spread over `ivr-sim replication-worker` processes through BullMQ: the trace and
+ * scenarios are stored once in Redis under their content hash; each run is a flow, a parent job
+ * with one child per block of replications. A replication's figures depend only on its index, so
+ * the output is that of a local run with the same seed, whoever computes which block.
+ */
+export class BullmqReplicationRunner implements ReplicationRunner {
+  private bundle: string | undefined;
+  private readonly keys: ReturnType<typeof replicationKeyPrefixes>;
+
+  constructor(
+    private readonly job: ReplicationJob,
+    private readonly opts: QueueRunnerOptions,
+  ) {
+    this.keys = replicationKeyPrefixes(opts.keyPrefix);
+  }
+
+  private async storeBundle(): Promise<string> {
+    if (this.bundle) return this.bundle;
+    const text = JSON.stringify(bundleJob(this.job));
+    const hash = contentHash(text);
+    await this.opts.redis.set(this.keys.bundle(hash), text, 'EX', BUNDLE_TTL_SEC);
+    return (this.bundle = hash);
+  }
+
+  async run(indices: readonly number[], onDone?: (done: number) => void): Promise<ReplicationRows[][]> {
+    const { redis, blockSize, workerTimeoutSec, shownUrl, keyPrefix } = this.opts;
+    const bundle = await this.storeBundle();
+    const connection = redis;
+    const prefix = this.keys.bull;
+    const eventsConnection = redis.duplicate();
+    const events = new QueueEvents(BLOCK_QUEUE, { connection: eventsConnection, prefix });
+    const queue = new Queue(BLOCK_QUEUE, { connection, prefix });
+    const flow = new FlowProducer({ connection, prefix });
+    try {
+      await events.waitUntilReady();
+      const blocks: number[][] = [];
+      for (let i = 0; i < indices.length; i += blockSize) blocks.push(indices.slice(i, i + blockSize));
+      const version = productVersion();
+      const tree = await flow.add({
+        name: 'replications',
+        queueName: RUN_QUEUE,
+        data: { bundle, replications: indices.length },
+        opts: { removeOnComplete: true, removeOnFail: { age: 86_400 } },
+        children: blocks.map((b) => ({
+          name: 'block',
+          queueName: BLOCK_QUEUE,
+          data: { version, bundle, indices: b } satisfies BlockJobData,
+          opts: { attempts: 3, backoff: { type: 'fixed', delay: 1_000 }, failParentOnFailure: true, removeOnComplete: { age: 3_600 }, removeOnFail: { age: 86_400 } },
+        })),
+      });
+      const ids = new Set(tree.children!.map((c) => c.job.id!));
+      const progress = new Map<string, number>();
+      const results = new Map<number, ReplicationRows[]>();
+      let taken = false;
+      await new Promise<void>((resolve, reject) => {
+        let settled = false;
+        const finish = (err?: Error) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (err) reject(err);
+          else resolve();
+        };
+        const timer = setTimeout(() => {
+          if (taken) return;
+          void tree.job.remove({ removeChildren: true }).catch(() => {});
+          finish(
+            new ReplicationQueueError(
+              `no replication worker took the job within ${workerTimeoutSec} s (Redis ${shownUrl}, prefix "${keyPrefix}"): start one with ivr-sim replication-worker --redis-url ${shownUrl} --prefix ${keyPrefix}`,
+            ),
+          );
+        }, workerTimeoutSec * 1000);
+        const report = () => onDone?.([...progress.values()].reduce((a, b) => a + b, 0));
+        events.on('active', ({ jobId }) => {
+          if (ids.has(jobId)) taken = true;
+        });
+        events.on('progress', ({ jobId, data }) => {
+          if (!ids.has(jobId)) return;
+          taken = true;
+          progress.set(jobId, Number(data));
+          report();
+        });
+        events.on('failed', ({ jobId, failedReason }) => {
+          if (ids.has(jobId)) finish(new ReplicationQueueError(`a block of replications failed: ${failedReason}`));
+        });
+        events.on('completed', ({ jobId }) => {
+          if (!ids.has(jobId)) return;
+          taken = true;
+          void Job.fromId<BlockJobData, BlockJobResult>(queue, jobId).then(
+            (job) => {
+              const value = job?.returnvalue;
+              if (!value) return finish(new ReplicationQueueError(`block ${jobId} completed without its figures`));
+              value.indices.forEach((index, i) => results.set(index, value.rows[i] as ReplicationRows[]));
+              progress.set(jobId, value.indices.length);
+              report();
+              if (results.size === indices.length) finish();
+            },
+            (err: Error) => finish(err),
+          );
+        });
+        // Blocks that finished before the listeners were attached are read from their jobs.
+        void Promise.all([...ids].map((id) => Job.fromId<BlockJobData, BlockJobResult>(queue, id))).then((jobs) => {
+          for (const job of jobs) {
+            if (job?.returnvalue) job.returnvalue.indices.forEach((index, i) => results.set(index, job.returnvalue.rows[i] as ReplicationRows[]));
+          }
+          if (results.size === indices.length) finish();
+        });
+      });
+      return indices.map((i) => results.get(i)!);
+    } finally {
+      await Promise.allSettled([events.close(), queue.close(), flow.close()]);
+      eventsConnection.disconnect();
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
+
+/**
+ * Worker threads and separate worker processes cannot load the TypeScript sources Vitest runs:
+ * the specifications that need them use a build (dist/ when it is up to date with src/, else a
+ * private build, removed after), as the parallel replay's do.
+ */
+export interface Build {
+  cli: string;
+  workerUrl: URL;
+  remove(): void;
+}
+
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { cwd: PACKAGE_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 2 ** 20 }, (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }));
+  });
+}
+
+function distIsFresh(): boolean {
+  const src = join(PACKAGE_ROOT, 'src');
+  return readdirSync(src, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .every((f) => {
+      const built = join(PACKAGE_ROOT, 'dist', f.replace(/\.ts$/, '.js'));
+      return existsSync(built) && statSync(built).mtimeMs >= statSync(join(src, f)).mtimeMs;
+    });
+}
+
+export async function compiledBuild(): Promise<Build> {
+  const worker = (dir: string) => pathToFileURL(join(dir, 'core', 'replications', 'replication-worker.js'));
+  if (distIsFresh()) return { cli: join(PACKAGE_ROOT, 'bin', 'ivr-sim.js'), workerUrl: worker(join(PACKAGE_ROOT, 'dist')), remove() {} };
+  const cache = join(PACKAGE_ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'ivr-sim-build-'));
+  const tsc = await run(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', dir]);
+  if (!existsSync(join(dir, 'cli', 'main.js'))) throw new Error(`the build failed:\n${tsc.out}${tsc.err}`);
+  const cli = join(dir, 'ivr-sim.mjs');
+  writeFileSync(cli, `const { runCli } = await import('./cli/main.js');\nprocess.exitCode = await runCli(process.argv.slice(2));\n`);
+  return { cli, workerUrl: worker(dir), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+

@@ -1,0 +1,185 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfiguration, PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
+import { readRecordedDay } from '../../src/core/replications/recorded-day.js';
+import { plainScenario } from '../../src/core/replications/replication.js';
+import { loadStaffingFile } from '../../src/core/staffing/staffing-file.js';
+import { BlockProcessor } from '../../src/infra/replications/block-processor.js';
+import { bundleJob, contentHash } from '../../src/infra/replications/replication-bundle.js';
+import { BLOCK_QUEUE, replicationKeyPrefixes, VersionMismatchError } from '../../src/infra/replications/replication-queue.js';
+import { compiledBuild, run, type Build } from './compiled-build.js';
+
+/**
+ * Replications spread over `ivr-sim replication-worker` processes through BullMQ, against the
+ * real Redis, each test under a key prefix of its own (removed after). Worker processes run the
+ * build (they cannot load the TypeScript sources).
+ */
+const REDIS_URL = 'redis://127.0.0.1:6379';
+let build: Build;
+let redis: Redis;
+const prefixes: string[] = [];
+const workers: ChildProcess[] = [];
+
+function newPrefix(): string {
+  const p = `test:replications:${randomUUID().slice(0, 8)}:`;
+  prefixes.push(p);
+  return p;
+}
+
+/** Starts a worker process and resolves once it says it is taking blocks. */
+function startWorker(prefix: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [build.cli, 'replication-worker', '--redis-url', REDIS_URL, '--prefix', prefix], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  workers.push(child);
+  return new Promise((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('taking blocks')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}): ${err}`)));
+  });
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill(signal);
+  });
+}
+
+beforeAll(async () => {
+  build = await compiledBuild();
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+}, 180_000);
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => stop(w, 'SIGKILL')));
+  for (const prefix of prefixes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  await redis?.quit();
+  build?.remove();
+});
+
+const cli = (...args: string[]) => run(process.execPath, [build.cli, ...args]);
+const REPLAY = ['replay', 'data/traces/sample.jsonl', '--replications', '6', '--seed', '4'];
+
+describe('replications over BullMQ workers', () => {
+  it('two workers give byte-identical output to a local run with the same seed', async () => {
+    const prefix = newPrefix();
+    const [a, b] = await Promise.all([startWorker(prefix), startWorker(prefix)]);
+    const compare = ['compare', 'data/traces/sample.jsonl', '--baseline', '.', '--candidate', '.', '--json', '--replications', '4', '--seed', '2'];
+    const [queued, local, queuedCompare, localCompare] = await Promise.all([
+      cli(...REPLAY, '--redis-url', REDIS_URL, '--prefix', prefix, '--block-size', '2'),
+      cli(...REPLAY, '--threads', '1'),
+      cli(...compare, '--redis-url', REDIS_URL, '--prefix', prefix, '--block-size', '3'),
+      cli(...compare, '--threads', '1'),
+    ]);
+    expect(queued.code, queued.err).toBe(0);
+    expect(queued.out).toBe(local.out);
+    expect(queuedCompare.code, queuedCompare.err).toBe(0);
+    expect(queuedCompare.out).toBe(localCompare.out);
+    // The trace and scenarios are stored once, under their content hash.
+    expect(await redis.keys(`${prefix}replications:bundle:*`)).toHaveLength(2);
+    await Promise.all([stop(a), stop(b)]);
+  }, 120_000);
+
+  it('a worker killed in the middle of a block loses nothing: another takes the block over, same output', async () => {
+    const prefix = newPrefix();
+    const first = await startWorker(prefix);
+    const queued = cli(...REPLAY, '--redis-url', REDIS_URL, '--prefix', prefix, '--block-size', '6');
+    const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+    try {
+      for (let i = 0; i < 200 && (await blocks.getActiveCount()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await blocks.getActiveCount()).toBe(1);
+      await stop(first, 'SIGKILL');
+      await startWorker(prefix);
+      const [out, local] = await Promise.all([queued, cli(...REPLAY, '--threads', '1')]);
+      expect(out.code, out.err).toBe(0);
+      expect(out.out).toBe(local.out);
+      expect(await blocks.getFailedCount()).toBe(0);
+    } finally {
+      await blocks.close();
+    }
+  }, 120_000);
+
+  it('killed twice in the same block, the block is still not failed for stalling: a third worker finishes it', async () => {
+    const prefix = newPrefix();
+    const queued = cli(...REPLAY, '--redis-url', REDIS_URL, '--prefix', prefix, '--block-size', '6');
+    const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+    /** Waits until a worker has (re)started the block after `since`. */
+    const takenAfter = async (since: number) => {
+      for (let i = 0; i < 600; i++) {
+        const [job] = await blocks.getActive();
+        if (job?.processedOn !== undefined && job.processedOn > since) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the block was not taken');
+    };
+    try {
+      let since = 0;
+      for (let kill = 0; kill < 2; kill++) {
+        const worker = await startWorker(prefix);
+        await takenAfter(since);
+        since = Date.now();
+        await stop(worker, 'SIGKILL');
+      }
+      await startWorker(prefix);
+      const [out, local] = await Promise.all([queued, cli(...REPLAY, '--threads', '1')]);
+      expect(out.code, out.err).toBe(0);
+      expect(out.out).toBe(local.out);
+      expect(await blocks.getFailedCount()).toBe(0);
+    } finally {
+      await blocks.close();
+    }
+  }, 150_000);
+
+  it('with no worker, the run fails after --worker-timeout with a message saying how to start one, and prints nothing', async () => {
+    const prefix = newPrefix();
+    const started = Date.now();
+    const r = await cli(...REPLAY, '--redis-url', REDIS_URL, '--prefix', prefix, '--worker-timeout', '2');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('no replication worker took the job within 2 s');
+    expect(r.err).toContain(`ivr-sim replication-worker --redis-url ${REDIS_URL} --prefix ${prefix}`);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
+
+  it('an unreachable Redis is a clear error within seconds, nothing printed', async () => {
+    const started = Date.now();
+    const r = await cli(...REPLAY, '--redis-url', 'redis://127.0.0.1:1');
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('cannot reach Redis at redis://127.0.0.1:1 (--redis-url): connect ECONNREFUSED');
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 30_000);
+
+  it('a worker of another version refuses the block, naming both versions', async () => {
+    const prefix = newPrefix();
+    const day = await readRecordedDay(`${PACKAGE_ROOT}/data/traces/golden.jsonl`, { onError: 'fail', sort: false });
+    const { staffing } = await loadStaffingFile(`${PACKAGE_ROOT}/data/staffing.json`);
+    const text = JSON.stringify(bundleJob({ day, plan: { seed: 1, intervalSec: 1800, volumeCv: 0 }, scenarios: [plainScenario({ config: loadConfiguration(), staffing, staffingSource: 't', seed: 1 })] }));
+    const hash = contentHash(text);
+    const keys = replicationKeyPrefixes(prefix);
+    await redis.set(keys.bundle(hash), text);
+    const processor = new BlockProcessor(redis, keys.bundle, '0.1.0');
+    const other = processor.process({ version: '9.9.9', bundle: hash, indices: [0] }, async () => {});
+    await expect(other).rejects.toThrow(VersionMismatchError);
+    await expect(other).rejects.toThrow('the replication job comes from ivr-sim 9.9.9, and this replication worker is ivr-sim 0.1.0');
+    // The same block of its own version is computed from the bundle alone.
+    const done: number[] = [];
+    const result = await processor.process({ version: '0.1.0', bundle: hash, indices: [0, 1] }, async (n) => void done.push(n));
+    expect(result.indices).toEqual([0, 1]);
+    expect(done).toEqual([1, 2]);
+    expect((result.rows[0] as { overall: { calls: number } }[])[0]!.overall.calls).toBeGreaterThan(0);
+  }, 60_000);
+});

@@ -1,0 +1,131 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bufferIO } from '../../src/cli/cli-io.js';
+import { runCli } from '../../src/cli/main.js';
+
+async function cli(...argv: string[]) {
+  const io = bufferIO();
+  const code = await runCli(argv, io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+const SAMPLE = 'data/traces/sample.jsonl';
+const INTERVAL_KEYS = ['mean', 'ciLow', 'ciHigh', 'halfWidth', 'p025', 'p975'];
+
+/** A candidate directory whose only change is more agents on every shift of every group. */
+let moreAgents: string;
+beforeAll(() => {
+  moreAgents = mkdtempSync(join(tmpdir(), 'ivr-sim-more-agents-'));
+  const staffing = JSON.parse(readFileSync('data/staffing.json', 'utf8'));
+  for (const g of staffing.groups) for (const s of g.shifts ?? []) s.agents = Math.ceil(s.agents * 1.5) + 1;
+  writeFileSync(join(moreAgents, 'staffing.json'), JSON.stringify(staffing, null, 2));
+});
+afterAll(() => rmSync(moreAgents, { recursive: true, force: true }));
+
+describe('replay --replications', () => {
+  it('rejects a count that is not a whole number of at least 2 as a usage error (exit 2), before replaying anything', async () => {
+    for (const bad of ['0', '1', '-3', 'abc', '2.5', '']) {
+      const r = await cli('replay', SAMPLE, `--replications=${bad}`);
+      expect(r.code, `--replications ${bad}`).toBe(2);
+      expect(r.err).toContain(`--replications ${bad}: expected a whole number >= 2`);
+      expect(r.out).toBe('');
+    }
+    const over = await cli('replay', SAMPLE, '--replications', '20', '--max-replications', '10');
+    expect(over.code).toBe(2);
+    expect(over.err).toContain('more than --max-replications 10');
+    const stray = await cli('replay', SAMPLE, '--threads', '2');
+    expect(stray.code).toBe(2);
+    expect(stray.err).toContain('--threads needs --replications N or --target-half-width PP');
+  });
+
+  it('keeps the recorded trace\'s figures and adds the replications block: every KPI overall, per segment and per queue', async () => {
+    const plain = await cli('replay', SAMPLE, '--json', '--seed', '3');
+    const replicated = await cli('replay', SAMPLE, '--json', '--replications', '4', '--seed', '3');
+    expect(replicated.code).toBe(0);
+    const { replications, ...recorded } = JSON.parse(replicated.out);
+    expect(recorded).toEqual(JSON.parse(plain.out));
+    expect(replications).toMatchObject({ n: 4, seed: 3, method: 'poisson-bootstrap per 30-minute interval, jittered arrivals, fresh call ids', confidence: 0.95 });
+    expect(Object.keys(replications.overall.serviceLevel)).toEqual(INTERVAL_KEYS);
+    expect(Object.keys(replications.bySegment).sort()).toEqual(Object.keys(recorded.bySegment).sort());
+    expect(Object.keys(replications.byQueue)).toEqual(Object.keys(recorded.byQueue));
+    const sl = replications.overall.serviceLevel;
+    expect(sl.mean).toBeGreaterThan(0.3);
+    expect(sl.mean).toBeLessThan(1); // a fraction, as in the report
+    expect(sl.ciLow).toBeLessThanOrEqual(sl.mean);
+    expect(sl.ciHigh).toBeGreaterThanOrEqual(sl.mean);
+    expect(sl.halfWidth).toBeCloseTo((sl.ciHigh - sl.ciLow) / 2, 3);
+    expect(sl.p025).toBeLessThanOrEqual(sl.p975);
+    expect(replications.byQueue.general.asaSec.mean).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('same trace, scenario and seed: byte-identical output; another seed: other days', async () => {
+    const a = await cli('replay', SAMPLE, '--replications', '3', '--seed', '7');
+    const b = await cli('replay', SAMPLE, '--replications', '3', '--seed', '7');
+    const c = await cli('replay', SAMPLE, '--replications', '3', '--seed', '8', '--json');
+    expect(a.out).toBe(b.out);
+    expect(a.out).toContain('Replications: 3 other days');
+    expect(a.out).toMatch(/\noverall\s+\d+ ±\d+ \[\d+–\d+\]\s+\d+\.\d ±\d+\.\d \[/);
+    const d = await cli('replay', SAMPLE, '--replications', '3', '--seed', '7', '--json');
+    expect(JSON.parse(c.out).replications.overall.calls).not.toEqual(JSON.parse(d.out).replications.overall.calls);
+  }, 60_000);
+
+  it('--target-half-width adds replications until the service-level interval is that narrow, and says how many it took', async () => {
+    const r = await cli('replay', SAMPLE, '--json', '--target-half-width', '2', '--max-replications', '60');
+    expect(r.code).toBe(0);
+    const { replications } = JSON.parse(r.out);
+    expect(replications.target).toMatchObject({ halfWidthPp: 2, met: true });
+    expect(replications.target.reachedHalfWidthPp).toBeLessThanOrEqual(2);
+    expect(replications.overall.serviceLevel.halfWidth * 100).toBeCloseTo(replications.target.reachedHalfWidthPp, 1);
+    expect(replications.n).toBeGreaterThan(10); // ten are not enough on the sample day
+    const capped = await cli('replay', SAMPLE, '--json', '--target-half-width', '0.01', '--replications', '3', '--max-replications', '5');
+    expect(JSON.parse(capped.out).replications).toMatchObject({ n: 5, target: { halfWidthPp: 0.01, met: false } });
+  }, 120_000);
+});
+
+describe('compare --replications: paired deltas on the same resampled days', () => {
+  it('identical baseline and candidate: every delta is exactly 0 on every day, nothing is significant', async () => {
+    const r = await cli('compare', SAMPLE, '--baseline', '.', '--candidate', '.', '--json', '--replications', '3');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.replications).toMatchObject({ n: 3, seed: 1, score: { candidateFirstShare: 0, baselineFirstShare: 0, tiedShare: 1 } });
+    expect(out.replications.baseline).toEqual(out.replications.candidate);
+    expect(out.deltaIntervals.correction).toMatch(/^holm/);
+    const all = [out.deltaIntervals.overall, ...Object.values(out.deltaIntervals.bySegment), ...Object.values(out.deltaIntervals.byQueue)] as Record<string, any>[];
+    for (const fields of all) {
+      for (const [field, d] of Object.entries(fields)) {
+        expect(d.significant, field).toBe(false);
+        if (d.mean !== null) expect([d.mean, d.ciLow, d.ciHigh, d.p025, d.p975], field).toEqual([0, 0, 0, 0, 0]);
+      }
+    }
+  }, 60_000);
+
+  it('a candidate with clearly more agents: the service-level delta is significant and positive, overall and where queues were short', async () => {
+    const r = await cli('compare', SAMPLE, '--baseline', '.', '--candidate', moreAgents, '--json', '--replications', '5');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out);
+    const sl = out.deltaIntervals.overall.serviceLevelPp;
+    expect(sl.significant).toBe(true);
+    expect(sl.ciLow).toBeGreaterThan(0);
+    expect(sl.candidateWinsShare).toBe(1);
+    expect(out.deltaIntervals.overall.asaSec).toMatchObject({ significant: true });
+    expect(out.deltaIntervals.overall.asaSec.ciHigh).toBeLessThan(0);
+    expect(out.deltaIntervals.byQueue.tech.serviceLevelPp.significant).toBe(true);
+    expect(out.deltaIntervals.byQueue.tech.serviceLevelPp.p).toBeLessThan(0.05);
+    expect(Object.keys(out.deltaIntervals.overall.serviceLevelPp)).toEqual(['mean', 'ciLow', 'ciHigh', 'p025', 'p975', 'p', 'significant', 'candidateWinsShare']);
+    // The recorded trace's delta is still today's.
+    const plain = JSON.parse((await cli('compare', SAMPLE, '--baseline', '.', '--candidate', moreAgents, '--json')).out);
+    expect(out.delta).toEqual(plain.delta);
+    expect(out.replications.score.candidateFirstShare).toBeGreaterThan(0.5);
+  }, 60_000);
+
+  it('prints the paired intervals after today\'s comparison, marking what is significant and saying Holm corrects segments and queues', async () => {
+    const r = await cli('compare', SAMPLE, '--baseline', '.', '--candidate', moreAgents, '--replications', '3');
+    expect(r.code).toBe(0);
+    const text = r.out.slice(r.out.indexOf('\nReplications: 3 paired days'));
+    expect(text).toContain('Holm-corrected');
+    expect(text).toMatch(/\noverall\s+\+\d+\.\d ±\d+\.\d \*/);
+    expect(text).toMatch(/composite score: candidate first in \d+% of replications/);
+  }, 60_000);
+});
