@@ -7,7 +7,7 @@ import { TwilioSignatureInvalidError } from '../../src/app/telephony/webhook-err
 import { UsageError } from '../../src/cli/cli-error.js';
 import { ConfigError } from '../../src/core/config/config-error.js';
 import { exitCodeOf, NamedError } from '../../src/core/errors/named-error.js';
-import { FlowLoopError } from '../../src/core/flows/call-walker.js';
+import { FlowLoopError } from '../../src/core/flows/ivr-player.js';
 import { reviveError, serializeError } from '../../src/core/replay/worker-error.js';
 import { SimulationError } from '../../src/core/simulation/simulation-error.js';
 import { StaffingFileError } from '../../src/core/staffing/staffing-file-error.js';

@@ -34,7 +34,7 @@ describe('a replication is a Poisson bootstrap of the recorded day per reporting
     expect(r.calls.every((c, i) => c.callId === r.inputs[i]!.callId && c.callId.startsWith('r1-'))).toBe(true);
     expect(r.calls.every((c, i) => i === 0 || c.arrivalSec >= r.calls[i - 1]!.arrivalSec)).toBe(true);
     expect(r.calls.every((c) => c.arrivalSec >= first && c.arrivalSec <= last)).toBe(true);
-    const key = (talkSec: number, patienceSec: number | undefined, caller: unknown, keys: unknown) => `${talkSec}|${patienceSec}|${caller}|${JSON.stringify(keys)}`;
+    const key = (talkSec: number, patienceSec: number | undefined, caller: unknown, keys: unknown) => `${talkSec}|${patienceSec}|${String(caller)}|${JSON.stringify(keys)}`;
     const intervalsOf = new Map<string, Set<number>>();
     for (const c of day.calls) {
       const k = key(c.call.talkSec, c.call.patienceSec, c.input.caller, c.input.keys);

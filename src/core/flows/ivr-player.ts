@@ -5,6 +5,7 @@ import type { PromptCatalog } from '../prompts/prompt-catalog.js';
 import type { FlowStepper, SayAction, StepEdge, StepNode } from './flow-stepper.js';
 import { ivrResultOf, roundSec, type IvrOutcome, type IvrResult, type TranscriptEntry } from './ivr-result.js';
 import type { KeyPress } from './key-presses.js';
+import { NamedError } from '../errors/named-error.js';
 
 /**
  * The IVR, played. One resumable player: the CLI, the replay and the designer hand it a list of
@@ -27,7 +28,7 @@ const EPSILON_SEC = 0.001;
 /** Format of IvrPause; bumped when its shape changes. */
 export const IVR_PAUSE_FORMAT = 2;
 
-export class FlowLoopError extends Error {
+export class FlowLoopError extends NamedError {
   readonly code = 'FLOW_LOOP';
   constructor(flowId: string, state: string) {
     super(`flow ${flowId} did not end after ${MAX_STEPS} steps (last state ${state}); is there a loop without a retry bound?`);
@@ -36,7 +37,7 @@ export class FlowLoopError extends Error {
 }
 
 /** A flow state that cannot be resumed (it does not belong to this flow, or is not a wait). */
-export class IvrResumeError extends Error {
+export class IvrResumeError extends NamedError {
   readonly code = 'IVR_RESUME';
   constructor(message: string) {
     super(message);
@@ -134,7 +135,7 @@ export class IvrPlayer {
   /** A call paused at a wait, ready for its next event. Throws IvrResumeError when the pause does not fit this flow. */
   resume(pause: IvrPause, opts: PlayOptions): IvrCall {
     const facts = pause.snapshot?.context?.facts;
-    if (pause.v !== IVR_PAUSE_FORMAT) throw new IvrResumeError(`IVR state format ${String(pause.v)}, expected ${IVR_PAUSE_FORMAT}`);
+    if ((pause.v as number) !== IVR_PAUSE_FORMAT) throw new IvrResumeError(`IVR state format ${String(pause.v)}, expected ${IVR_PAUSE_FORMAT}`);
     if (pause.snapshot?.status !== 'active' || !facts) throw new IvrResumeError('no active flow snapshot');
     if (!Array.isArray(pause.keys) || typeof pause.promptsStartSec !== 'number' || typeof pause.promptSec !== 'number' || typeof pause.timeoutSec !== 'number') {
       throw new IvrResumeError('the IVR state lacks its wait (keys, prompt and timeout times)');

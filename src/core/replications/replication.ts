@@ -4,6 +4,7 @@ import { decideTraceCall, type CompactDecision } from '../replay/compact-decisio
 import type { KpiRow } from '../replay/replay-report.js';
 import { ReplayRun, type Scenario } from '../replay/replay-run.js';
 import type { ResampledDay } from './trace-resampler.js';
+import { NamedError } from '../errors/named-error.js';
 
 /** What a replication keeps of one scenario's report: the KPI rows overall, per segment and per queue. */
 export interface ReplicationRows {
@@ -24,7 +25,7 @@ export function plainScenario(s: Scenario): PlainScenario {
 }
 
 /** A scenario's configuration loaded elsewhere is not the one the run started with (a file changed since). */
-export class ConfigurationChangedError extends Error {
+export class ConfigurationChangedError extends NamedError {
   readonly code = 'CONFIG_CHANGED';
   constructor(
     readonly flowsDir: string,

@@ -134,6 +134,7 @@ export function finishedTurn(callSid: string, language: Language): Turn {
 
 /** The caller's profile as the queue and the agent desktop see it: no name, masked number. */
 export function customerSummary(facts: Facts, language: Language): CustomerSummary {
+  // oxlint-disable-next-line typescript/no-base-to-string -- unknown (narrowed to {}): String() is meant
   const s: CustomerSummary = { phone: maskPhone(String(facts['phone'] ?? '')), known: facts['known'] === true, language };
   for (const k of ['vipLevel', 'plan', 'network', 'region'] as const) if (typeof facts[k] === 'string') s[k] = facts[k] as string;
   if (typeof facts['tenureMonths'] === 'number') s.tenureMonths = facts['tenureMonths'] as number;

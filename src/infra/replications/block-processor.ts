@@ -3,9 +3,10 @@ import type { ReplicationRows } from '../../core/replications/replication.js';
 import { replicatorFor } from '../../core/replications/replication-worker.js';
 import { unbundleJob, type ReplicationBundle } from './replication-bundle.js';
 import { VersionMismatchError, type BlockJobData, type BlockJobResult } from './replication-queue.js';
+import { NamedError } from '../../core/errors/named-error.js';
 
 /** A bundle could not be read from Redis (expired or removed). */
-export class BundleMissingError extends Error {
+export class BundleMissingError extends NamedError {
   readonly code = 'REPLICATION_BUNDLE_MISSING';
   constructor(readonly key: string) {
     super(`the replication job's trace and scenarios are no longer in Redis (${key}): run it again`);

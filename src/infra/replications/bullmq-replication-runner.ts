@@ -5,11 +5,12 @@ import type { ReplicationRunner } from '../../core/replications/replication-pool
 import type { ReplicationJob } from '../../core/replications/replication-worker.js';
 import { bundleJob, contentHash } from './replication-bundle.js';
 import { BLOCK_QUEUE, BUNDLE_TTL_SEC, productVersion, replicationKeyPrefixes, RUN_QUEUE, type BlockJobData, type BlockJobResult } from './replication-queue.js';
+import { NamedError } from '../../core/errors/named-error.js';
 
 /** The run could not be completed by the replication workers. */
-export class ReplicationQueueError extends Error {
+export class ReplicationQueueError extends NamedError {
   readonly code = 'REPLICATION_QUEUE_FAILED';
-  readonly exitCode = 1;
+  override readonly exitCode = 1;
   constructor(message: string) {
     super(message);
     this.name = 'ReplicationQueueError';

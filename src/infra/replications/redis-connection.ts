@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
+import { NamedError } from '../../core/errors/named-error.js';
 
 /** Redis could not be reached: no run was queued, nothing written. */
-export class RedisUnreachableError extends Error {
+export class RedisUnreachableError extends NamedError {
   readonly code = 'REDIS_UNREACHABLE';
-  readonly exitCode = 1;
+  override readonly exitCode = 1;
   constructor(
     readonly url: string,
     detail: string,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../core/config/package-root.js';
+import { NamedError } from '../../core/errors/named-error.js';
 
 /** Children: one job per block of replications. Parent: one job per run, done when its blocks are. */
 export const BLOCK_QUEUE = 'replication-blocks';
@@ -32,7 +33,7 @@ export function productVersion(): string {
 }
 
 /** A block came from a run of another product version. */
-export class VersionMismatchError extends Error {
+export class VersionMismatchError extends NamedError {
   readonly code = 'REPLICATION_VERSION_MISMATCH';
   constructor(
     readonly jobVersion: string,
