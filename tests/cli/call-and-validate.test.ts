@@ -1,14 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { bufferIO } from '../../src/cli/cli-io.js';
 import type { Decision } from '../../src/core/decision/decision.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 let copy: ConfigCopy | undefined;
 afterEach(() => copy?.remove());

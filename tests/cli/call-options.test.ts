@@ -2,8 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bufferIO } from '../../src/cli/cli-io.js';
-import { runCli } from '../../src/cli/main.js';
 import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import type { Decision } from '../../src/core/decision/decision.js';
 import { MemoryTraceSink } from '../../src/core/telephony/call-recording.js';
@@ -12,12 +10,7 @@ import { ManualClock } from '../../src/core/time/clock.js';
 import { ConfigVersions } from '../../src/core/telephony/config-versions.js';
 import { LiveCallCoordinator } from '../../src/core/telephony/live-call-coordinator.js';
 import { playCaller } from '../telephony/live-driver.js';
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-call-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

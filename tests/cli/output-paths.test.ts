@@ -2,16 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bufferIO } from '../../src/cli/cli-io.js';
-import { runCli } from '../../src/cli/main.js';
 import { checkOutputPath, OutputWriteError, writeOutputs } from '../../src/cli/output-path.js';
 import type { ReplayReport } from '../../src/core/replay/replay-report.js';
 import { scratch } from '../helpers/trace-files.js';
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 let tmp: ReturnType<typeof scratch>;
 beforeEach(() => (tmp = scratch()));

@@ -1,15 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bufferIO } from '../../src/cli/cli-io.js';
-import { runCli } from '../../src/cli/main.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 let copy: ConfigCopy | undefined;
 afterEach(() => copy?.remove());

@@ -1,17 +1,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bufferIO } from '../../src/cli/cli-io.js';
-import { runCli } from '../../src/cli/main.js';
 import { CALL_FIELDS, type CallTransition, type ChangedCall } from '../../src/core/replay/changed-calls.js';
 import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
 import { scratch } from '../helpers/trace-files.js';
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 const SAMPLE = 'data/traces/sample.jsonl';
 

@@ -1,17 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bufferIO } from '../../src/cli/cli-io.js';
-import { runCli } from '../../src/cli/main.js';
 import type { ReplayReport } from '../../src/core/replay/replay-report.js';
 import { copyConfig } from '../helpers/config-copy.js';
 import { scratch } from '../helpers/trace-files.js';
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 let tmp: ReturnType<typeof scratch>;
 beforeEach(() => (tmp = scratch()));

@@ -2,14 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bufferIO } from '../../src/cli/cli-io.js';
-import { runCli } from '../../src/cli/main.js';
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 const SAMPLE = 'data/traces/sample.jsonl';
 const INTERVAL_KEYS = ['mean', 'ciLow', 'ciHigh', 'halfWidth', 'p025', 'p975'];

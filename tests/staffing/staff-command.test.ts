@@ -1,19 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bufferIO } from '../../src/cli/cli-io.js';
-import { runCli } from '../../src/cli/main.js';
 import type { ReplayReport } from '../../src/core/replay/replay-report.js';
 import { parseTimeOfDay } from '../../src/core/staffing/shift-schedule.js';
 import type { Staffing } from '../../src/core/staffing/staffing.js';
 import { parseOffsetDateTime } from '../../src/core/trace/date-time.js';
 import { scratch } from '../helpers/trace-files.js';
-
-async function cli(...argv: string[]) {
-  const io = bufferIO();
-  const code = await runCli(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 let tmp: ReturnType<typeof scratch>;
 /** A generated afternoon: 4,000 calls an hour from 14:10 (+08:00) for an hour and a half, arrivalTime lines. */
