@@ -114,18 +114,21 @@ export class BullmqReplicationRunner implements ReplicationRunner {
         events.on('failed', ({ jobId, failedReason }) => {
           if (ids.has(jobId)) finish(new ReplicationQueueError(`a block of replications failed: ${failedReason}`));
         });
-        events.on('completed', ({ jobId }) => {
+        const completed = (jobId: string, value: BlockJobResult | null | undefined) => {
+          if (!value) return finish(new ReplicationQueueError(`block ${jobId} completed without its figures`));
+          value.indices.forEach((index, i) => results.set(index, value.rows[i] as ReplicationRows[]));
+          progress.set(jobId, value.indices.length);
+          report();
+          if (results.size === indices.length) finish();
+        };
+        events.on('completed', ({ jobId, returnvalue }) => {
           if (!ids.has(jobId)) return;
           taken = true;
+          // The event carries the block's figures: no second read of the job from Redis.
+          const value = returnvalue as unknown as BlockJobResult | undefined;
+          if (value && typeof value === 'object') return completed(jobId, value);
           void Job.fromId<BlockJobData, BlockJobResult>(queue, jobId).then(
-            (job) => {
-              const value = job?.returnvalue;
-              if (!value) return finish(new ReplicationQueueError(`block ${jobId} completed without its figures`));
-              value.indices.forEach((index, i) => results.set(index, value.rows[i] as ReplicationRows[]));
-              progress.set(jobId, value.indices.length);
-              report();
-              if (results.size === indices.length) finish();
-            },
+            (job) => completed(jobId, job?.returnvalue),
             (err: Error) => finish(err),
           );
         });
