@@ -13,6 +13,10 @@
  *
  *   npm run bench:replications   (tsc -p tsconfig.bench.json && node dist-bench/bench/replications-bench.js)
  *
+ * For comparison it times the same replications in local threads (no --redis-url, --threads 1
+ * and 2), and how much slower one process's replications get while a second process computes
+ * them too: the ceiling two workers sharing this machine's cores can reach.
+ *
  * Options: --replications N (default 100), --workers 1,2, --block-size N (default: the CLI's),
  * --rounds 3.
  */
@@ -103,6 +107,27 @@ async function main(): Promise<void> {
     } while (cursor !== '0');
     await redis.quit();
   }
+  const threads: Record<number, number[]> = { 1: [], 2: [] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const t of [1, 2]) {
+      const local = await timed(['replay', TRACE, '--json', '--replications', REPLICATIONS, '--threads', String(t)]);
+      threads[t]!.push(local.sec);
+      outputs.add(local.out);
+    }
+  }
+  console.log(`local threads (no --redis-url): 1 thread ${median(threads[1]!).toFixed(2)} s, 2 threads ${median(threads[2]!).toFixed(2)} s, ${(median(threads[1]!) / median(threads[2]!)).toFixed(2)}× (medians of ${ROUNDS})`);
+  // Two processes computing replications at once, each in one thread, against one alone.
+  const shared = ['replay', TRACE, '--json', '--no-parallel', '--replications', String(Math.max(2, Math.round(Number(REPLICATIONS) / 2))), '--threads', '1'];
+  const alone: number[] = [];
+  const together: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    alone.push((await timed(shared)).sec);
+    const pair = await Promise.all([timed(shared), timed(shared)]);
+    together.push(Math.max(...pair.map((p) => p.sec)));
+  }
+  console.log(
+    `one process alone ${median(alone).toFixed(2)} s, two at once ${median(together).toFixed(2)} s each: ${(median(together) / median(alone)).toFixed(2)}× slower side by side (${shared.slice(3).join(' ')}; medians of ${ROUNDS})`,
+  );
   const base = rows[0]!;
   for (const r of rows.slice(1)) console.log(`speed-up ${base.workers} → ${r.workers} workers: ${(base.sec / r.sec).toFixed(2)}×`);
   console.log(`same report from every run: ${outputs.size === 1 ? 'yes' : `NO (${outputs.size} different)`}`);
