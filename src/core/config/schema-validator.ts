@@ -26,7 +26,8 @@ export type SchemaName =
   | 'flow-test'
   | 'contact-policy'
   | 'day-profile'
-  | 'caller-behaviour';
+  | 'caller-behaviour'
+  | 'queue-behaviour';
 
 /** A whole schema, or one of its `$defs` (a trace line's `profile`, held to the same rules in a file of its own). */
 export type SchemaRef = SchemaName | { schema: SchemaName; definition: string };
