@@ -37,7 +37,7 @@ describe('the trace-line schema', () => {
       for (const [name, p] of Object.entries(props ?? {})) if (typeof p === 'object' && !p.description) undescribed.push(`${path}/${name}`);
       for (const [k, v] of Object.entries(node)) visit(v, `${path}/${k}`);
     };
-    for (const name of ['trace-line', 'day-profile', 'caller-behaviour']) visit(schemaOf(name), name);
+    for (const name of ['trace-line', 'day-profile', 'caller-behaviour', 'queue-behaviour']) visit(schemaOf(name), name);
     expect(undescribed).toEqual([]);
   });
 

@@ -27,6 +27,7 @@ export type SchemaName =
   | 'contact-policy'
   | 'day-profile'
   | 'caller-behaviour'
+  | 'queue-behaviour'
   | 'acd-log';
 
 /** A whole schema, or one of its `$defs` (a trace line's `profile`, held to the same rules in a file of its own). */
