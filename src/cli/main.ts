@@ -5,6 +5,7 @@ import { ConfigError, formatIssue } from '../core/config/config-error.js';
 import { PACKAGE_ROOT } from '../core/config/package-root.js';
 import { exitCodeOf } from '../core/errors/named-error.js';
 import { processIO, type CliIO } from './cli-io.js';
+import { registerCalibrateCommand } from './commands/calibrate.js';
 import { registerCallCommand } from './commands/call.js';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerErlangCommand } from './commands/erlang.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIO): Command {
   registerCallCommand(program, io);
   registerValidateCommand(program, io);
   registerReplayCommand(program, io);
+  registerCalibrateCommand(program, io);
   registerCompareCommand(program, io);
   registerReplicationWorkerCommand(program, io);
   registerStaffCommand(program, io);

@@ -3,8 +3,8 @@ import { extname } from 'node:path';
 import { parse, type CsvError } from 'csv-parse/sync';
 import { readProblem } from '../config/read-problem.js';
 import { schemaErrors } from '../config/schema-validator.js';
-import { AcdLogError, emptyIssueCounts, type AcdCall, type AcdIssue, type AcdIssueReason, type AcdReadStats } from './acd-log.js';
-import { ACD_FIELDS, mapRow, missingColumns, type ColumnMapping } from './column-mapping.js';
+import { AcdLogError, emptyIssueCounts, type AcdCall, type AcdIssueReason, type AcdReadStats } from './acd-log.js';
+import { mapRow, missingColumns, type ColumnMapping } from './column-mapping.js';
 import { localDate, parseArrival, type TimeZone } from './time-zone.js';
 
 export interface AcdLogOptions {

@@ -16,7 +16,7 @@ export const DEFAULT_PRESENCE_GAP_SEC = 15 * 60;
  * Groups from which queues each agent answered: queues joined by an agent who answered both
  * end up in one group (the connected components of the agent–queue graph), as centres that
  * share agents across queues run them. Queues no agent answered get a group of their own with
- * no agents. Group ids: the queue ids joined by "+".
+ * no agents. Group ids: the queue ids joined by "_".
  */
 export function agentGroups(calls: readonly AcdCall[], queues: readonly string[]): AgentGroup[] {
   const parent = new Map<string, string>();
@@ -51,7 +51,7 @@ export function agentGroups(calls: readonly AcdCall[], queues: readonly string[]
   return [...byRoot.values()]
     .map((g) => {
       const qs = queues.filter((q) => g.queues.includes(q));
-      return { id: qs.join('+'), queues: qs, agents: g.agents.sort(), answered: qs.reduce((s, q) => s + (answered.get(q) ?? 0), 0) };
+      return { id: qs.join('_'), queues: qs, agents: g.agents.sort(), answered: qs.reduce((s, q) => s + (answered.get(q) ?? 0), 0) };
     })
     .sort((a, b) => queues.indexOf(a.queues[0]!) - queues.indexOf(b.queues[0]!));
 }
