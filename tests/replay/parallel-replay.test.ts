@@ -395,3 +395,20 @@ describe('between threads', () => {
     expect(back[2]).toMatchObject({ name: 'RangeError', message: 'out of range', exitCode: 3, code: 'X' });
   });
 });
+
+describe('retries between threads', () => {
+  it('a call keeps the callId it retries on the wire; batches without retries carry no column for it', () => {
+    const encoder = new BatchEncoder(1);
+    const decoder = new BatchDecoder(1);
+    const withRetry: TraceBatch = {
+      calls: [
+        { callId: 'a', arrivalSec: 0, talkSec: 60, queue: 'general' },
+        { callId: 'b', arrivalSec: 90, talkSec: 60, queue: 'general', retryOf: 'a' },
+      ],
+      decisions: [[null], [null]],
+    };
+    const wire = encoder.encode(withRetry);
+    expect(decoder.decode(structuredClone(wire, { transfer: transferables(wire) }))).toStrictEqual(withRetry);
+    expect(encoder.encode({ calls: [{ callId: 'c', arrivalSec: 0, talkSec: 1 }], decisions: [[null]] }).retryOf).toBeUndefined();
+  });
+});

@@ -214,13 +214,14 @@ describe('error policy', () => {
       { callId: 'f', arrivalTime: '2025-03-03T09:00:00Z', talkSec: 1 },
       '',
       call('g', 5),
+      call('h', 6, { retryOf: 'zz' }),
     );
     const { calls, stats } = await readAll(text, { onError: 'skip', queues: new Set(['general']) });
     expect(calls.map((c) => c.callId)).toEqual(['a', 'c', 'g']);
-    expect(stats.skippedByReason).toEqual({ syntax: 1, schema: 1, arrivalStyle: 1, duplicateCallId: 1, outOfOrder: 1, unknownQueue: 1 });
-    expect(stats).toMatchObject({ read: 9, calls: 3, skipped: 6, blank: 1 });
+    expect(stats.skippedByReason).toEqual({ syntax: 1, schema: 1, arrivalStyle: 1, duplicateCallId: 1, outOfOrder: 1, unknownQueue: 1, retryOf: 1 });
+    expect(stats).toMatchObject({ read: 10, calls: 3, skipped: 7, blank: 1 });
     expect(stats.read).toBe(stats.calls + stats.skipped);
-    expect(stats.errors.map((e) => e.line)).toEqual([2, 3, 4, 6, 7, 8]);
+    expect(stats.errors.map((e) => e.line)).toEqual([2, 3, 4, 6, 7, 8, 11]);
   });
 });
 
@@ -321,5 +322,53 @@ describe('files', () => {
         for await (const _ of reader) continue;
       })(),
     ).rejects.toMatchObject({ code: 'TRACE_UNREADABLE', issues: [{ line: 0, message: expect.stringContaining('ENOENT') }] });
+  });
+});
+
+describe('retries (retryOf)', () => {
+  it('a line may name an earlier call it retries; the field reaches the call', async () => {
+    const { calls } = await readAll(jsonl(call('a', 0, { queue: 'general' }), call('b', 200, { queue: 'general', retryOf: 'a' }), call('c', 400, { queue: 'general', retryOf: 'b' })));
+    expect(calls.map((c) => [c.callId, c.retryOf])).toEqual([
+      ['a', undefined],
+      ['b', 'a'],
+      ['c', 'b'],
+    ]);
+  });
+
+  it('refuses a retryOf naming no call of the trace, with the line and the field', async () => {
+    const err = await failure(jsonl(call('a', 0), call('b', 10, { retryOf: 'x' })));
+    expect(err.issues).toEqual([{ line: 2, field: '/retryOf', message: 'retryOf "x" is not the callId of an earlier line; a retry follows the call it retries', reason: 'retryOf' }]);
+    expect(err.message).toContain('trace:2 at /retryOf: retryOf "x" is not the callId of an earlier line');
+  });
+
+  it('refuses a retryOf naming a later line, and says which line that is', async () => {
+    const err = await failure(jsonl(call('a', 0), call('b', 10, { retryOf: 'c' }), call('c', 20)));
+    expect(err.issues).toEqual([{ line: 2, field: '/retryOf', message: 'retryOf "c" names the call on line 3, after this one; a retry follows the call it retries', reason: 'retryOf' }]);
+    const skipped = await readAll(jsonl(call('a', 0), call('b', 10, { retryOf: 'c' }), call('c', 20)), { onError: 'skip' });
+    expect(skipped.stats.skippedLines).toEqual([{ line: 2, field: '/retryOf', message: expect.stringContaining('names the call on line 3, after this one'), reason: 'retryOf' }]);
+    expect(skipped.calls.map((c) => c.callId)).toEqual(['a', 'c']);
+  });
+
+  it('refuses a retry of itself, and a second retry of one call', async () => {
+    const self = await failure(jsonl(call('a', 0, { retryOf: 'a' })));
+    expect(self.issues[0]).toMatchObject({ line: 1, field: '/retryOf', reason: 'retryOf' });
+    const twice = await failure(jsonl(call('a', 0), call('b', 10, { retryOf: 'a' }), call('c', 20, { retryOf: 'a' })));
+    expect(twice.issues).toEqual([{ line: 3, field: '/retryOf', message: 'call "a" (line 1) is already retried on line 2; a second retry names the first one', reason: 'retryOf' }]);
+  });
+
+  it('sorted: a retry may come first in the file, but not arrive before the call it retries', async () => {
+    const err = await failure(jsonl(call('a', 50), call('b', 10, { retryOf: 'a' })), { sort: true });
+    expect(err.issues).toEqual([{ line: 2, field: '/retryOf', message: 'arrives before call "a" (line 1), which it retries', reason: 'retryOf' }]);
+    const { calls } = await readAll(jsonl(call('a', 50), call('b', 60, { retryOf: 'a' }), call('c', 5)), { sort: true });
+    expect(calls.map((c) => c.callId)).toEqual(['c', 'a', 'b']);
+  });
+
+  it('CSV: a retryOf column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'retry-csv-'));
+    const file = join(dir, 't.csv');
+    writeFileSync(file, 'callId,arrivalSec,talkSec,queue,retryOf\na,0,60,general,\nb,30,60,general,a\n');
+    const calls: TraceCall[] = [];
+    for await (const c of readTrace(file)) calls.push(c);
+    expect(calls.map((c) => c.retryOf)).toEqual([undefined, 'a']);
   });
 });

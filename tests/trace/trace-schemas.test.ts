@@ -17,7 +17,7 @@ const linesOf = (file: string) =>
 /** Every field of TraceLine, checked by the compiler in both directions. */
 const TRACE_LINE_FIELDS: Record<keyof TraceLine, true> = {
   callId: true, arrivalSec: true, arrivalTime: true, caller: true, profile: true, keys: true, talkSec: true,
-  wrapSec: true, patienceSec: true, hangupInIvrSec: true, queue: true, priority: true, language: true, observed: true,
+  wrapSec: true, patienceSec: true, hangupInIvrSec: true, queue: true, priority: true, retryOf: true, language: true, observed: true,
 };
 
 describe('the trace-line schema', () => {

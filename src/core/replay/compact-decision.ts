@@ -22,7 +22,7 @@ export interface CompactDecision {
 }
 
 /** What a replay keeps of a trace line once it is decided: what the contact centre and the KPIs read. */
-export type ReplayCall = Pick<TraceCall, 'callId' | 'arrivalSec' | 'talkSec' | 'wrapSec' | 'patienceSec' | 'queue' | 'priority'>;
+export type ReplayCall = Pick<TraceCall, 'callId' | 'arrivalSec' | 'talkSec' | 'wrapSec' | 'patienceSec' | 'queue' | 'priority' | 'retryOf'>;
 
 const NO_TAGS: readonly string[] = [];
 
@@ -65,6 +65,7 @@ export function replayCallOf(call: TraceCall, arrivalSec = call.arrivalSec): Rep
   if (call.patienceSec !== undefined) c.patienceSec = call.patienceSec;
   if (call.queue !== undefined) c.queue = call.queue;
   if (call.priority !== undefined) c.priority = call.priority;
+  if (call.retryOf !== undefined) c.retryOf = call.retryOf;
   return c;
 }
 

@@ -18,6 +18,8 @@ export interface WireBatch {
   numbers: Float64Array<ArrayBuffer>;
   /** Per call: the ACD-level line's queue, or null. */
   queues: (string | null)[];
+  /** Per call: the callId it retries, or null; only on batches with a retry in them. */
+  retryOf?: (string | null)[];
   decided?: WireDecisions;
   undecided?: WireInputs;
   origin?: TraceBatch['origin'];
@@ -88,6 +90,7 @@ export class BatchEncoder {
       wire.numbers[o + 3] = orNaN(c.patienceSec);
       wire.numbers[o + 4] = orNaN(c.priority);
       wire.queues[i] = c.queue ?? null;
+      if (c.retryOf !== undefined) (wire.retryOf ??= new Array<string | null>(n).fill(null))[i] = c.retryOf;
     }
     if ('inputs' in batch) wire.undecided = encodeInputs(batch.inputs);
     else wire.decided = this.encodeDecisions(batch.decisions);
@@ -181,6 +184,8 @@ export class BatchDecoder {
       const queue = wire.queues[i];
       if (queue !== null && queue !== undefined) c.queue = queue;
       if (!Number.isNaN(wire.numbers[o + 4])) c.priority = wire.numbers[o + 4]!;
+      const retryOf = wire.retryOf?.[i];
+      if (retryOf !== null && retryOf !== undefined) c.retryOf = retryOf;
       calls[i] = c;
     }
     const batch: TraceBatch = wire.undecided ? { calls, inputs: decodeInputs(wire.callIds, wire.queues, wire.undecided) } : { calls, decisions: this.decodeDecisions(n, wire.decided!) };

@@ -7,7 +7,7 @@ import type { TraceLine } from './trace-line.js';
  * (an `arrivalTime` becomes seconds after the trace's first arrival).
  */
 export interface TraceCall
-  extends Pick<TraceLine, 'callId' | 'caller' | 'profile' | 'talkSec' | 'wrapSec' | 'patienceSec' | 'hangupInIvrSec' | 'queue' | 'priority' | 'observed'> {
+  extends Pick<TraceLine, 'callId' | 'caller' | 'profile' | 'talkSec' | 'wrapSec' | 'patienceSec' | 'hangupInIvrSec' | 'queue' | 'priority' | 'retryOf' | 'observed'> {
   /** Line of the file the call came from, for messages about it. */
   line: number;
   arrivalSec: number;

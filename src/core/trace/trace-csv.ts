@@ -7,7 +7,7 @@ const JSON_COLUMNS = ['profile', 'observed'] as const;
 /** Every column a trace CSV may have, in the order the docs list them. */
 export const TRACE_CSV_COLUMNS: readonly (keyof TraceLine)[] = [
   'callId', 'arrivalSec', 'arrivalTime', 'caller', 'profile', 'keys', 'talkSec', 'wrapSec',
-  'patienceSec', 'hangupInIvrSec', 'queue', 'priority', 'language', 'observed',
+  'patienceSec', 'hangupInIvrSec', 'queue', 'priority', 'retryOf', 'language', 'observed',
 ];
 
 const KNOWN = new Set<string>(TRACE_CSV_COLUMNS);

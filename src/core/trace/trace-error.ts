@@ -13,9 +13,11 @@ export type TraceIssueReason =
   /** Arrives before the line above it. */
   | 'outOfOrder'
   /** Names a queue the staffing file does not have. */
-  | 'unknownQueue';
+  | 'unknownQueue'
+  /** Gives as retryOf no call of an earlier line (an unknown callId, or a later line's), or a call another line retries already. */
+  | 'retryOf';
 
-export const TRACE_ISSUE_REASONS: readonly TraceIssueReason[] = ['syntax', 'schema', 'arrivalStyle', 'duplicateCallId', 'outOfOrder', 'unknownQueue'];
+export const TRACE_ISSUE_REASONS: readonly TraceIssueReason[] = ['syntax', 'schema', 'arrivalStyle', 'duplicateCallId', 'outOfOrder', 'unknownQueue', 'retryOf'];
 
 /** One problem in a trace, located for the tester who has to fix the file. */
 export interface TraceIssue {

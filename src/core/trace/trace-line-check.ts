@@ -66,6 +66,7 @@ export function checkTraceLine(doc: unknown): LineCheck {
   if (line.hangupInIvrSec !== undefined) call.hangupInIvrSec = line.hangupInIvrSec;
   if (line.queue !== undefined) call.queue = line.queue;
   if (line.priority !== undefined) call.priority = line.priority;
+  if (line.retryOf !== undefined) call.retryOf = line.retryOf;
   if (line.language !== undefined) call.language = line.language;
   if (line.observed !== undefined) call.observed = line.observed;
   const arrival: LineArrival =

@@ -30,6 +30,12 @@ export interface TraceLine {
   queue?: string;
   /** Priority for an ACD-level record (default: the routing default's, 10). */
   priority?: number;
+  /**
+   * The callId of an earlier line that this call retries: the same caller calling again after
+   * hanging up in the queue. With a queue-behaviour model the retry happens only if that call
+   * was abandoned in the simulation.
+   */
+  retryOf?: string;
   /** Caller's language for prompts. */
   language?: 'zh-CN' | 'en-US';
   /**

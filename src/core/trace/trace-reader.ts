@@ -79,6 +79,12 @@ export class TraceReader implements AsyncIterable<TraceCall> {
   private started = false;
   // Reading state, for the checks that look at earlier lines.
   private readonly seen = new Map<string, number>();
+  /** Calls retried by a later line: the original's callId → the retry's line. */
+  private readonly retriedOn = new Map<string, number>();
+  /** When sorting, the arrival of each call a later line may name as retryOf. */
+  private readonly arrivalOf = new Map<string, number>();
+  /** Errors for a retryOf that named no earlier call, by that callId: said better if a later line has it. */
+  private readonly unresolvedRetries = new Map<string, TraceIssue[]>();
   private style: { kind: 'sec' | 'time'; line: number } | undefined;
   private previous: Admitted | undefined;
   private origin: number | undefined;
@@ -185,6 +191,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
       return this.reject(lineNo, 'unknownQueue', [{ field: '/queue', message: `queue "${call.queue}" is not in the staffing file; queues: ${[...queues].join(', ')}` }]);
     }
     const admitted: Admitted = { lineNo, line: checked.line, at: arrival.kind === 'sec' ? arrival.sec : arrival.epochMs };
+    if (call.retryOf !== undefined && !this.retryIsKnown(lineNo, call.retryOf, admitted.at)) return undefined;
     if (!this.options.sort) {
       const before = this.previous;
       if (before && admitted.at < before.at) {
@@ -196,7 +203,47 @@ export class TraceReader implements AsyncIterable<TraceCall> {
       this.previous = admitted;
     }
     this.seen.set(call.callId, lineNo);
+    if (this.options.sort) this.arrivalOf.set(call.callId, admitted.at);
+    if (call.retryOf !== undefined) this.retriedOn.set(call.retryOf, lineNo);
+    this.laterThanItsRetry(call.callId, lineNo);
     return admitted;
+  }
+
+  /**
+   * A retry names a call of an earlier line that arrives no later, and that no other line
+   * retries: a chain of retries names the retry before it. False (the line rejected) otherwise.
+   */
+  private retryIsKnown(lineNo: number, retryOf: string, at: number): boolean {
+    const field = '/retryOf';
+    const originalLine = this.seen.get(retryOf);
+    if (originalLine === undefined) {
+      const message = `retryOf "${retryOf}" is not the callId of an earlier line; a retry follows the call it retries`;
+      const errors = this.counts.errors.length;
+      const skipped = this.counts.skippedLines.length;
+      this.reject(lineNo, 'retryOf', [{ field, message }]);
+      const recorded = [...this.counts.errors.slice(errors), ...this.counts.skippedLines.slice(skipped)];
+      if (recorded.length) this.unresolvedRetries.set(retryOf, [...(this.unresolvedRetries.get(retryOf) ?? []), ...recorded]);
+      return false;
+    }
+    const retriedOn = this.retriedOn.get(retryOf);
+    if (retriedOn !== undefined) {
+      this.reject(lineNo, 'retryOf', [{ field, message: `call "${retryOf}" (line ${originalLine}) is already retried on line ${retriedOn}; a second retry names the first one` }]);
+      return false;
+    }
+    const originalAt = this.arrivalOf.get(retryOf);
+    if (originalAt !== undefined && at < originalAt) {
+      this.reject(lineNo, 'retryOf', [{ field, message: `arrives before call "${retryOf}" (line ${originalLine}), which it retries` }]);
+      return false;
+    }
+    return true;
+  }
+
+  /** An earlier line named this call as retryOf before it appeared: say so on that line's error. */
+  private laterThanItsRetry(callId: string, lineNo: number): void {
+    const issues = this.unresolvedRetries.get(callId);
+    if (!issues) return;
+    this.unresolvedRetries.delete(callId);
+    for (const issue of issues) issue.message = `retryOf "${callId}" names the call on line ${lineNo}, after this one; a retry follows the call it retries`;
   }
 
   /** The call as yielded; an arrivalTime counts from the first call yielded (the earliest, when sorted). */
