@@ -1,8 +1,73 @@
+import { backtest, type Backtest, type BacktestRow } from '../../core/calibration/backtest.js';
 import type { Calibration } from '../../core/calibration/calibrate.js';
+import { defaultPaths, loadConfiguration } from '../../core/configuration/configuration.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import type { CalibrateFlags } from './calibrate.js';
 
-export async function runBacktest(_io: CliIO, _cal: Calibration, _flags: CalibrateFlags, _seed: number): Promise<void> {
-  throw new UsageError('calibrate --backtest: not available yet');
+const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+const sec = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)}s`);
+const pp = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(1)}`);
+const range = (lo: number | null, hi: number | null, f: (x: number | null) => string) => (lo === null || hi === null ? '' : `[${f(lo)}, ${f(hi)}]`);
+
+/** `calibrate --backtest`: replays the calibrated scenario and prints real against simulated. */
+export async function runBacktest(io: CliIO, cal: Calibration, flags: CalibrateFlags, seed: number): Promise<void> {
+  const replications = Number(flags.replications);
+  if (!Number.isInteger(replications) || replications < 2 || replications > 1000) throw new UsageError(`--replications ${flags.replications}: expected a whole number from 2 to 1000`);
+  const result = await backtest(cal, {
+    replications,
+    seed,
+    config: loadConfiguration(defaultPaths()),
+    ...(flags.json ? {} : { onDay: (date: string, k: number, n: number) => io.err(`backtest: ${date} done (${k}/${n})\n`) }),
+  });
+  io.out(flags.json ? JSON.stringify(result) + '\n' : formatBacktest(result));
+}
+
+function line(name: string, r: BacktestRow): string {
+  const i = r.simulatedIntervals;
+  return [
+    name.padEnd(12),
+    String(r.real.offered).padStart(7),
+    pct(r.real.serviceLevel).padStart(7),
+    pct(r.simulated.serviceLevel).padStart(7),
+    pp(r.errorPp.serviceLevel).padStart(6),
+    range(i.serviceLevel.p025, i.serviceLevel.p975, pct).padStart(17),
+    sec(r.real.asaSec).padStart(8),
+    sec(r.simulated.asaSec).padStart(8),
+    (r.errorAsaPct === null ? '—' : `${r.errorAsaPct >= 0 ? '+' : ''}${r.errorAsaPct.toFixed(0)}%`).padStart(6),
+    pct(r.real.abandonRate).padStart(7),
+    pct(r.simulated.abandonRate).padStart(7),
+    pp(r.errorPp.abandonRate).padStart(6),
+    range(i.abandonRate.p025, i.abandonRate.p975, pct).padStart(17),
+  ].join(' ');
+}
+
+export function formatBacktest(b: Backtest): string {
+  const head = [
+    ''.padEnd(12),
+    'offered'.padStart(7),
+    'SL real'.padStart(7),
+    'sim'.padStart(7),
+    'err pp'.padStart(6),
+    'sim 95% range'.padStart(17),
+    'ASA real'.padStart(8),
+    'sim'.padStart(8),
+    'err'.padStart(6),
+    'ab real'.padStart(7),
+    'sim'.padStart(7),
+    'err pp'.padStart(6),
+    'sim 95% range'.padStart(17),
+  ].join(' ');
+  const out = [
+    `backtest: ${b.replications} replications (seed ${b.seed}) differing in patience and retrial draws; service level within ${b.thresholdSec} s; "sim" is the replications' mean, the range their 2.5–97.5 percentiles`,
+    '',
+    head,
+    line('overall', b.overall),
+    '',
+    ...b.byDay.map((d) => line(d.date, d)),
+    '',
+    ...b.byInterval.map((i) => line(i.start, i)),
+  ];
+  if (b.retrials) out.push('', `retrials over all replications: ${b.retrials.recorded} recorded retries replayed, ${b.retrials.suppressed} suppressed (their call was answered in the simulation), ${b.retrials.generated} generated`);
+  return out.join('\n') + '\n';
 }

@@ -92,7 +92,7 @@ export function readAcdLog(path: string, options: AcdLogOptions = {}): AcdLog {
     }
     const problems = rowProblems(v);
     if (problems.length) {
-      reject(line, 'invalid', problems[0]!.field, problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+      reject(line, 'invalid', problems[0]!.field, problems.map((p, i) => (i === 0 ? p.message : `${p.field}: ${p.message}`)).join('; '));
       continue;
     }
     const arrival = parseArrival(String(v['arrivalTime']), options.timeZone);

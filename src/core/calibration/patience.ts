@@ -23,7 +23,7 @@ export interface PatienceFit {
   /** Waits used: abandoned (events) + answered (censored). */
   n: number;
   abandoned: number;
-  /** Step function at each distinct abandonment time while at least MIN_AT_RISK callers still wait. */
+  /** Step function at abandonment times while at least MIN_AT_RISK callers still wait (thinned: see STEP_TOLERANCE). */
   points: KaplanMeierPoint[];
   /** Both tails fitted to every wait (censored likelihood) and the one chosen. */
   exponential: Extract<TailFit, { kind: 'exponential' }>;
@@ -81,7 +81,7 @@ export function fitPatience(observations: readonly WaitObservation[]): PatienceF
   return {
     n: obs.length,
     abandoned: events,
-    points: points.map((p) => ({ ...p, survival: round6(p.survival), ciLow: round6(p.ciLow), ciHigh: round6(p.ciHigh) })),
+    points: thinSteps(points).map((p) => ({ ...p, survival: round6(p.survival), ciLow: round6(p.ciLow), ciHigh: round6(p.ciHigh) })),
     exponential,
     weibull,
     tail: useWeibull ? weibull : exponential,
@@ -90,6 +90,26 @@ export function fitPatience(observations: readonly WaitObservation[]): PatienceF
       : 'exponential: too few abandonments for a Weibull fit',
     medianSec: median,
   };
+}
+
+/** Largest amount a thinned curve may lie above the full one between its kept steps. */
+export const STEP_TOLERANCE = 0.002;
+
+/**
+ * Keeps a step once the curve has fallen STEP_TOLERANCE below the last kept one (and the last
+ * step), so a log of thousands of abandonments gives a curve of a few hundred steps that is
+ * nowhere more than STEP_TOLERANCE above the full estimate.
+ */
+function thinSteps(points: KaplanMeierPoint[]): KaplanMeierPoint[] {
+  const out: KaplanMeierPoint[] = [];
+  let kept = 1;
+  points.forEach((p, i) => {
+    if (kept - p.survival >= STEP_TOLERANCE - 1e-12 || i === points.length - 1) {
+      out.push(p);
+      kept = p.survival;
+    }
+  });
+  return out;
 }
 
 function logLogInterval(s: number, greenwood: number): { ciLow: number; ciHigh: number } {

@@ -26,7 +26,7 @@ export function traceLines(calls: readonly AcdCall[], cal: Pick<Calibration, 're
       if (!r) draws.set(c.queue, (r = SeededRandom.stream(seed, `talk:${c.queue}`)));
       talkSec = pool.length ? pool[r.int(0, pool.length - 1)]! : 0;
     }
-    const line: TraceLine & { retryOf?: string } = { callId: c.callId, arrivalTime: formatOffsetDateTime(c.epochMs, c.offsetMin), queue: c.queue, talkSec };
+    const line: TraceLine = { callId: c.callId, arrivalTime: formatOffsetDateTime(c.epochMs, c.offsetMin), queue: c.queue, talkSec };
     if (c.priority !== undefined) line.priority = c.priority;
     const link = links.get(c.callId);
     if (link) line.retryOf = link.retryOf;
