@@ -1,5 +1,5 @@
 import type { AcdCall } from './acd-log.js';
-import { proportion, quantile, type Estimate } from './estimate.js';
+import { proportion, quantile, sampleMean, type Estimate } from './estimate.js';
 import { fitLognormal, type LognormalFit } from './lognormal-fit.js';
 
 /** A later call by the same customer within this window counts as a retrial of an abandoned call. */
@@ -12,7 +12,7 @@ export interface RetrialFit {
   probability: Estimate;
   byQueue: Record<string, Estimate>;
   /** Seconds from the abandonment (arrival + wait) to the next call's arrival. */
-  delay: { n: number; medianSec: number; p90Sec: number; lognormal: LognormalFit | undefined; valuesSec: number[] };
+  delay: { n: number; meanSec: Estimate; medianSec: number; p90Sec: number; lognormal: LognormalFit | undefined; valuesSec: number[] };
   windowSec: number;
 }
 
@@ -50,6 +50,7 @@ export function fitRetrials(calls: readonly AcdCall[], queues: readonly string[]
     byQueue,
     delay: {
       n: delays.length,
+      meanSec: sampleMean(delays),
       medianSec: Math.round(quantile(delays, 0.5) * 10) / 10,
       p90Sec: Math.round(quantile(delays, 0.9) * 10) / 10,
       lognormal: fitLognormal(delays),
