@@ -1,4 +1,4 @@
-import { esc, lineChart, type Series } from '../replay/report-chart.js';
+import { esc, lineChart, yStep, type Series } from '../replay/report-chart.js';
 import type { Calibration } from './calibrate.js';
 import type { EmpiricalSummary } from './lognormal-fit.js';
 import { survivalAt, tailSurvival } from './patience.js';
@@ -20,12 +20,13 @@ function histogram(title: string, h: EmpiricalSummary['histogram'], n: number, f
   if (n === 0 || counts.length === 0) return `<figure><figcaption>${esc(title)}</figcaption><p class="empty">no answered call</p></figure>`;
   const density = (x: number) => (fit && x > 0 ? Math.exp(-((Math.log(x) - fit.mu) ** 2) / (2 * fit.sigma ** 2)) / (x * fit.sigma * Math.sqrt(2 * Math.PI)) : 0);
   const expected = counts.map((_, i) => n * h.binSec * density((i + 0.5) * h.binSec));
-  const top = Math.max(...counts, ...expected) * 1.05 || 1;
+  const step = yStep(Math.max(...counts, ...expected) || 1);
+  const top = step * Math.ceil((Math.max(...counts, ...expected) * 1.05) / step) || 1;
   const bw = (W - L - R) / counts.length;
   const py = (y: number) => T + (1 - y / top) * (H - T - B);
   const parts = [`<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">`];
-  for (let i = 0; i <= 4; i++) {
-    const y = (top / 4) * i;
+  for (let i = 0; i * step <= top + step / 1e6; i++) {
+    const y = step * i;
     parts.push(`<line x1="${L}" x2="${W - R}" y1="${py(y).toFixed(1)}" y2="${py(y).toFixed(1)}" class="grid"/><text x="${L - 6}" y="${(py(y) + 4).toFixed(1)}" class="yl">${Math.round(y)}</text>`);
   }
   counts.forEach((c, i) => {
@@ -83,7 +84,7 @@ export function renderCalibrationHtml(cal: Calibration, logName: string): string
         { name: `tail (${p.tail.kind})`, points: tail },
         { name: `${p.tail.kind} fit alone`, points: param, dash: '6 4' },
       ],
-      { yMax: 1, yFormat: (y) => `${Math.round(y * 100)}%`, xLabel: (x) => `${Math.round(x)}${NB}s` },
+      { yMax: 1, yFormat: (y) => `${Math.round(y * 100)}%`, xLabel: (x) => `${Math.round(x)}${NB}s`, xStep: [10, 15, 30, 60, 120, 300, 600].find((s) => xMax / s <= 8) ?? 1200 },
     );
   }
   const talk = cal.queues
