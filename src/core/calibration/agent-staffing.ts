@@ -109,7 +109,7 @@ export interface PresenceOptions {
  * while on a call (answer to answer + talk), and between two of its calls when the gap is
  * shorter than `maxGapSec` — except while a caller of the group's queues waited and the agent
  * stayed idle: an ACD gives a waiting call to any available agent, so that agent was on a break
- * or other work. Time before an agent's first call and after its last call of a spell is not
+ * or other work, from the end of its call (where breaks begin) to the last such wait. Time before an agent's first call and after its last call of a spell is not
  * seen and not counted (see docs/calibration.md for the bias this leaves).
  */
 export function groupPresence(calls: readonly AcdCall[], group: AgentGroup, opts: PresenceOptions): Spans {
@@ -135,7 +135,15 @@ export function groupPresence(calls: readonly AcdCall[], group: AgentGroup, opts
       if (!next) continue;
       const gap = next[0] - e;
       if (gap <= 0 || gap >= maxGap) continue;
-      for (const idle of subtract(e, next[0], waiting, firstEndingAfter(waiting, e))) all.push(idle);
+      const idle = subtract(e, next[0], waiting, firstEndingAfter(waiting, e));
+      if (idle.length === 1 && idle[0]![0] === e && idle[0]![1] === next[0]) all.push([e, next[0]]);
+      // A caller waited while this agent was idle: it was away. An agent goes on a break or to
+      // other work as a call ends, so it counts as away from the call's end to the last such
+      // wait, and present for the idle time after that.
+      else if (idle.length) {
+        const last = idle[idle.length - 1]!;
+        if (last[1] === next[0]) all.push(last);
+      }
     }
   }
   return all;
