@@ -3,7 +3,6 @@ import type { Calibration } from '../../core/calibration/calibrate.js';
 import { defaultPaths, loadConfiguration } from '../../core/configuration/configuration.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
-import type { CalibrateFlags } from './calibrate.js';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const sec = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)}s`);
@@ -11,7 +10,7 @@ const pp = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.
 const range = (lo: number | null, hi: number | null, f: (x: number | null) => string) => (lo === null || hi === null ? '' : `[${f(lo)}, ${f(hi)}]`);
 
 /** `calibrate --backtest`: replays the calibrated scenario and prints real against simulated. */
-export async function runBacktest(io: CliIO, cal: Calibration, flags: CalibrateFlags, seed: number): Promise<void> {
+export async function runBacktest(io: CliIO, cal: Calibration, flags: { replications: string; json?: boolean }, seed: number): Promise<void> {
   const replications = Number(flags.replications);
   if (!Number.isInteger(replications) || replications < 2 || replications > 1000) throw new UsageError(`--replications ${flags.replications}: expected a whole number from 2 to 1000`);
   const result = await backtest(cal, {

@@ -95,33 +95,33 @@ export function readAcdLog(path: string, options: AcdLogOptions = {}): AcdLog {
       reject(line, 'invalid', problems[0]!.field, problems.map((p, i) => (i === 0 ? p.message : `${p.field}: ${p.message}`)).join('; '));
       continue;
     }
-    const arrival = parseArrival(String(v['arrivalTime']), options.timeZone);
+    const arrival = parseArrival(cellText(v['arrivalTime']), options.timeZone);
     if (typeof arrival === 'string') {
       reject(line, 'unparseableDate', '/arrivalTime', arrival);
       continue;
     }
-    const callId = String(v['callId']);
+    const callId = cellText(v['callId']);
     const first = seen.get(callId);
     if (first !== undefined) {
       reject(line, 'duplicateCallId', '/callId', `callId "${callId}" is already used on line ${first}`);
       continue;
     }
     if (previous && arrival.epochMs < previous.epochMs) {
-      reject(line, 'outOfOrder', '/arrivalTime', `arrives at ${String(v['arrivalTime'])}, before the call on line ${previous.line} (${previous.text}); a log lists calls in arrival order`);
+      reject(line, 'outOfOrder', '/arrivalTime', `arrives at ${cellText(v['arrivalTime'])}, before the call on line ${previous.line} (${previous.text}); a log lists calls in arrival order`);
       continue;
     }
     seen.set(callId, line);
-    previous = { epochMs: arrival.epochMs, line, text: String(v['arrivalTime']) };
+    previous = { epochMs: arrival.epochMs, line, text: cellText(v['arrivalTime']) };
     const date = localDate(arrival.epochMs, arrival.offsetMin);
     if (options.day !== undefined && date !== options.day) {
       stats.otherDays++;
       continue;
     }
-    const customer = v['customerId'] === undefined ? '' : String(v['customerId']);
+    const customer = v['customerId'] === undefined ? '' : cellText(v['customerId']);
     const call: AcdCall = {
       line,
       callId,
-      queue: v['queue'] === undefined ? 'main' : String(v['queue']),
+      queue: v['queue'] === undefined ? 'main' : cellText(v['queue']),
       epochMs: arrival.epochMs,
       offsetMin: arrival.offsetMin,
       date,
@@ -131,7 +131,7 @@ export function readAcdLog(path: string, options: AcdLogOptions = {}): AcdLog {
     };
     if (customer !== '' && customer !== '0') call.customerId = customer;
     if (v['priority'] !== undefined) call.priority = v['priority'] as number;
-    if (v['agentId'] !== undefined && outcome === 'answered') call.agentId = String(v['agentId']);
+    if (v['agentId'] !== undefined && outcome === 'answered') call.agentId = cellText(v['agentId']);
     calls.push(call);
   }
   stats.calls = calls.length;
@@ -153,6 +153,9 @@ export function readAcdLog(path: string, options: AcdLogOptions = {}): AcdLog {
   }
   return { calls, stats };
 }
+
+/** A checked cell as text: the schema allows only strings and numbers where this is used. */
+const cellText = (x: unknown): string => (typeof x === 'string' ? x : typeof x === 'number' ? String(x) : '');
 
 function rowProblems(v: Record<string, unknown>): { field: string; message: string }[] {
   const out: { field: string; message: string }[] = [];

@@ -46,7 +46,7 @@ export function mapRow(row: Readonly<Record<string, unknown>>, mapping: ColumnMa
   for (const field of ACD_FIELDS) {
     const cells = columnsOf(mapping, field).map((c) => row[c]);
     if (cells.length === 2) {
-      const [date, clock] = cells.map((c) => (c === undefined || c === null ? '' : String(c).trim()));
+      const [date, clock] = cells.map((c) => (typeof c === 'string' ? c.trim() : typeof c === 'number' ? String(c) : ''));
       if (date !== '' || clock !== '') out[field] = `${date}T${clock}`;
       continue;
     }
