@@ -1,8 +1,10 @@
-import { Readable } from 'node:stream';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Configuration } from '../configuration/configuration.js';
 import { ReplayRun, type Scenario } from '../replay/replay-run.js';
 import { replayTrace } from '../replay/replay-trace.js';
-import type { KpiRow } from '../replay/replay-report.js';
+import type { KpiRow, ReplayReport } from '../replay/replay-report.js';
 import { summarise } from '../replications/interval-statistics.js';
 import { SeededRandom } from '../random/seeded-random.js';
 import { clock, realKpis, type Calibration, type RealKpis } from './calibrate.js';
@@ -98,38 +100,35 @@ export async function backtest(cal: Calibration, opts: BacktestOptions): Promise
   const byDay: Sums[][] = [];
   const retrials = { generated: 0, recorded: 0, suppressed: 0 };
   let withRetrials = false;
-  for (const [k, day] of cal.days.entries()) {
-    const staffing = staffingFor([day], cal);
-    const runs = seeds.map((seed) => {
-      const scenario: Scenario = { config: opts.config, staffing, staffingSource: `calibrated staffing of ${day.date}`, seed, intervalMin: cal.intervalMin, behaviour };
-      return new ReplayRun(scenario);
-    });
-    const lines = traceLines(day.calls, cal, pools, opts.seed);
-    const input = await replayTrace(
-      Readable.from(lines.map((l) => JSON.stringify(l) + '\n')),
-      runs,
-      { parallel: false },
-    );
-    const daySums = seeds.map(none);
-    runs.forEach((run, i) => {
-      const report = run.report({ trace: `${day.date} (calibrated)`, flowsDir: '', rulesDir: '', customersFile: '' }, input);
-      add(overall[i]!, report);
-      add(daySums[i]!, report);
-      for (const row of report.byInterval) {
-        let list = byInterval.get(row.interval % (1440 / cal.intervalMin));
-        if (!list) byInterval.set(row.interval % (1440 / cal.intervalMin), (list = seeds.map(none)));
-        add(list[i]!, row);
-      }
-      const r = (report as { retrials?: { generated: number; recorded: number; suppressed: number } }).retrials;
-      if (r) {
-        withRetrials = true;
-        retrials.generated += r.generated;
-        retrials.recorded += r.recorded;
-        retrials.suppressed += r.suppressed;
-      }
-    });
-    byDay.push(daySums);
-    opts.onDay?.(day.date, k + 1, cal.days.length);
+  const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-backtest-'));
+  try {
+    for (const [k, day] of cal.days.entries()) {
+      // The replay reads a trace with retries twice (which calls are retried, then the calls), so from a file.
+      const traceFile = join(dir, `${day.date}.jsonl`);
+      writeFileSync(traceFile, traceLines(day.calls, cal, pools, opts.seed).map((l) => JSON.stringify(l) + '\n').join(''));
+      const reports = await replayDay(traceFile, day.date, staffingFor([day], cal), seeds, { config: opts.config, behaviour, intervalMin: cal.intervalMin });
+      const daySums = seeds.map(none);
+      reports.forEach((report, i) => {
+        add(overall[i]!, report);
+        add(daySums[i]!, report);
+        for (const row of report.byInterval) {
+          const slot = row.interval % (1440 / cal.intervalMin);
+          let list = byInterval.get(slot);
+          if (!list) byInterval.set(slot, (list = seeds.map(none)));
+          add(list[i]!, row);
+        }
+        if (report.retrials) {
+          withRetrials = true;
+          retrials.generated += report.retrials.generated;
+          retrials.recorded += report.retrials.recorded;
+          retrials.suppressed += report.retrials.suppressed;
+        }
+      });
+      byDay.push(daySums);
+      opts.onDay?.(day.date, k + 1, cal.days.length);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   const allCalls = cal.days.flatMap((d) => d.calls);
   const realByInterval = new Map<number, RealKpis>();
@@ -152,6 +151,19 @@ export async function backtest(cal: Calibration, opts: BacktestOptions): Promise
     byDay: cal.days.map((d, k) => ({ date: d.date, ...row(d.real, byDay[k]!) })),
     ...(withRetrials ? { retrials } : {}),
   };
+}
+
+/** One day's trace replayed once per seed, the runs in lockstep (each call read once). */
+async function replayDay(
+  traceFile: string,
+  date: string,
+  staffing: Scenario['staffing'],
+  seeds: readonly number[],
+  common: Pick<Scenario, 'config' | 'behaviour' | 'intervalMin'>,
+): Promise<ReplayReport[]> {
+  const runs = seeds.map((seed) => new ReplayRun({ ...common, staffing, staffingSource: `calibrated staffing of ${date}`, seed }));
+  const input = await replayTrace(traceFile, runs, { parallel: false });
+  return runs.map((run) => run.report({ trace: `${date} (calibrated)`, flowsDir: '', rulesDir: '', customersFile: '' }, input));
 }
 
 /** Two periods' real KPIs as one (counts added, ratios recomputed). */
