@@ -129,6 +129,11 @@ export class ReplayRun {
     if (this.scenario.behaviour) this.retrials = new Retrials(this.scenario.behaviour, this.scenario.seed, new Set(callIds));
   }
 
+  /** Where the trace's clock starts (see setTraceOrigin); undefined for a trace timed in seconds. */
+  get traceOrigin(): TraceReadStats['origin'] {
+    return this.origin;
+  }
+
   /** The id of the first call in a call's chain of retries (its own, for a call that retries none): who called, for logs. */
   firstCallOfChain(callId: string): string {
     return this.firstCallOf.get(callId) ?? callId;
