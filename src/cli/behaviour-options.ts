@@ -17,6 +17,7 @@ export interface BehaviourChoice {
   /** The staffing file a --scenario directory sets. */
   staffing?: string;
   behaviour?: QueueBehaviour;
+  behaviourFile?: string;
   /** Where to write the simulated calls as an ACD log, and in which format. */
   acdLog?: { path: string; format: 'csv' | 'jsonl' };
 }
@@ -47,7 +48,10 @@ export function parseBehaviourFlags(flags: BehaviourFlags): BehaviourChoice {
     choice.staffing = join(dir, 'staffing.json');
     behaviourFile = join(dir, 'behaviour.json');
   }
-  if (behaviourFile !== undefined) choice.behaviour = loadQueueBehaviour(resolve(behaviourFile));
+  if (behaviourFile !== undefined) {
+    choice.behaviourFile = resolve(behaviourFile);
+    choice.behaviour = loadQueueBehaviour(choice.behaviourFile);
+  }
   if (flags.acdLog !== undefined) {
     const ext = extname(flags.acdLog).toLowerCase();
     if (ext !== '.csv' && ext !== '.jsonl') throw new UsageError(`--acd-log ${flags.acdLog}: name a .csv file (or .jsonl for JSON Lines)`);

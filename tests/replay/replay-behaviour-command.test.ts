@@ -94,6 +94,13 @@ describe('replay --behaviour and --scenario', () => {
     }
   });
 
+  it('warns of per-queue entries for queues the staffing file does not have', async () => {
+    const dir = scenarioDir({ ...BEHAVIOUR, retrials: { ...BEHAVIOUR.retrials, byQueue: { genral: 0.5 } } });
+    const r = await cli('replay', join(dir, 'trace.jsonl'), '--scenario', dir, '--json');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe(`warning: ${join(dir, 'behaviour.json')} at /retrials/byQueue/genral: no such queue in the staffing file (queues: general); the entry is not used\n`);
+  });
+
   it('a bad behaviour file: every problem with the file and the field', async () => {
     const dir = scenarioDir({ patience: { default: { kind: 'weibull', shape: 0, scaleSec: 60 } }, retrials: { probability: 2, delaySec: { kind: 'empirical', valuesSec: [] } } });
     const r = await cli('replay', join(dir, 'trace.jsonl'), '--scenario', dir);

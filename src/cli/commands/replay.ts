@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { unknownBehaviourQueues } from '../../core/behaviour/queue-behaviour.js';
 import { AcdLogRecorder } from '../../core/replay/acd-log.js';
 import { renderReportHtml } from '../../core/replay/report-html.js';
 import { ReplayRun } from '../../core/replay/replay-run.js';
@@ -83,6 +84,12 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
       await checkReplicationQueue(replications);
       const outDir = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'dir');
       const scenario = await loadScenario(choice.staffing ? { ...flags, staffing: choice.staffing } : flags, io);
+      if (choice.behaviour) {
+        const queues = new Set(scenario.staffing.queues.map((q) => q.id));
+        for (const path of unknownBehaviourQueues(choice.behaviour, queues)) {
+          io.err(`warning: ${choice.behaviourFile!} at ${path}: no such queue in the staffing file (queues: ${[...queues].join(', ')}); the entry is not used\n`);
+        }
+      }
       const run = new ReplayRun(choice.behaviour ? { ...scenario, behaviour: choice.behaviour } : scenario);
       const acdLog = choice.acdLog && new AcdLogRecorder();
       if (acdLog) run.observeOutcomes((o, call) => acdLog.add(o, call, run.firstCallOfChain(o.callId)));
