@@ -1,9 +1,12 @@
 import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { unknownBehaviourQueues } from '../../core/behaviour/queue-behaviour.js';
+import { AcdLogRecorder } from '../../core/replay/acd-log.js';
 import { renderReportHtml } from '../../core/replay/report-html.js';
 import { ReplayRun } from '../../core/replay/replay-run.js';
 import { replayTrace } from '../../core/replay/replay-trace.js';
+import { parseBehaviourFlags, withBehaviourOptions, type BehaviourFlags } from '../behaviour-options.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { checkOutputPath, writeOutputs } from '../output-path.js';
@@ -15,7 +18,7 @@ import { warningLines } from '../report-warnings.js';
 import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 
-interface ReplayFlags extends ScenarioFlags, ReplicationFlags {
+interface ReplayFlags extends ScenarioFlags, ReplicationFlags, BehaviourFlags {
   json?: boolean;
   out?: string;
   onError: string;
@@ -59,12 +62,12 @@ export function progress(io: CliIO, label: string): { update(n: number): void; s
 }
 
 export function registerReplayCommand(program: Command, io: CliIO): void {
-  withReplicationOptions(withScenarioOptions(
+  withBehaviourOptions(withReplicationOptions(withScenarioOptions(
     program
       .command('replay')
       .argument('<trace>', 'trace file: JSON Lines (.jsonl) or CSV (.csv), one call per line in arrival order')
       .description('replay a call trace against flows, rules and staffing; report service level, ASA, abandonment, handle time, containment'),
-  ))
+  )))
     .option('--json', 'print the report as one JSON object')
     .option('--out <dir>', 'also write report.json and a self-contained report.html there')
     .option('--on-error <mode>', 'fail: stop and list up to 10 bad lines; skip: leave them out and count them', 'fail')
@@ -74,9 +77,22 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
       const onError = parseOnError(flags.onError);
       const parallel = parallelReplay(flags);
       const replications = parseReplicationFlags(flags);
+      const choice = parseBehaviourFlags(flags);
+      if (replications && choice.behaviour) {
+        throw new UsageError(`--replications resamples the trace's calls, which breaks its chains of retries; replay with ${flags.scenario !== undefined ? '--scenario' : '--behaviour'} without --replications (vary --seed for other patience and retrial draws)`);
+      }
       await checkReplicationQueue(replications);
       const outDir = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'dir');
-      const run = new ReplayRun(await loadScenario(flags, io));
+      const scenario = await loadScenario(choice.staffing ? { ...flags, staffing: choice.staffing } : flags, io);
+      if (choice.behaviour) {
+        const queues = new Set(scenario.staffing.queues.map((q) => q.id));
+        for (const path of unknownBehaviourQueues(choice.behaviour, queues)) {
+          io.err(`warning: ${choice.behaviourFile!} at ${path}: no such queue in the staffing file (queues: ${[...queues].join(', ')}); the entry is not used\n`);
+        }
+      }
+      const run = new ReplayRun(choice.behaviour ? { ...scenario, behaviour: choice.behaviour } : scenario);
+      const acdLog = choice.acdLog && new AcdLogRecorder();
+      if (acdLog) run.observeOutcomes((o, call) => acdLog.add(o, call, run.firstCallOfChain(o.callId)));
       const bar = progress(io, 'replay');
       let input;
       try {
@@ -98,6 +114,11 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
       io.err(warningLines(report.warnings));
       io.out(flags.json ? JSON.stringify(report) + '\n' : formatReport(report) + intervals);
       reportSkippedLines(io, trace, input);
+      if (acdLog && choice.acdLog) {
+        const { path, format } = choice.acdLog;
+        writeOutputs(io, [{ file: path, text: format === 'csv' ? acdLog.csv(run.traceOrigin) : acdLog.jsonl(run.traceOrigin) }], undefined);
+        if (!flags.json) io.out(`\nwrote ${flags.acdLog!} (${acdLog.size} simulated calls)\n`);
+      }
       if (outDir) {
         const json = JSON.stringify(report, null, 2) + '\n';
         // The table is printed already; should the files fail, the full report follows it on stdout.

@@ -84,3 +84,11 @@ function checkCurve(model: PatienceModel, file: string, at: string, issues: Issu
     if (s > s0) issues.error(file, `${at}/points/${i}/1`, `survival must not rise: ${s} follows ${s0}`);
   }
 }
+
+/** Per-queue entries naming queues the staffing does not have (a typo, or another centre's model): their JSON Pointers. */
+export function unknownBehaviourQueues(behaviour: QueueBehaviour, queueIds: ReadonlySet<string>): string[] {
+  const paths: string[] = [];
+  for (const queue of Object.keys(behaviour.patience?.byQueue ?? {})) if (!queueIds.has(queue)) paths.push(pointer('patience', 'byQueue', queue));
+  for (const queue of Object.keys(behaviour.retrials?.byQueue ?? {})) if (!queueIds.has(queue)) paths.push(pointer('retrials', 'byQueue', queue));
+  return paths;
+}

@@ -1,4 +1,5 @@
 import type { ContactPolicyReport } from '../sms/replay-contact-policy.js';
+import type { RetrialCounts } from './retrials.js';
 import type { GroupIntervalStats, QueueIntervalStats } from '../simulation/interval-stats.js';
 import type { Kpis } from '../simulation/queue-kpi-accumulator.js';
 import type { IvrSums } from './ivr-kpis.js';
@@ -152,6 +153,8 @@ export interface ReplayReport extends KpiRow {
   };
   /** What the contact policy would do with the SMS (only when the scenario has a policy): sent, deferred, suppressed by reason. */
   contactPolicy?: ContactPolicyReport;
+  /** Only with a queue-behaviour model: retries the model generated, recorded ones replayed and recorded ones left out. */
+  retrials?: RetrialCounts;
 }
 
 const round = (x: number | null, digits = 4): number | null => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);

@@ -1,3 +1,4 @@
+import type { QueueBehaviour } from '../behaviour/queue-behaviour.js';
 import type { ConfigIssue } from '../config/config-error.js';
 import { routedQueueIssues, type Configuration } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
@@ -12,6 +13,7 @@ import { parseOffsetDateTime } from '../trace/date-time.js';
 import type { TraceReadStats } from '../trace/trace-reader.js';
 import { decideTraceCall, type CompactDecision, type DecideInput, type ReplayCall } from './compact-decision.js';
 import { RoutesOutsideStaffingError } from './routes-outside-staffing-error.js';
+import { Retrials, type PlayedCall } from './retrials.js';
 import { StaffingGaps } from './staffing-gaps.js';
 import { emptyIvrSums, IvrKpiAccumulator, mergeIvrSums, type IvrSums } from './ivr-kpis.js';
 import { coverage, coveredSec, DAY_SEC, dateOfDay, slotOfDay, timeOfDaySeries, traceSpan } from './report-periods.js';
@@ -39,6 +41,12 @@ export interface Scenario {
   intervalMin?: number;
   /** When given, the report's `contactPolicy` section says what this policy would do with the SMS. */
   contactPolicy?: ContactPolicy;
+  /**
+   * Callers' patience and retrials (schemas/queue-behaviour.schema.json): lines without
+   * patienceSec draw theirs, and retries depend on the simulation (see Retrials); `seed` drives
+   * the draws. The report then counts `retrials`.
+   */
+  behaviour?: QueueBehaviour;
 }
 
 /** Priority of ACD-level trace lines that give none: the routing default's segment priority. */
@@ -70,7 +78,11 @@ export class ReplayRun {
   private groupRows: ReturnType<ContactCentre['groupSeries']> = [];
   private queueRows: ReturnType<ContactCentre['queueSeries']> = [];
   /** Sees every call's outcome from the contact centre (compare joins them call by call). */
-  private outcomeListener: ((o: CallOutcome) => void) | undefined;
+  private outcomeListener: ((o: CallOutcome, call: OfferedCall) => void) | undefined;
+  /** With a queue-behaviour model: patience draws and retrials. */
+  private retrials: Retrials | null = null;
+  /** The first call of each retry's chain of calls, by the retry's id (the caller, for logs). */
+  private readonly firstCallOf = new Map<string, string>();
 
   constructor(readonly scenario: Scenario) {
     this.decider = new CallDecider(scenario.config);
@@ -93,17 +105,38 @@ export class ReplayRun {
     return (this.centre = new ContactCentre(this.scenario.staffing, {
       intervalSec: this.intervalSec,
       startSec: traceSpan(arrivalSec, arrivalSec).startSec,
-      onOutcome: (o: CallOutcome) => {
+      onOutcome: (o: CallOutcome, call: OfferedCall) => {
         this.byQueue.add(o);
         this.bySegment.add(o);
-        this.outcomeListener?.(o);
+        this.retrials?.outcome(o);
+        this.outcomeListener?.(o, call);
       },
+      ...(this.retrials ? { onAbandon: (call: OfferedCall, atSec: number) => this.callAgain(call, atSec) } : {}),
     }));
   }
 
   /** Hands every call's outcome to `listener` as the contact centre settles it; set before the first call. */
-  observeOutcomes(listener: (o: CallOutcome) => void): void {
+  observeOutcomes(listener: (o: CallOutcome, call: OfferedCall) => void): void {
     this.outcomeListener = listener;
+  }
+
+  /**
+   * With a queue-behaviour model, the callId of every call some line of the trace retries
+   * (`retryOf`), before the first call: a hang-up of any other call may generate a retry.
+   */
+  setRecordedRetries(callIds: Iterable<string>): void {
+    if (this.centre) throw new Error('setRecordedRetries comes before the first call');
+    if (this.scenario.behaviour) this.retrials = new Retrials(this.scenario.behaviour, this.scenario.seed, new Set(callIds));
+  }
+
+  /** Where the trace's clock starts (see setTraceOrigin); undefined for a trace timed in seconds. */
+  get traceOrigin(): TraceReadStats['origin'] {
+    return this.origin;
+  }
+
+  /** The id of the first call in a call's chain of retries (its own, for a call that retries none): who called, for logs. */
+  firstCallOfChain(callId: string): string {
+    return this.firstCallOf.get(callId) ?? callId;
   }
 
   /** Decides one call; the returned decision is null for ACD-level lines (no IVR, no rules). */
@@ -124,28 +157,47 @@ export class ReplayRun {
 
   /** Adds a call (in arrival order) with its decision from `decide`. */
   offer(call: ReplayCall, decision: CompactDecision | null): void {
+    if (this.scenario.behaviour && !this.retrials) this.setRecordedRetries([]);
     const seq = this.seq++;
     const centre = this.centreFrom(call.arrivalSec);
     this.lastArrivalSec = call.arrivalSec;
+    if (this.retrials && !this.retrials.playsNow({ call, decision })) {
+      // A retry left out, or waiting for the simulated fate of the call it retries.
+      centre.advanceTo(call.arrivalSec);
+      return;
+    }
     if (this.contacts) this.applyContactPolicy(call, decision);
     if (decision !== null) this.checkRoutable(call.callId);
+    const offered = this.play(call, decision, seq);
+    // Calls that never reach an agent still move the clock, so agents' time is accounted for.
+    if (offered) centre.offer(offered);
+    else centre.advanceTo(call.arrivalSec);
+  }
+
+  /** Counts a call's IVR part; the call for the agent queues, or undefined when it never gets there. */
+  private play(call: ReplayCall, decision: CompactDecision | null, seq: number): OfferedCall | undefined {
+    if (call.retryOf !== undefined) this.firstCallOf.set(call.callId, this.firstCallOfChain(call.retryOf));
     if (decision === null) {
       const queue = call.queue!;
       this.gaps.note(queue, call.arrivalSec);
       this.ivr.add(['overall', 'segment:direct', `queue:${queue}`], call.arrivalSec, null);
-      centre.offer(this.offered(call, seq, 'direct', call.arrivalSec, { queue, priority: call.priority ?? DIRECT_PRIORITY_FALLBACK, overflow: [] }));
-      return;
+      return this.offered(call, seq, 'direct', call.arrivalSec, { queue, priority: call.priority ?? DIRECT_PRIORITY_FALLBACK, overflow: [] }, decision);
     }
     const keys = ['overall', `segment:${decision.segment}`];
     if (decision.route) keys.push(`queue:${decision.route.queue}`);
     this.ivr.add(keys, call.arrivalSec, decision);
-    if (decision.route) {
-      this.gaps.note(decision.route.queue, call.arrivalSec + decision.ivrSec);
-      centre.offer(this.offered(call, seq, decision.segment, call.arrivalSec + decision.ivrSec, decision.route));
-    } else {
-      // Calls that never reach an agent still move the clock, so agents' time is accounted for.
-      centre.advanceTo(call.arrivalSec);
+    if (!decision.route) {
+      this.retrials?.missedQueue(call);
+      return undefined;
     }
+    this.gaps.note(decision.route.queue, call.arrivalSec + decision.ivrSec);
+    return this.offered(call, seq, decision.segment, call.arrivalSec + decision.ivrSec, decision.route, decision);
+  }
+
+  /** A caller hung up in the queue: the retry it releases or the model generates, played from the hang-up on. */
+  private callAgain(abandoned: OfferedCall, atSec: number): OfferedCall | undefined {
+    const next: PlayedCall | undefined = this.retrials!.afterAbandon(abandoned, atSec);
+    return next && this.play(next.call, next.decision, this.seq++);
   }
 
   /**
@@ -164,10 +216,12 @@ export class ReplayRun {
     this.contacts!.add(call.callId, phone, timeZone, decision.sms, call.arrivalSec + decision.ivrSec);
   }
 
-  private offered(call: ReplayCall, seq: number, segment: string, queuedSec: number, route: OfferedCall['route']): OfferedCall {
+  private offered(call: ReplayCall, seq: number, segment: string, queuedSec: number, route: OfferedCall['route'], decision: CompactDecision | null): OfferedCall {
     const o: OfferedCall = { seq, callId: call.callId, segment, arrivalSec: call.arrivalSec, queuedSec, route, talkSec: call.talkSec };
     if (call.wrapSec !== undefined) o.wrapSec = call.wrapSec;
-    if (call.patienceSec !== undefined) o.patienceSec = call.patienceSec;
+    const patienceSec = this.retrials ? this.retrials.patienceSec(call, route.queue) : call.patienceSec;
+    if (patienceSec !== undefined) o.patienceSec = patienceSec;
+    this.retrials?.entered({ call, decision });
     return o;
   }
 
@@ -187,6 +241,7 @@ export class ReplayRun {
         this.groupRows = this.centre.groupSeries(span.endSec);
         this.centre.finish();
       }
+      this.retrials?.finish();
       for (const g of this.groupRows) this.byQueue.addAgentTime(g);
       this.finished = true;
     }
@@ -259,6 +314,7 @@ export class ReplayRun {
         ...(span.days > 1 ? { byTimeOfDay: timeOfDaySeries(this.intervalSec, q.queues, this.queueRows, this.groupRows) } : {}),
       },
       ...(this.contacts ? { contactPolicy: this.contacts.report() } : {}),
+      ...(this.retrials ? { retrials: { ...this.retrials.counts } } : {}),
     };
   }
 

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
-import { readTrace } from '../trace/trace-reader.js';
+import { readTrace, type TraceReaderOptions } from '../trace/trace-reader.js';
 import type { CompactDecision, ReplayCall } from './compact-decision.js';
 import { decideHere, decideTrace, DEFAULT_BATCH_SIZE, inputInfo, type TraceBatch, type TraceCallDecider } from './decided-batches.js';
 import type { DecideWorkerInit } from './decide-worker.js';
@@ -67,6 +67,10 @@ interface DecidedCalls {
 export async function replayTrace(source: string | Readable, runs: readonly ReplayRun[], opts: ReplayOptions = {}): Promise<InputInfo> {
   const queues = new Set(runs.flatMap((r) => r.scenario.staffing.queues.map((q) => q.id)));
   const reader = { onError: opts.onError ?? 'fail', sort: opts.sort ?? false } as const;
+  if (runs.some((r) => r.scenario.behaviour)) {
+    const retried = await recordedRetries(source, { ...reader, queues });
+    for (const r of runs) r.setRecordedRetries(retried);
+  }
   const here: TraceCallDecider[] = runs.map((r) => (call) => r.decide(call));
   const read = (typeof source === 'string' ? await inWorker(source, runs, reader, queues, opts) : undefined) ?? inThisThread(source, here, { ...reader, queues });
   const every = opts.progressEvery ?? 10_000;
@@ -87,6 +91,18 @@ export async function replayTrace(source: string | Readable, runs: readonly Repl
   }
   opts.onProgress?.(n);
   return read.input();
+}
+
+/**
+ * The callId of every call the trace retries. A replay with a queue-behaviour model needs them
+ * before it starts: a simulated hang-up generates a retry only for a call the trace does not
+ * retry. Reading the trace for them is a first pass over the file, so the source must be a file.
+ */
+async function recordedRetries(source: string | Readable, options: TraceReaderOptions): Promise<Set<string>> {
+  if (typeof source !== 'string') throw new RangeError('a replay with a queue-behaviour model reads its trace twice: give a file, not a stream');
+  const retried = new Set<string>();
+  for await (const call of readTrace(source, options)) if (call.retryOf !== undefined) retried.add(call.retryOf);
+  return retried;
 }
 
 function inThisThread(source: string | Readable, deciders: readonly TraceCallDecider[], options: Parameters<typeof readTrace>[1]): DecidedCalls {

@@ -1,5 +1,10 @@
 import type { Readable } from 'node:stream';
-import { decideInputOf, replayCallOf } from '../replay/compact-decision.js';
+import type { CallDecider } from '../decision/call-decider.js';
+import { decideInputOf, decideTraceCall, replayCallOf, type CompactDecision } from '../replay/compact-decision.js';
+import type { InputInfo, ReplayReport, ScenarioInfo } from '../replay/replay-report.js';
+import { ReplayRun, type Scenario } from '../replay/replay-run.js';
+import type { CallOutcome } from '../simulation/call-outcome.js';
+import type { OfferedCall } from '../simulation/offered-call.js';
 import { readTrace, type TraceReaderOptions } from '../trace/trace-reader.js';
 import type { RecordedDay } from './trace-resampler.js';
 
@@ -21,4 +26,41 @@ export async function readRecordedDay(source: string | Readable, options: TraceR
     day.calls.push({ call: replayCallOf(call, call.arrivalSec + offset), input: decideInputOf(call) });
   }
   return day;
+}
+
+export interface RecordedDayReplayOptions {
+  /** How the report names the inputs; blanks by default. */
+  info?: Partial<Omit<ScenarioInfo, 'configVersion' | 'seed' | 'thresholdSec' | 'serviceLevelTarget' | 'intervalMin' | 'staffing'>>;
+  /** Sees every simulated call's outcome, with the call as offered and the first call of its chain of retries. */
+  onOutcome?: (o: CallOutcome, call: OfferedCall, firstCallOfChain: string) => void;
+}
+
+/**
+ * Replays a trace held in memory (`readRecordedDay`) against one scenario, as `replay` replays
+ * the file: the same calls, decisions and report. Meant to be called many times on one day,
+ * e.g. with the scenario's seed changed to vary the patience and retrial draws of a
+ * queue-behaviour model (arrivals and talk times stay as recorded); each call is independent.
+ * The report gives the KPIs overall, per interval, per day and per queue, and `retrials`.
+ */
+export function replayRecordedDay(day: RecordedDay, scenario: Scenario, opts: RecordedDayReplayOptions = {}): ReplayReport {
+  const run = new ReplayRun(scenario);
+  const decider: CallDecider = run.decider;
+  if (scenario.behaviour) {
+    const retried = new Set<string>();
+    for (const { call } of day.calls) if (call.retryOf !== undefined) retried.add(call.retryOf);
+    run.setRecordedRetries(retried);
+  }
+  if (opts.onOutcome) {
+    const listener = opts.onOutcome;
+    run.observeOutcomes((o, call) => listener(o, call, run.firstCallOfChain(o.callId)));
+  }
+  run.setTraceOrigin(day.origin);
+  const recipients = scenario.contactPolicy !== undefined;
+  for (const { call, input } of day.calls) {
+    const decision: CompactDecision | null = decideTraceCall(decider, scenario.seed, input, recipients);
+    run.offer(call, decision);
+  }
+  const input: InputInfo = { lines: day.calls.length, calls: day.calls.length, skipped: 0, skippedByReason: {}, blank: 0 };
+  const paths = scenario.config.paths;
+  return run.report({ trace: '', flowsDir: paths.flowsDir, rulesDir: paths.rulesDir, customersFile: paths.customersFile, ...opts.info }, input);
 }

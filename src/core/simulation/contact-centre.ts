@@ -17,6 +17,8 @@
  *   a free agent arriving in the same second meet even if a standard call also arrived then.
  *   A caller is still answered if an agent frees up at the very moment patience runs out.
  * - Agents whose shift ends finish their current call (talk and after-call work) first.
+ * - A caller who hangs up may call again (`onAbandon`): the new call joins the queues later,
+ *   as if offered then.
  */
 
 import { agentsAt, daySchedule, everStaffed } from '../staffing/shift-schedule.js';
@@ -48,8 +50,13 @@ import {
 export type { GroupIntervalStats, QueueIntervalStats } from './interval-stats.js';
 
 export interface ContactCentreOptions {
-  /** Receives each call's outcome, once, when it is known. */
-  onOutcome: (outcome: CallOutcome) => void;
+  /** Receives each call's outcome, once, when it is known, with the call as it was offered. */
+  onOutcome: (outcome: CallOutcome, call: OfferedCall) => void;
+  /**
+   * Asked when a caller hangs up in the queue, after its outcome: the call the same caller makes
+   * again (arriving no earlier than now, with a seq of its own), or undefined for none.
+   */
+  onAbandon?: (call: OfferedCall, atSec: number) => OfferedCall | undefined;
   /** Reporting interval; defaults to the staffing file's intervalMin. */
   intervalSec?: number;
   /**
@@ -64,7 +71,8 @@ const DAY_SEC = 86_400;
 
 export class ContactCentre {
   private readonly intervalSec: number;
-  private readonly onOutcome: (outcome: CallOutcome) => void;
+  private readonly onOutcome: ContactCentreOptions['onOutcome'];
+  private readonly onAbandon: ContactCentreOptions['onAbandon'];
   private readonly events = new IndexedHeap<SimEvent>(eventBefore);
   private readonly queueById = new Map<string, QueueState>();
   private readonly queues: QueueState[] = [];
@@ -87,6 +95,7 @@ export class ContactCentre {
     options: ContactCentreOptions,
   ) {
     this.onOutcome = options.onOutcome;
+    this.onAbandon = options.onAbandon;
     this.queueIds = new Set(staffing.queues.map((q) => q.id));
     this.intervalSec = options.intervalSec ?? staffing.intervalMin * 60;
     if (!(this.intervalSec > 0)) throw new RangeError(`interval must be > 0 seconds, got ${this.intervalSec}`);
@@ -120,6 +129,11 @@ export class ContactCentre {
     this.advanceTo(call.arrivalSec);
     this.lastSeq = call.seq;
     this.lastArrival = call.arrivalSec;
+    this.admit(call);
+  }
+
+  /** A call joins the floor: it enters the queues at its queuedSec. */
+  private admit(call: OfferedCall): void {
     const state: CallState = {
       call,
       entries: [],
@@ -343,6 +357,13 @@ export class ContactCentre {
   private abandon(state: CallState): void {
     this.leaveQueues(state);
     this.emit(state, { answered: false, abandoned: true, waitSec: this.clock - state.call.queuedSec });
+    const again = this.onAbandon?.(state.call, this.clock);
+    if (again === undefined) return;
+    checkOfferedCall(again, this.queueIds);
+    if (!(again.arrivalSec >= this.clock)) {
+      throw new SimulationError('OUT_OF_ORDER', `calls again at ${again.arrivalSec}s, before hanging up at ${this.clock}s`, again.callId);
+    }
+    this.admit(again);
   }
 
   // --- agents choosing calls -------------------------------------------------------------
@@ -431,7 +452,7 @@ export class ContactCentre {
     if (fate.answeredSec !== undefined) outcome.answeredSec = fate.answeredSec;
     if (fate.agentGroup !== undefined) outcome.agentGroup = fate.agentGroup;
     if (state.overflowQueue !== undefined) outcome.overflowQueue = state.overflowQueue;
-    this.onOutcome(outcome);
+    this.onOutcome(outcome, call);
   }
 
   // --- draining --------------------------------------------------------------------------
