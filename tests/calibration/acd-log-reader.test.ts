@@ -59,6 +59,13 @@ describe('reading an ACD log', () => {
     ]);
   });
 
+  it('turns queue names an id cannot hold into ids, keeping the names', () => {
+    const file = tmp.file('names.csv', [HEAD, 'c1,,Sales Line 2,2026-03-02T09:00:00+08:00,0,answered,200,a1', 'c2,,_vip,2026-03-02T09:00:01+08:00,0,answered,200,a1']);
+    const { calls, stats } = readAcdLog(file);
+    expect(calls.map((c) => c.queue)).toEqual(['Sales_Line_2', 'q_vip']);
+    expect(stats.queueNames).toEqual({ Sales_Line_2: 'Sales Line 2', q_vip: '_vip' });
+  });
+
   it('takes one day with --day and counts the rows of the others', () => {
     const file = tmp.file('two-days.csv', [HEAD, ...GOOD, 'c4,k4,general,2026-03-03T09:00:00+08:00,0,answered,90,a1']);
     const { calls, stats } = readAcdLog(file, { day: '2026-03-03' });

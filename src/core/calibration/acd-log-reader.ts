@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { parse, type CsvError } from 'csv-parse/sync';
 import { readProblem } from '../config/read-problem.js';
 import { schemaErrors } from '../config/schema-validator.js';
-import { AcdLogError, emptyIssueCounts, type AcdCall, type AcdIssueReason, type AcdReadStats } from './acd-log.js';
+import { AcdLogError, emptyIssueCounts, queueIdOf, type AcdCall, type AcdIssueReason, type AcdReadStats } from './acd-log.js';
 import { mapRow, missingColumns, type ColumnMapping } from './column-mapping.js';
 import { localDate, parseArrival, type TimeZone } from './time-zone.js';
 
@@ -55,7 +55,7 @@ export function readAcdLog(path: string, options: AcdLogOptions = {}): AcdLog {
   else if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') rows = jsonlRows(text);
   else throw new AcdLogError('ACD_LOG_FORMAT', name, `cannot tell the format from the extension "${ext}"; use .csv or .jsonl (or .ndjson)`);
 
-  const stats: AcdReadStats = { rows: 0, calls: 0, otherDays: 0, leftOut: emptyIssueCounts(), unknownOutcomes: {}, issues: [] };
+  const stats: AcdReadStats = { rows: 0, calls: 0, otherDays: 0, leftOut: emptyIssueCounts(), unknownOutcomes: {}, issues: [], queueNames: {} };
   const calls: AcdCall[] = [];
   const seen = new Map<string, number>();
   let previous: { epochMs: number; line: number; text: string } | undefined;
@@ -118,10 +118,13 @@ export function readAcdLog(path: string, options: AcdLogOptions = {}): AcdLog {
       continue;
     }
     const customer = v['customerId'] === undefined ? '' : cellText(v['customerId']);
+    const queueName = v['queue'] === undefined ? 'main' : cellText(v['queue']);
+    const queue = queueIdOf(queueName);
+    if (queue !== queueName) stats.queueNames[queue] = queueName;
     const call: AcdCall = {
       line,
       callId,
-      queue: v['queue'] === undefined ? 'main' : cellText(v['queue']),
+      queue,
       epochMs: arrival.epochMs,
       offsetMin: arrival.offsetMin,
       date,

@@ -73,6 +73,14 @@ export interface AcdReadStats {
   unknownOutcomes: Record<string, number>;
   /** The first problems, in file order (at most 10). */
   issues: AcdIssue[];
+  /** Queue names of the log that are not usable as ids, by the id made of them. */
+  queueNames: Record<string, string>;
+}
+
+/** A queue id of the staffing file for a queue name of the log: characters an id cannot hold become "_". */
+export function queueIdOf(name: string): string {
+  const id = name.trim().replace(/[^A-Za-z0-9_.-]/g, '_');
+  return /^[A-Za-z0-9]/.test(id) ? id : `q${id}`;
 }
 
 export type AcdLogErrorCode = 'ACD_LOG_UNREADABLE' | 'ACD_LOG_FORMAT' | 'ACD_LOG_INVALID' | 'ACD_LOG_EMPTY';

@@ -51,8 +51,8 @@ export interface DayCalibration {
   real: RealKpis;
   realByInterval: (RealKpis & { interval: number; start: string })[];
   arrivals: Record<string, IntervalArrivals[]>;
-  /** Group id → mean agents available per interval of the day (interval → agents). */
-  staffing: Record<string, { interval: number; start: string; agents: number }[]>;
+  /** Group id → mean agents available per interval of the day, with the calls answered and agents seen answering in it. */
+  staffing: Record<string, { interval: number; start: string; agents: number; answered: number; agentsSeen: number }[]>;
 }
 
 export interface Calibration {
@@ -179,7 +179,17 @@ function dayCalibration(date: string, calls: AcdCall[], queues: string[], groups
   const staffing: DayCalibration['staffing'] = {};
   for (const g of groups) {
     const perInterval = agentsByInterval(groupPresence(calls, g, { originMs, maxGapSec: gapSec }), intervalSec);
-    staffing[g.id] = Array.from({ length: slots }, (_, i) => ({ interval: i, start: clock(i * intervalSec), agents: round(perInterval.get(i) ?? 0, 3) }));
+    // The sample behind each interval's figure: the calls the group answered in it and the agents who answered them.
+    const answered = new Array<number>(slots).fill(0);
+    const seen = Array.from({ length: slots }, () => new Set<string>());
+    const inGroup = new Set(g.queues);
+    for (const c of calls) {
+      if (c.outcome !== 'answered' || !inGroup.has(c.queue)) continue;
+      const i = Math.min(slots - 1, Math.max(0, Math.floor(((c.epochMs - originMs) / 1000 + c.waitSec) / intervalSec)));
+      answered[i]!++;
+      if (c.agentId !== undefined) seen[i]!.add(c.agentId);
+    }
+    staffing[g.id] = Array.from({ length: slots }, (_, i) => ({ interval: i, start: clock(i * intervalSec), agents: round(perInterval.get(i) ?? 0, 3), answered: answered[i]!, agentsSeen: seen[i]!.size }));
   }
   return { date, originMs, offsetMin, calls, real: realKpis(calls, thresholdSec), realByInterval, arrivals, staffing };
 }

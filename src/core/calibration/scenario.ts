@@ -50,14 +50,14 @@ export function talkPools(calls: readonly AcdCall[], cal: Pick<Calibration, 'tal
  * minute is lost to rounding. No after-call work: time an agent spent after a call while a
  * caller waited is already left out of its availability.
  */
-export function staffingFor(days: readonly DayCalibration[], cal: Pick<Calibration, 'groups' | 'queues' | 'intervalMin' | 'thresholdSec'>): Staffing {
+export function staffingFor(days: readonly DayCalibration[], cal: Pick<Calibration, 'groups' | 'queues' | 'intervalMin' | 'thresholdSec' | 'input'>): Staffing {
   const intervalMin = cal.intervalMin;
   const slots = 1440 / intervalMin;
   return {
     serviceLevel: { target: 0.8, thresholdSec: cal.thresholdSec },
     intervalMin,
     defaultWrapSec: 0,
-    queues: cal.queues.map((id) => ({ id })),
+    queues: cal.queues.map((id) => (cal.input.queueNames[id] === undefined ? { id } : { id, name: cal.input.queueNames[id] })),
     groups: cal.groups.map((g) => {
       const mean = Array.from({ length: slots }, (_, i) => days.reduce((s, d) => s + (d.staffing[g.id]?.[i]?.agents ?? 0), 0) / days.length);
       const minutes: number[] = [];
