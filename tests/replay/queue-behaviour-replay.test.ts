@@ -8,6 +8,8 @@ import { replayTrace } from '../../src/core/replay/replay-trace.js';
 import type { RecordedDay } from '../../src/core/replications/trace-resampler.js';
 import type { CallOutcome } from '../../src/core/simulation/call-outcome.js';
 import type { Staffing } from '../../src/core/staffing/staffing.js';
+import { erlangA } from '../../src/core/staffing/erlang-a.js';
+import { exponential, mulberry32 } from '../helpers/seeded-random.js';
 import { scratch } from '../helpers/trace-files.js';
 
 const TEN = 10 * 3600;
@@ -109,6 +111,40 @@ describe('patience from the model', () => {
     const c = replay(calls.slice(0, 300), scenario(1, exponential60, 8)).report;
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(c.abandoned).not.toBe(a.abandoned);
+  });
+});
+
+describe('patience from the model against queueing theory', () => {
+  /**
+   * Poisson arrivals and exponential talk on one queue, patience drawn from an exponential model
+   * by the replay: the M/M/c+M queue, so the abandon rate and service level must agree with
+   * Erlang A. Tolerance by batch means (as in tests/simulation/erlang-agreement.test.ts): the
+   * 30-minute reporting intervals after the first (warm-up) are 20 batches of some 200 calls, and
+   * the analytic value must lie in the batch means' 99% interval, t(0.995, 19) = 2.861.
+   */
+  it('exponential patience: abandon rate and service level match Erlang A (20 Erlangs on 20 agents)', () => {
+    const callsPerHour = 400;
+    const ahtSec = 180;
+    const random = mulberry32(5);
+    const calls: ReplayCall[] = [];
+    for (let t = exponential(random, 3600 / callsPerHour), i = 0; t < 21 * 1800; t += exponential(random, 3600 / callsPerHour), i++) {
+      calls.push({ callId: `p${i}`, arrivalSec: t, talkSec: exponential(random, ahtSec), queue: 'general' });
+    }
+    const s: Scenario = { ...scenario(20, { patience: { default: { kind: 'exponential', meanSec: 120 } } }), staffing: { ...staffing(20), defaultWrapSec: 0 } };
+    const report = replayRecordedDay(day(calls), s);
+    const batches = report.byInterval.filter((r) => r.interval >= 1 && r.interval <= 20);
+    expect(batches).toHaveLength(20);
+    const analytic = erlangA({ callsPerHour, ahtSec, agents: 20, thresholdSec: 30, patienceSec: 120 });
+    expect(analytic.pAbandon).toBeGreaterThan(0.03);
+    for (const [label, figure, expected] of [
+      ['abandon rate', (b: (typeof batches)[number]) => b.abandonRate, analytic.pAbandon],
+      ['service level', (b: (typeof batches)[number]) => b.serviceLevel, analytic.serviceLevel],
+    ] as const) {
+      const values = batches.map((b) => figure(b)!);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+      expect(Math.abs(mean - expected), `${label}: simulated ${mean} vs Erlang A ${expected}`).toBeLessThanOrEqual((2.861 * sd) / Math.sqrt(values.length));
+    }
   });
 });
 
