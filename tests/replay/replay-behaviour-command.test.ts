@@ -59,8 +59,13 @@ describe('replay --behaviour and --scenario', () => {
     expect(retrials.recorded + retrials.suppressed).toBe(240 / 9 - ((240 / 9) % 1));
     expect(r.offered).toBe(240 - retrials.suppressed + retrials.generated);
 
-    const table = await cli('replay', trace, '--staffing', staffing, '--behaviour', join(dir, 'behaviour.json'));
+    const out = join(tmp.dir, 'report');
+    const table = await cli('replay', trace, '--staffing', staffing, '--behaviour', join(dir, 'behaviour.json'), '--out', out);
     expect(table.out).toContain(`Retrials (queue-behaviour model): ${retrials.recorded} recorded retries replayed, ${retrials.suppressed} left out`);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain(`<th>retrials</th><td>queue-behaviour model: ${retrials.recorded} recorded retries replayed, ${retrials.suppressed} left out`);
+    const plainOut = join(tmp.dir, 'plain');
+    await cli('replay', trace, '--staffing', staffing, '--out', plainOut);
+    expect(readFileSync(join(plainOut, 'report.html'), 'utf8')).not.toContain('<th>retrials</th>');
   });
 
   it('--scenario DIR is --staffing DIR/staffing.json --behaviour DIR/behaviour.json; the same seed gives the same report', async () => {

@@ -199,7 +199,7 @@ svg{display:block;max-width:100%;height:auto}.note{font-size:12px;color:#555;mar
 <tr><th>covers</th><td>${esc(spanText(r))}</td></tr>
 <tr><th>configuration</th><td>${esc(s.configVersion)} — flows ${esc(s.flowsDir)}, rules ${esc(s.rulesDir)}</td></tr>
 <tr><th>staffing</th><td>${esc(s.staffing)}; target ${Math.round(s.serviceLevelTarget * 100)}/${s.thresholdSec}; ${s.intervalMin}-minute intervals; seed ${s.seed}</td></tr>
-</table>
+${r.retrials ? `<tr><th>retrials</th><td>queue-behaviour model: ${int(r.retrials.recorded)} recorded retries replayed, ${int(r.retrials.suppressed)} left out (the call they retry did not hang up in the simulation), ${int(r.retrials.generated)} generated</td></tr>\n` : ''}</table>
 ${warningsHtml(r.warnings)}<h2>Overall, by segment and by queue</h2>
 <h3>Calls and the IVR</h3>
 ${table(CALL_COLUMNS, groups)}
