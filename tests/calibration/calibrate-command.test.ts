@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkQueueBehaviour } from '../../src/core/behaviour/queue-behaviour.js';
 import { checkStaffing } from '../../src/core/staffing/staffing-file.js';
 import { readTrace } from '../../src/core/trace/trace-reader.js';
+import { checkAgainstTraceSchema } from '../../src/core/trace/trace-schemas.js';
 import { cli } from '../helpers/cli.js';
 import { scratch } from '../helpers/trace-files.js';
 import { synthesiseAcdLog, writeAcdCsv } from './synthetic-acd-log.js';
@@ -47,6 +48,9 @@ describe('ivr-sim calibrate LOG --out DIR', () => {
     const cal = json<{ fallbacks: unknown[]; talk: Record<string, { lognormal: { meanSec: object } }>; patience: { pooled: { tail: object } } }>(join(out, 'calibration.json'));
     expect(cal.fallbacks).toEqual([]);
     expect(cal.talk['general']!.lognormal.meanSec).toMatchObject({ value: expect.any(Number), ciLow: expect.any(Number), ciHigh: expect.any(Number), n: expect.any(Number) });
+    const profile = json<{ hours: number[] }>(join(out, 'day-profile.json'));
+    expect(checkAgainstTraceSchema('day-profile', profile)).toEqual([]);
+    expect(profile.hours.reduce((a, b) => a + b, 0)).toBe(reader.stats().calls);
     const html = readFileSync(join(out, 'calibration.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('Kaplan–Meier');

@@ -5,7 +5,7 @@ import { readAcdLog } from '../../core/calibration/acd-log-reader.js';
 import { calibrate, type Calibration } from '../../core/calibration/calibrate.js';
 import { renderCalibrationHtml } from '../../core/calibration/calibration-html.js';
 import { parseColumnMapping } from '../../core/calibration/column-mapping.js';
-import { behaviourFor, calibrationDocument, staffingFor, talkPools, traceLines } from '../../core/calibration/scenario.js';
+import { behaviourFor, calibrationDocument, dayProfileFor, staffingFor, talkPools, traceLines } from '../../core/calibration/scenario.js';
 import { parseTimeZone } from '../../core/calibration/time-zone.js';
 import { serializeStaffing } from '../../core/staffing/staffing-file.js';
 import { UsageError } from '../cli-error.js';
@@ -112,6 +112,7 @@ export function scenarioFiles(cal: Calibration, source: { file: string; timeZone
     { file: 'trace.jsonl', text: jsonl(traceLines(all, cal, pools, seed)) },
     { file: 'staffing.json', text: serializeStaffing(staffingFor(cal.days, cal)) },
     { file: 'behaviour.json', text: behaviour },
+    { file: 'day-profile.json', text: JSON.stringify(dayProfileFor(cal), null, 2) + '\n' },
   ];
   if (cal.days.length > 1) {
     for (const d of cal.days) {

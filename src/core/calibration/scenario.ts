@@ -139,3 +139,22 @@ export function calibrationDocument(cal: Calibration, source: { file: string; ti
     },
   };
 }
+
+/**
+ * The log's arrivals as a day profile for `ivr-sim gen --day-profile`: calls per local hour, all
+ * queues, averaged over the days calibrated (the rates for generating days like them).
+ */
+export function dayProfileFor(cal: Pick<Calibration, 'days' | 'queues' | 'intervalMin'>): { description: string; unit: 'callsPerHour'; hours: number[] } {
+  const perHour = 60 / cal.intervalMin;
+  const hours = Array.from({ length: 24 }, (_, h) => {
+    let calls = 0;
+    for (const d of cal.days) for (const q of cal.queues) for (let k = 0; k < perHour; k++) calls += d.arrivals[q]![h * perHour + k]!.calls;
+    return Math.round((calls / cal.days.length) * 10) / 10;
+  });
+  const dates = cal.days.map((d) => d.date);
+  return {
+    description: `Calls per local hour of an ACD log, all queues, mean of ${dates.length === 1 ? dates[0] : `${dates.length} days (${dates[0]} to ${dates[dates.length - 1]})`}.`,
+    unit: 'callsPerHour',
+    hours,
+  };
+}
