@@ -34,7 +34,7 @@ export function registerCalibrateCommand(program: Command, io: CliIO): void {
     .command('calibrate')
     .argument('<log>', 'ACD log: CSV (.csv) or JSON Lines (.jsonl), one row per call that asked for an agent (docs/calibration.md)')
     .description('estimate arrivals, talk, patience, retrials and staffing from an ACD log; write a scenario that replays it (--out), or backtest it against the log (--backtest)')
-    .option('--out <dir>', 'write trace.jsonl, staffing.json, behaviour.json, calibration.json and calibration.html there')
+    .option('--out <dir>', 'write trace.jsonl, staffing.json, behaviour.json, day-profile.json, calibration.json and calibration.html there')
     .option('--backtest', 'replay the calibrated scenario and compare service level, ASA and abandonment with the log, overall, per interval and per day')
     .option('--replications <n>', 'backtest replications (they differ in patience and retrial draws)', '20')
     .option('--json', 'print the backtest as one JSON object')
