@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readAcdLog } from '../../src/core/calibration/acd-log-reader.js';
 import { backtest, type Backtest } from '../../src/core/calibration/backtest.js';
@@ -57,6 +58,24 @@ describe('ivr-sim calibrate LOG --backtest', () => {
     expect(b.byDay).toHaveLength(1);
     expect(b.byInterval.length).toBeGreaterThan(20);
     expect((await cli('calibrate', oneDay, '--backtest', '--replications', '3', '--json')).out).toBe(r.out);
+  });
+
+  it('with --out as well, writes backtest.json and adds the backtest to calibration.html', async () => {
+    const out = `${tmp.dir}/with-backtest`;
+    const r = await cli('calibrate', oneDay, '--out', out, '--backtest', '--replications', '2');
+    expect(r.code).toBe(0);
+    const b = JSON.parse(readFileSync(`${out}/backtest.json`, 'utf8')) as Backtest;
+    expect(b.replications).toBe(2);
+    const html = readFileSync(`${out}/calibration.html`, 'utf8');
+    expect(html).toContain('Backtest: the log replayed on its calibration');
+    expect(html).toContain('Service level by interval of the day, real and simulated');
+  });
+
+  it('a bad --replications is refused before anything runs', async () => {
+    const out = `${tmp.dir}/bad-replications`;
+    const r = await cli('calibrate', oneDay, '--out', out, '--backtest', '--replications', '1');
+    expect(r.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('prints a table of real against simulated', async () => {

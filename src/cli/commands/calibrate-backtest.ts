@@ -9,17 +9,21 @@ const sec = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)}s`);
 const pp = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(1)}`);
 const range = (lo: number | null, hi: number | null, f: (x: number | null) => string) => (lo === null || hi === null ? '' : `[${f(lo)}, ${f(hi)}]`);
 
-/** `calibrate --backtest`: replays the calibrated scenario and prints real against simulated. */
-export async function runBacktest(io: CliIO, cal: Calibration, flags: { replications: string; json?: boolean }, seed: number): Promise<void> {
-  const replications = Number(flags.replications);
-  if (!Number.isInteger(replications) || replications < 2 || replications > 1000) throw new UsageError(`--replications ${flags.replications}: expected a whole number from 2 to 1000`);
-  const result = await backtest(cal, {
+/** `--replications`, checked before anything runs. */
+export function parseReplications(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 2 || n > 1000) throw new UsageError(`--replications ${text}: expected a whole number from 2 to 1000`);
+  return n;
+}
+
+/** `calibrate --backtest`: replays the calibrated scenario against the log, saying on stderr which days are done. */
+export async function runBacktest(io: CliIO, cal: Calibration, replications: number, seed: number, quiet: boolean): Promise<Backtest> {
+  return backtest(cal, {
     replications,
     seed,
     config: loadConfiguration(defaultPaths()),
-    ...(flags.json ? {} : { onDay: (date: string, k: number, n: number) => io.err(`backtest: ${date} done (${k}/${n})\n`) }),
+    ...(quiet ? {} : { onDay: (date: string, k: number, n: number) => io.err(`backtest: ${date} done (${k}/${n})\n`) }),
   });
-  io.out(flags.json ? JSON.stringify(result) + '\n' : formatBacktest(result));
 }
 
 function line(name: string, r: BacktestRow): string {

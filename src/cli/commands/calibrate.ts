@@ -11,7 +11,8 @@ import { serializeStaffing } from '../../core/staffing/staffing-file.js';
 import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { checkOutputPath, writeOutputs } from '../output-path.js';
-import { runBacktest } from './calibrate-backtest.js';
+import { formatBacktest, parseReplications, runBacktest } from './calibrate-backtest.js';
+import type { Backtest } from '../../core/calibration/backtest.js';
 import { parseOnError } from './replay.js';
 
 export interface CalibrateFlags {
@@ -49,13 +50,16 @@ export function registerCalibrateCommand(program: Command, io: CliIO): void {
     .action(async (log: string, flags: CalibrateFlags) => {
       if (!flags.out && !flags.backtest) throw new UsageError('calibrate: give --out DIR to write the scenario, or --backtest to compare it with the log (or both)');
       const outDir = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'dir');
+      const replications = flags.backtest ? parseReplications(flags.replications) : undefined;
       const { cal, source, seed } = calibrateLog(log, flags, io);
+      const tested = replications === undefined ? undefined : await runBacktest(io, cal, replications, seed, flags.json === true);
       if (outDir) {
-        const files = scenarioFiles(cal, source, seed);
-        writeOutputs(io, files.map((f) => ({ file: join(outDir, f.file), text: f.text })), undefined);
-        if (!flags.json) io.out(summary(cal) + `\nwrote ${files.map((f) => f.file).join(', ')} to ${flags.out}\n`);
+        const files = scenarioFiles(cal, source, seed, tested);
+        const report = tested && (flags.json ? JSON.stringify(tested) + '\n' : formatBacktest(tested));
+        writeOutputs(io, files.map((f) => ({ file: join(outDir, f.file), text: f.text })), report);
+        if (!flags.json) io.out(summary(cal) + `\nwrote ${files.map((f) => f.file).join(', ')} to ${flags.out}\n\n`);
       }
-      if (flags.backtest) await runBacktest(io, cal, flags, seed);
+      if (tested) io.out(flags.json ? JSON.stringify(tested) + '\n' : formatBacktest(tested));
     });
 }
 
@@ -103,7 +107,7 @@ function leftOutLines(log: string, stats: AcdReadStats): string {
  * on a staffing averaged by time of day (for what-ifs), and days/<date>/ holds each day's own
  * trace and staffing (what the backtest replays).
  */
-export function scenarioFiles(cal: Calibration, source: { file: string; timeZone?: string; day?: string }, seed: number): { file: string; text: string }[] {
+export function scenarioFiles(cal: Calibration, source: { file: string; timeZone?: string; day?: string }, seed: number, tested?: Backtest): { file: string; text: string }[] {
   const pools = talkPools(cal.days.flatMap((d) => d.calls), cal);
   const jsonl = (lines: object[]) => lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
   const behaviour = JSON.stringify(behaviourFor(cal), null, 2) + '\n';
@@ -123,7 +127,8 @@ export function scenarioFiles(cal: Calibration, source: { file: string; timeZone
       );
     }
   }
-  files.push({ file: 'calibration.json', text: JSON.stringify(calibrationDocument(cal, source), null, 2) + '\n' }, { file: 'calibration.html', text: renderCalibrationHtml(cal, source.file) });
+  if (tested) files.push({ file: 'backtest.json', text: JSON.stringify(tested, null, 2) + '\n' });
+  files.push({ file: 'calibration.json', text: JSON.stringify(calibrationDocument(cal, source), null, 2) + '\n' }, { file: 'calibration.html', text: renderCalibrationHtml(cal, source.file, tested) });
   return files;
 }
 

@@ -1,4 +1,5 @@
 import { esc, lineChart, yStep, type Series } from '../replay/report-chart.js';
+import type { Backtest, BacktestRow } from './backtest.js';
 import type { Calibration } from './calibrate.js';
 import type { EmpiricalSummary } from './lognormal-fit.js';
 import { survivalAt, tailSurvival } from './patience.js';
@@ -43,12 +44,41 @@ function histogram(title: string, h: EmpiricalSummary['histogram'], n: number, f
   return `<figure><figcaption>${esc(title)}</figcaption>${parts.join('')}<p class="note">bars: calls per ${h.binSec}${NB}s bin (the last bin holds everything longer); red: the fitted lognormal</p></figure>`;
 }
 
+const pp = (x: number | null) => (x === null ? '—' : `${x >= 0 ? '+' : ''}${x.toFixed(1)}`);
+
+/** The backtest: real beside simulated, overall and per day, and per interval as charts with the replications' range. */
+function backtestSection(b: Backtest): string {
+  const row = (name: string, r: BacktestRow) => {
+    const i = r.simulatedIntervals;
+    return `<tr><th>${esc(name)}</th><td>${int(r.real.offered)}</td><td>${pct(r.real.serviceLevel)}</td><td>${pct(r.simulated.serviceLevel)}</td><td>${pp(r.errorPp.serviceLevel)}</td><td>${pct(i.serviceLevel.p025)}–${pct(i.serviceLevel.p975)}</td><td>${r.real.asaSec ?? '—'}${NB}s</td><td>${r.simulated.asaSec ?? '—'}${NB}s</td><td>${pct(r.real.abandonRate)}</td><td>${pct(r.simulated.abandonRate)}</td><td>${pp(r.errorPp.abandonRate)}</td><td>${pct(i.abandonRate.p025)}–${pct(i.abandonRate.p975)}</td></tr>`;
+  };
+  const head = '<tr><th></th><th>offered</th><th>SL real</th><th>SL simulated</th><th>error (points)</th><th>simulated 95% range</th><th>ASA real</th><th>ASA simulated</th><th>abandoned real</th><th>abandoned simulated</th><th>error (points)</th><th>simulated 95% range</th></tr>';
+  const at = (f: (r: BacktestRow) => number | null) => b.byInterval.map((r) => [r.interval * b.intervalMin * 60, f(r)] as [number, number | null]);
+  const chart = (title: string, k: 'serviceLevel' | 'abandonRate') =>
+    lineChart(
+      title,
+      [
+        { name: 'real', points: at((r) => r.real[k]) },
+        { name: 'simulated', points: at((r) => r.simulated[k]) },
+        { name: 'sim 2.5%', points: at((r) => r.simulatedIntervals[k].p025), dash: '3 3' },
+        { name: 'sim 97.5%', points: at((r) => r.simulatedIntervals[k].p975), dash: '3 3' },
+      ],
+      { yMax: 1, yFormat: (y) => `${Math.round(y * 100)}%`, xStep: 3600 },
+    );
+  return `<h2>Backtest: the log replayed on its calibration</h2>
+<p>${b.replications} replications (seed ${b.seed}), differing only in patience and retrial draws; service level within ${b.thresholdSec}${NB}s; "simulated" is the replications' mean, the range their 2.5–97.5 percentiles.${b.retrials ? ` Retrials over all replications: ${int(b.retrials.recorded)} recorded retries replayed, ${int(b.retrials.suppressed)} left out, ${int(b.retrials.generated)} generated.` : ''}</p>
+<table class="bt"><thead>${head}</thead><tbody>${row('overall', b.overall)}${b.byDay.map((d) => row(d.date, d)).join('')}</tbody></table>
+${chart('Service level by interval of the day, real and simulated', 'serviceLevel')}
+${chart('Abandonment by interval of the day, real and simulated', 'abandonRate')}
+<table class="bt"><thead>${head}</thead><tbody>${b.byInterval.map((r) => row(r.start, r)).join('')}</tbody></table>`;
+}
+
 /**
  * The calibration as one self-contained page (inline SVG, no script, no network): the patience
  * curve with its interval and tail, talk histograms, staffing and offered load by interval,
  * every estimate with its interval and sample, and what fell back.
  */
-export function renderCalibrationHtml(cal: Calibration, logName: string): string {
+export function renderCalibrationHtml(cal: Calibration, logName: string, tested?: Backtest): string {
   const intervalSec = cal.intervalMin * 60;
   const p = cal.patience.pooled;
   let km = '<p>No call was abandoned: no patience curve.</p>';
@@ -140,7 +170,7 @@ table{border-collapse:collapse;margin:8px 0 20px}th,td{padding:3px 8px;border-bo
 thead th{background:#f3f3f3}tbody th,.est th{text-align:left;font-weight:normal}figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}
 td{white-space:nowrap;font-variant-numeric:tabular-nums}svg{display:block;max-width:100%;height:auto}.note{font-size:12px;color:#555;margin:2px 0 0}
 .grid{stroke:#e5e5e5}.target{stroke:#999;stroke-dasharray:4 3}.yl{font-size:11px;text-anchor:end;fill:#555}.xl{font-size:11px;text-anchor:middle;fill:#555}
-.lg{font-size:12px;fill:#333}.meta td,.meta th{text-align:left;vertical-align:top;white-space:normal}
+.lg{font-size:12px;fill:#333}.meta td,.meta th{text-align:left;vertical-align:top;white-space:normal}.bt tbody th{white-space:nowrap}
 </style></head><body>
 <h1>Calibration</h1>
 <table class="meta">
@@ -159,6 +189,7 @@ ${talk}
 <h2>Staffing and load by interval</h2>
 ${staffing}
 ${load}
+${tested ? backtestSection(tested) : ''}
 </body></html>
 `;
 }
