@@ -66,6 +66,15 @@ describe('reading an ACD log', () => {
     expect(stats.queueNames).toEqual({ Sales_Line_2: 'Sales Line 2', q_vip: '_vip' });
   });
 
+  it('follows daylight-saving time in an IANA zone', () => {
+    const file = tmp.file('berlin.csv', [HEAD, 'w1,,general,2026-03-28 09:00:00,0,answered,10,a1', 's1,,general,2026-03-30 09:00:00,0,answered,10,a1']);
+    const { calls } = readAcdLog(file, { timeZone: parseTimeZone('Europe/Berlin')! });
+    expect(calls.map((c) => [new Date(c.epochMs).toISOString(), c.offsetMin, c.date])).toEqual([
+      ['2026-03-28T08:00:00.000Z', 60, '2026-03-28'],
+      ['2026-03-30T07:00:00.000Z', 120, '2026-03-30'],
+    ]);
+  });
+
   it('takes one day with --day and counts the rows of the others', () => {
     const file = tmp.file('two-days.csv', [HEAD, ...GOOD, 'c4,k4,general,2026-03-03T09:00:00+08:00,0,answered,90,a1']);
     const { calls, stats } = readAcdLog(file, { day: '2026-03-03' });
