@@ -121,6 +121,11 @@ describe('bad rows: each reason counted with its first line numbers; fail by def
     });
   }
 
+  it('outOfOrder: --sort reads the rows in arrival order instead', () => {
+    const file = tmp.file('unsorted.csv', [HEAD, GOOD[2]!, GOOD[0]!, GOOD[1]!]);
+    expect(readAcdLog(file, { sort: true }).calls.map((c) => c.callId)).toEqual(['c1', 'c2', 'c3']);
+  });
+
   it('unknownOutcome: other outcome values are left out and counted by value even in fail mode', () => {
     const file = tmp.file('outcomes.csv', [HEAD, ...GOOD, 'o1,,general,2026-03-02T09:05:00+08:00,3,transferred,,', 'o2,,general,2026-03-02T09:06:00+08:00,3,Overflow,,', 'o3,,general,2026-03-02T09:07:00+08:00,3,transferred,,']);
     const { calls, stats } = readAcdLog(file);

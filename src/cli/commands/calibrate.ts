@@ -22,6 +22,7 @@ export interface CalibrateFlags {
   columns?: string;
   timezone?: string;
   onError: string;
+  sort?: boolean;
   threshold: string;
   presenceGap: string;
   seed: string;
@@ -44,6 +45,7 @@ export function registerCalibrateCommand(program: Command, io: CliIO): void {
     .option('--columns <map>', 'the export\'s column names: callId=call_id,arrivalTime=date+q_start,… (a "+" joins a date and a clock column)')
     .option('--timezone <zone>', 'time zone of arrival times written without an offset: +08:00 or an IANA name such as Asia/Shanghai')
     .option('--on-error <mode>', 'fail: stop at bad rows and list them per reason; skip: leave them out and count them', 'fail')
+    .option('--sort', 'sort the rows by arrival instead of refusing rows out of order (exports sorted by call end, agent or id)')
     .option('--threshold <sec>', 'service-level threshold in seconds', '30')
     .option('--presence-gap <min>', 'an agent counts as present between two of its calls less than this many minutes apart', '15')
     .option('--seed <n>', 'seed of the talk times drawn for abandoned calls and of the backtest\'s replications', '1')
@@ -88,6 +90,7 @@ export function calibrateLog(log: string, flags: CalibrateFlags, io: CliIO): { c
     ...(timeZone ? { timeZone } : {}),
     ...(flags.day !== undefined ? { day: flags.day } : {}),
     onError: parseOnError(flags.onError),
+    sort: flags.sort === true,
   });
   io.err(leftOutLines(log, stats));
   const cal = calibrate(calls, stats, { intervalMin, thresholdSec, presenceGapSec: gapMin * 60 });

@@ -18,6 +18,8 @@ export interface AcdLogOptions {
   onError?: 'fail' | 'skip';
   /** How messages name the file; default the path. */
   name?: string;
+  /** Sort the rows by arrival (stable) instead of refusing rows out of order. */
+  sort?: boolean;
 }
 
 export interface AcdLog {
@@ -106,7 +108,7 @@ export function readAcdLog(path: string, options: AcdLogOptions = {}): AcdLog {
       reject(line, 'duplicateCallId', '/callId', `callId "${callId}" is already used on line ${first}`);
       continue;
     }
-    if (previous && arrival.epochMs < previous.epochMs) {
+    if (!options.sort && previous && arrival.epochMs < previous.epochMs) {
       reject(line, 'outOfOrder', '/arrivalTime', `arrives at ${cellText(v['arrivalTime'])}, before the call on line ${previous.line} (${previous.text}); a log lists calls in arrival order`);
       continue;
     }
@@ -138,6 +140,7 @@ export function readAcdLog(path: string, options: AcdLogOptions = {}): AcdLog {
     calls.push(call);
   }
   stats.calls = calls.length;
+  if (options.sort) calls.sort((a, b) => a.epochMs - b.epochMs);
 
   const fatal = Object.entries(stats.leftOut).filter(([r, c]) => r !== 'unknownOutcome' && c.count > 0);
   if (fatal.length && (options.onError ?? 'fail') === 'fail') {
