@@ -113,6 +113,18 @@ describe('compare --replications: paired deltas on the same resampled days', () 
     expect(out.replications.score.candidateFirstShare).toBeGreaterThan(0.5);
   }, 60_000);
 
+  it('--target-half-width adds paired days until the service-level delta\'s interval is that narrow', async () => {
+    const r = await cli('compare', SAMPLE, '--baseline', '.', '--candidate', moreAgents, '--json', '--target-half-width', '2.5', '--max-replications', '60');
+    expect(r.code, r.err).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.replications.target).toMatchObject({ halfWidthPp: 2.5, met: true });
+    expect(out.replications.n).toBeGreaterThan(10); // the first ten days are not enough for ±2.5 pp
+    const sl = out.deltaIntervals.overall.serviceLevelPp;
+    expect(out.replications.target.reachedHalfWidthPp).toBeLessThanOrEqual(2.5);
+    // The target is on the paired delta (pp), not on either scenario's own service level.
+    expect((sl.ciHigh - sl.ciLow) / 2).toBeCloseTo(out.replications.target.reachedHalfWidthPp, 1);
+  }, 120_000);
+
   it('prints the paired intervals after today\'s comparison, marking what is significant and saying Holm corrects segments and queues', async () => {
     const r = await cli('compare', SAMPLE, '--baseline', '.', '--candidate', moreAgents, '--replications', '3');
     expect(r.code).toBe(0);
