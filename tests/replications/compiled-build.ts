@@ -41,7 +41,7 @@ export async function compiledBuild(): Promise<Build> {
   const tsc = await run(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', dir]);
   if (!existsSync(join(dir, 'cli', 'main.js'))) throw new Error(`the build failed:\n${tsc.out}${tsc.err}`);
   const cli = join(dir, 'ivr-sim.mjs');
-  writeFileSync(cli, `const { runCli } = await import('./cli/main.js');\nprocess.exitCode = await runCli(process.argv.slice(2));\n`);
+  writeFileSync(cli, `const { main } = await import('./cli/main.js');\nawait main(process.argv.slice(2));\n`);
   return { cli, workerUrl: worker(dir), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -59,6 +59,6 @@ export function otherVersionBuild(build: Build, version: string): { cli: string;
   for (const dir of ['node_modules', 'schemas', 'flows', 'rules', 'data']) symlinkSync(join(PACKAGE_ROOT, dir), join(root, dir));
   cpSync(compiled, join(root, 'dist'), { recursive: true });
   const cli = join(root, 'ivr-sim.mjs');
-  writeFileSync(cli, `const { runCli } = await import('./dist/cli/main.js');\nprocess.exitCode = await runCli(process.argv.slice(2));\n`);
+  writeFileSync(cli, `const { main } = await import('./dist/cli/main.js');\nawait main(process.argv.slice(2));\n`);
   return { cli, remove: () => rmSync(root, { recursive: true, force: true }) };
 }

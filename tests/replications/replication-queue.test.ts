@@ -156,7 +156,8 @@ describe('replications over BullMQ workers', () => {
     expect(r.out).toBe('');
     expect(r.err).toContain('no replication worker took the job within 2 s');
     expect(r.err).toContain(`ivr-sim replication-worker --redis-url ${REDIS_URL} --prefix ${prefix}`);
-    expect(Date.now() - started).toBeLessThan(20_000);
+    // Not the default 30 s: the 2 s asked for, plus the process's start-up (seconds on a busy machine).
+    expect(Date.now() - started).toBeLessThan(28_000);
   }, 60_000);
 
   it('an unreachable Redis is a clear error within seconds, nothing printed, no file written', async () => {
@@ -167,7 +168,7 @@ describe('replications over BullMQ workers', () => {
       expect(r.code).toBe(1);
       expect(r.out).toBe('');
       expect(r.err).toContain('cannot reach Redis at redis://127.0.0.1:1 (--redis-url): connect ECONNREFUSED');
-      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(Date.now() - started).toBeLessThan(25_000); // a refused connection fails at once; the rest is the process's start-up
       const c = await cli('compare', 'data/traces/sample.jsonl', '--baseline', '.', '--candidate', '.', '--replications', '4', '--redis-url', 'redis://127.0.0.1:1', '--out', join(dir, 'compare'), '--calls-out', join(dir, 'calls.jsonl'));
       expect(c.code).toBe(1);
       expect(c.out).toBe('');
@@ -189,7 +190,7 @@ describe('replications over BullMQ workers', () => {
       expect(r.code, r.err).toBe(1);
       expect(r.out).toBe('');
       expect(r.err).toContain(`cannot reach Redis at ${url} (--redis-url): no answer within 5 s`);
-      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(Date.now() - started).toBeLessThan(25_000); // the 5 s the message names, plus the process's start-up
       expect(sockets.length).toBeGreaterThan(0); // it did connect: the silence is what failed it
     } finally {
       for (const s of sockets) s.destroy();
@@ -208,9 +209,17 @@ describe('replications over BullMQ workers', () => {
       expect(r.code, r.err).toBe(1);
       expect(r.out).toBe('');
       expect(r.err).toContain(`the replication job comes from ivr-sim ${productVersion()}, and this replication worker is ivr-sim 9.9.9: run workers of the same version`);
-      // Refused once, not retried until the attempts run out.
-      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(Date.now() - started).toBeLessThan(25_000);
       expect(readdirSync(dir)).toEqual([]);
+      // Refused once, not retried until the attempts run out: no retry would help.
+      const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+      try {
+        const failed = await blocks.getFailed();
+        expect(failed.length).toBeGreaterThan(0);
+        expect(failed.map((j) => j.attemptsMade)).toEqual(failed.map(() => 1));
+      } finally {
+        await blocks.close();
+      }
     } finally {
       other.remove();
       rmSync(dir, { recursive: true, force: true });
