@@ -33,6 +33,25 @@ describe('replay --replications', () => {
     expect(stray.err).toContain('--threads needs --replications N or --target-half-width PP');
   });
 
+  it('a bad trace line fails a replicated run as it fails a plain replay: same message, nothing printed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-bad-trace-'));
+    try {
+      const bad = join(dir, 'bad.jsonl');
+      writeFileSync(bad, readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 50).join('\n') + '\n{"callId": "bad"\n');
+      const plain = await cli('replay', bad);
+      expect(plain.code).toBe(1);
+      expect(plain.err).toContain('bad.jsonl:51: not valid JSON');
+      for (const args of [['replay', bad], ['compare', bad, '--baseline', '.', '--candidate', '.']]) {
+        const r = await cli(...args, '--replications', '3');
+        expect(r.code, args[0]).toBe(1);
+        expect(r.out).toBe('');
+        expect(r.err).toBe(plain.err);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the recorded trace\'s figures and adds the replications block: every KPI overall, per segment and per queue', async () => {
     const plain = await cli('replay', SAMPLE, '--json', '--seed', '3');
     const replicated = await cli('replay', SAMPLE, '--json', '--replications', '4', '--seed', '3');
