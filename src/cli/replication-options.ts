@@ -44,7 +44,7 @@ export function withReplicationOptions(cmd: Command): Command {
     .option('--threads <n>', 'worker threads for replications (default: one per core); the figures do not depend on it')
     .option('--redis-url <url>', 'spread the replications over `ivr-sim replication-worker` processes through BullMQ in this Redis (same output as a local run)')
     .option('--prefix <prefix>', `with --redis-url: the key prefix the workers use (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
-    .option('--block-size <n>', 'with --redis-url: replications per job (default 5)')
+    .option('--block-size <n>', 'with --redis-url: replications per job (default 5; the last jobs of a run smaller, so that workers finish together)')
     .option('--worker-timeout <sec>', 'with --redis-url: fail when no worker takes the job within this many seconds (default 30)');
 }
 
