@@ -20,10 +20,12 @@ afterAll(() => rmSync(moreAgents, { recursive: true, force: true }));
 describe('replay --replications', () => {
   it('rejects a count that is not a whole number of at least 2 as a usage error (exit 2), before replaying anything', async () => {
     for (const bad of ['0', '1', '-3', 'abc', '2.5', '']) {
-      const r = await cli('replay', SAMPLE, `--replications=${bad}`);
-      expect(r.code, `--replications ${bad}`).toBe(2);
-      expect(r.err).toContain(`--replications ${bad}: expected a whole number >= 2`);
-      expect(r.out).toBe('');
+      for (const command of [['replay', SAMPLE], ['compare', SAMPLE, '--baseline', '.', '--candidate', '.']]) {
+        const r = await cli(...command, `--replications=${bad}`);
+        expect(r.code, `${command[0]} --replications ${bad}`).toBe(2);
+        expect(r.err).toContain(`--replications ${bad}: expected a whole number >= 2`);
+        expect(r.out).toBe('');
+      }
     }
     const over = await cli('replay', SAMPLE, '--replications', '20', '--max-replications', '10');
     expect(over.code).toBe(2);
