@@ -182,10 +182,17 @@ async function queueRunner(job: ReplicationJob, q: NonNullable<ReplicationOption
   const shownUrl = redactUrl(q.url);
   const redis = await connectRedis(q.url, shownUrl);
   const runner = new BullmqReplicationRunner(job, { redis, shownUrl, keyPrefix: q.keyPrefix, blockSize: q.blockSize, workerTimeoutSec: q.workerTimeoutSec });
+  let inFlight: Promise<unknown> | undefined;
   return {
-    run: (indices, onDone) => runner.run(indices, onDone),
+    run: (indices, onDone) => {
+      const run = runner.run(indices, onDone);
+      inFlight = run;
+      return run;
+    },
     close: async () => {
+      // Stops a run still under way, and lets it remove its queue handles before the connection goes.
       await runner.close();
+      await inFlight?.catch(() => {});
       redis.disconnect();
     },
   };
