@@ -8,5 +8,5 @@ if (!existsSync(fileURLToPath(main))) {
   process.stderr.write('ivr-sim: the CLI is not built yet; run `npm run build` (npm ci does it for you).\n');
   process.exit(2);
 }
-const { runCli } = await import(main.href);
-process.exitCode = await runCli(process.argv.slice(2));
+const { main: run } = await import(main.href);
+await run(process.argv.slice(2));

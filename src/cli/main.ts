@@ -76,3 +76,22 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     throw err;
   }
 }
+
+/** Resolves once what was written to `stream` so far has been handed to the system. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+/**
+ * The `ivr-sim` executable: runs the command, then exits with its code once its output is
+ * flushed. A command is done when its action returns (threads ended, connections closed), so
+ * nothing left in the event loop is owed to anyone: a library's idle timer (ioredis's reply
+ * parser keeps one for a second or two after a large reply) must not hold the process after
+ * the report.
+ */
+export async function main(argv: readonly string[]): Promise<never> {
+  const code = await runCli(argv);
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit(code);
+}

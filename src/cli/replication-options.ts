@@ -44,7 +44,7 @@ export function withReplicationOptions(cmd: Command): Command {
     .option('--threads <n>', 'worker threads for replications (default: one per core); the figures do not depend on it')
     .option('--redis-url <url>', 'spread the replications over `ivr-sim replication-worker` processes through BullMQ in this Redis (same output as a local run)')
     .option('--prefix <prefix>', `with --redis-url: the key prefix the workers use (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
-    .option('--block-size <n>', 'with --redis-url: replications per job (default 5)')
+    .option('--block-size <n>', 'with --redis-url: replications per job (default 5; the last jobs of a run smaller, so that workers finish together)')
     .option('--worker-timeout <sec>', 'with --redis-url: fail when no worker takes the job within this many seconds (default 30)');
 }
 
@@ -96,17 +96,27 @@ export interface Replicated extends ReplicationOutcome {
   method: string;
 }
 
+/** Replications started, running while the recorded day is replayed. */
+export interface ReplicationsUnderWay {
+  /** Their outcome; the progress bar shows from this call on (the recorded replay has its own before). */
+  result(): Promise<Replicated>;
+  /** Stops them (the recorded replay failed): no thread left running, no job left queued. */
+  cancel(): Promise<void>;
+}
+
 /**
- * Replays the resampled days of a trace against the scenarios (all of them on the same days).
- * The resampling interval is the first scenario's reporting interval.
+ * Starts replaying the resampled days of a trace against the scenarios (all of them on the same
+ * days) and returns as soon as they are under way: they depend only on the trace, the scenarios
+ * and the seed, not on the recorded day's replay, which can run meanwhile. The resampling
+ * interval is the first scenario's reporting interval.
  */
-export async function replicateTrace(
+export async function startReplications(
   io: CliIO,
   trace: string,
   scenarios: readonly Scenario[],
   reader: { onError: 'fail' | 'skip'; sort: boolean },
   options: ReplicationOptions,
-): Promise<Replicated> {
+): Promise<ReplicationsUnderWay> {
   const first = scenarios[0]!;
   const queues = new Set(scenarios.flatMap((s) => s.staffing.queues.map((q) => q.id)));
   const day = await readRecordedDay(resolve(trace), { ...reader, queues });
@@ -114,13 +124,52 @@ export async function replicateTrace(
   const job = { day, plan, scenarios: scenarios.map(plainScenario) };
   const runner = options.queue ? await queueRunner(job, options.queue) : new LocalReplicationRunner(job, options.threads);
   const bar = replicationProgress(io);
-  try {
-    const outcome = await runReplications(runner, options, (done, planned) => bar.update(done, planned));
-    return { ...outcome, plan, method: resamplingMethod(plan) };
-  } finally {
-    bar.stop();
-    await runner.close();
+  const running = (async () => {
+    try {
+      return await runReplications(runner, options, (done, planned) => bar.update(done, planned));
+    } finally {
+      bar.stop();
+      await runner.close();
+    }
+  })();
+  // Awaited by result(); a failure while the recorded day replays is reported from there.
+  running.catch(() => {});
+  return {
+    async result() {
+      bar.show();
+      return { ...(await running), plan, method: resamplingMethod(plan) };
+    },
+    async cancel() {
+      await runner.close();
+      await running.catch(() => {});
+    },
+  };
+}
+
+/**
+ * Starts the replications (when `start` is given), then replays the recorded day while they
+ * compute. Should the recorded replay fail, the replications are stopped and its error is the
+ * command's: a trace the replications could not read fails it too, with the usual message.
+ */
+export async function besideReplications<T>(start: (() => Promise<ReplicationsUnderWay>) | undefined, recorded: () => Promise<T>): Promise<{ recorded: T; replications?: ReplicationsUnderWay }> {
+  let replications: ReplicationsUnderWay | undefined;
+  let notStarted: { err: unknown } | undefined;
+  if (start) {
+    try {
+      replications = await start();
+    } catch (err) {
+      notStarted = { err };
+    }
   }
+  let value: T;
+  try {
+    value = await recorded();
+  } catch (err) {
+    await replications?.cancel();
+    throw err;
+  }
+  if (notStarted) throw notStarted.err;
+  return replications ? { recorded: value, replications } : { recorded: value };
 }
 
 /** With --redis-url: fails within seconds when Redis cannot be reached, before anything is replayed. */
@@ -133,26 +182,42 @@ async function queueRunner(job: ReplicationJob, q: NonNullable<ReplicationOption
   const shownUrl = redactUrl(q.url);
   const redis = await connectRedis(q.url, shownUrl);
   const runner = new BullmqReplicationRunner(job, { redis, shownUrl, keyPrefix: q.keyPrefix, blockSize: q.blockSize, workerTimeoutSec: q.workerTimeoutSec });
+  let inFlight: Promise<unknown> | undefined;
   return {
-    run: (indices, onDone) => runner.run(indices, onDone),
+    run: (indices, onDone) => {
+      const run = runner.run(indices, onDone);
+      inFlight = run;
+      return run;
+    },
     close: async () => {
+      // Stops a run still under way, and lets it remove its queue handles before the connection goes.
       await runner.close();
+      await inFlight?.catch(() => {});
       redis.disconnect();
     },
   };
 }
 
-function replicationProgress(io: CliIO): { update(done: number, planned: number): void; stop(): void } {
-  if (!io.interactive) return { update() {}, stop() {} };
-  const bar = new SingleBar({ format: 'replications {bar} {value}/{total} | {duration_formatted}', stream: process.stderr, clearOnComplete: true });
-  bar.start(1, 0);
+/** A progress bar on stderr when it is a terminal, drawn from `show()` on (counts before it are kept). */
+function replicationProgress(io: CliIO): { update(done: number, planned: number): void; show(): void; stop(): void } {
+  if (!io.interactive) return { update() {}, show() {}, stop() {} };
+  let bar: SingleBar | undefined;
+  let stopped = false;
+  let last = { done: 0, planned: 1 };
   return {
     update(done, planned) {
-      bar.setTotal(planned);
-      bar.update(done);
+      last = { done, planned };
+      bar?.setTotal(planned);
+      bar?.update(done);
+    },
+    show() {
+      if (bar || stopped) return;
+      bar = new SingleBar({ format: 'replications {bar} {value}/{total} | {duration_formatted}', stream: process.stderr, clearOnComplete: true });
+      bar.start(last.planned, last.done);
     },
     stop() {
-      bar.stop();
+      stopped = true;
+      bar?.stop();
     },
   };
 }

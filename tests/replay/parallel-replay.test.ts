@@ -70,7 +70,7 @@ async function compiledBuild(): Promise<Build> {
   const tsc = await run(process.execPath, [join(PACKAGE_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json', '--outDir', dir]);
   if (!existsSync(join(dir, 'cli', 'main.js'))) throw new Error(`the build for the worker failed:\n${tsc.out}${tsc.err}`);
   const cli = join(dir, 'ivr-sim.mjs');
-  writeFileSync(cli, `const { runCli } = await import('./cli/main.js');\nprocess.exitCode = await runCli(process.argv.slice(2));\n`);
+  writeFileSync(cli, `const { main } = await import('./cli/main.js');\nawait main(process.argv.slice(2));\n`);
   return { cli, workerUrl: pathToFileURL(join(dir, 'core', 'replay', 'decide-worker.js')), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

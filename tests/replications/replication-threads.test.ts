@@ -4,7 +4,7 @@ import { loadConfiguration, PACKAGE_ROOT } from '../../src/core/configuration/co
 import { loadStaffingFile } from '../../src/core/staffing/staffing-file.js';
 import { readRecordedDay } from '../../src/core/replications/recorded-day.js';
 import { plainScenario } from '../../src/core/replications/replication.js';
-import { LocalReplicationRunner } from '../../src/core/replications/replication-pool.js';
+import { LocalReplicationRunner, ReplicationsStoppedError } from '../../src/core/replications/replication-pool.js';
 import { compiledBuild, run, type Build } from './compiled-build.js';
 
 // Replications run on worker threads, which cannot load the TypeScript sources Vitest runs: these use a build.
@@ -33,6 +33,21 @@ describe('replications give the same figures on any number of threads', () => {
       await Promise.all([here.close(), threads.close()]);
     }
   }, 60_000);
+
+  it('closing the runner while its threads compute stops the run: it rejects instead of waiting forever', async () => {
+    const day = await readRecordedDay(join(PACKAGE_ROOT, 'data/traces/sample.jsonl'), { onError: 'fail', sort: false });
+    const { staffing } = await loadStaffingFile(join(PACKAGE_ROOT, 'data/staffing.json'));
+    const job = { day, plan: { seed: 5, intervalSec: 1800, volumeCv: 0 }, scenarios: [plainScenario({ config: loadConfiguration(), staffing, staffingSource: 'test', seed: 5 })] };
+    for (const runner of [new LocalReplicationRunner(job, 2, build.workerUrl), new LocalReplicationRunner(job, 1)]) {
+      let done = 0;
+      const run = runner.run(Array.from({ length: 200 }, (_, i) => i), (n) => (done = n));
+      run.catch(() => {});
+      while (done === 0) await new Promise((r) => setTimeout(r, 20));
+      await runner.close();
+      await expect(run).rejects.toThrow(ReplicationsStoppedError);
+      expect(done).toBeLessThan(200);
+    }
+  }, 120_000);
 
   it('replay and compare print byte-identical output with 1, 2 and 3 threads', async () => {
     const replay = ['replay', 'data/traces/sample.jsonl', '--replications', '6', '--seed', '4'];

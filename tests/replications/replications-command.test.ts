@@ -20,10 +20,12 @@ afterAll(() => rmSync(moreAgents, { recursive: true, force: true }));
 describe('replay --replications', () => {
   it('rejects a count that is not a whole number of at least 2 as a usage error (exit 2), before replaying anything', async () => {
     for (const bad of ['0', '1', '-3', 'abc', '2.5', '']) {
-      const r = await cli('replay', SAMPLE, `--replications=${bad}`);
-      expect(r.code, `--replications ${bad}`).toBe(2);
-      expect(r.err).toContain(`--replications ${bad}: expected a whole number >= 2`);
-      expect(r.out).toBe('');
+      for (const command of [['replay', SAMPLE], ['compare', SAMPLE, '--baseline', '.', '--candidate', '.']]) {
+        const r = await cli(...command, `--replications=${bad}`);
+        expect(r.code, `${command[0]} --replications ${bad}`).toBe(2);
+        expect(r.err).toContain(`--replications ${bad}: expected a whole number >= 2`);
+        expect(r.out).toBe('');
+      }
     }
     const over = await cli('replay', SAMPLE, '--replications', '20', '--max-replications', '10');
     expect(over.code).toBe(2);
@@ -31,6 +33,25 @@ describe('replay --replications', () => {
     const stray = await cli('replay', SAMPLE, '--threads', '2');
     expect(stray.code).toBe(2);
     expect(stray.err).toContain('--threads needs --replications N or --target-half-width PP');
+  });
+
+  it('a bad trace line fails a replicated run as it fails a plain replay: same message, nothing printed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-bad-trace-'));
+    try {
+      const bad = join(dir, 'bad.jsonl');
+      writeFileSync(bad, readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 50).join('\n') + '\n{"callId": "bad"\n');
+      const plain = await cli('replay', bad);
+      expect(plain.code).toBe(1);
+      expect(plain.err).toContain('bad.jsonl:51: not valid JSON');
+      for (const args of [['replay', bad], ['compare', bad, '--baseline', '.', '--candidate', '.']]) {
+        const r = await cli(...args, '--replications', '3');
+        expect(r.code, args[0]).toBe(1);
+        expect(r.out).toBe('');
+        expect(r.err).toBe(plain.err);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the recorded trace\'s figures and adds the replications block: every KPI overall, per segment and per queue', async () => {
@@ -112,6 +133,18 @@ describe('compare --replications: paired deltas on the same resampled days', () 
     expect(out.delta).toEqual(plain.delta);
     expect(out.replications.score.candidateFirstShare).toBeGreaterThan(0.5);
   }, 60_000);
+
+  it('--target-half-width adds paired days until the service-level delta\'s interval is that narrow', async () => {
+    const r = await cli('compare', SAMPLE, '--baseline', '.', '--candidate', moreAgents, '--json', '--target-half-width', '2.5', '--max-replications', '60');
+    expect(r.code, r.err).toBe(0);
+    const out = JSON.parse(r.out);
+    expect(out.replications.target).toMatchObject({ halfWidthPp: 2.5, met: true });
+    expect(out.replications.n).toBeGreaterThan(10); // the first ten days are not enough for ±2.5 pp
+    const sl = out.deltaIntervals.overall.serviceLevelPp;
+    expect(out.replications.target.reachedHalfWidthPp).toBeLessThanOrEqual(2.5);
+    // The target is on the paired delta (pp), not on either scenario's own service level.
+    expect((sl.ciHigh - sl.ciLow) / 2).toBeCloseTo(out.replications.target.reachedHalfWidthPp, 1);
+  }, 120_000);
 
   it('prints the paired intervals after today\'s comparison, marking what is significant and saying Holm corrects segments and queues', async () => {
     const r = await cli('compare', SAMPLE, '--baseline', '.', '--candidate', moreAgents, '--replications', '3');

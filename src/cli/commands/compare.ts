@@ -17,7 +17,7 @@ import { warningLines } from '../report-warnings.js';
 import { reportSkippedLines } from '../skipped-lines.js';
 import { loadScenario, scenarioFlagsFromDir, withScenarioOptions, type ScenarioFlags } from '../scenario-options.js';
 import { parallelReplay, parseOnError, progress } from './replay.js';
-import { checkReplicationQueue, parseReplicationFlags, replicateTrace, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
+import { besideReplications, checkReplicationQueue, parseReplicationFlags, startReplications, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
 import { formatDeltaIntervals } from '../replication-table.js';
 import { deltaIntervalsBlock, replicationsBlock, scoreRanking } from '../../core/replications/replication-report.js';
 
@@ -67,22 +67,27 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       const changed = new ChangedCallCollector([baseline.scenario.staffing.serviceLevel.thresholdSec, candidate.scenario.staffing.serviceLevel.thresholdSec]);
       baseline.observeOutcomes((o) => changed.addOutcome(0, o));
       candidate.observeOutcomes((o) => changed.addOutcome(1, o));
-      const bar = progress(io, 'compare');
-      let input;
-      try {
-        input = await replayTrace(resolve(trace), [baseline, candidate], {
-          onError,
-          sort: flags.sort ?? false,
-          parallel,
-          onProgress: (n) => bar.update(n),
-          onCall: (call, [a, b]) => {
-            differ.add(call.callId, a ?? null, b ?? null);
-            changed.addCall(call, a ?? null, b ?? null);
-          },
-        });
-      } finally {
-        bar.stop();
-      }
+      const reader = { onError, sort: flags.sort ?? false };
+      // Both configurations' other days do not depend on the recorded day's replay: they compute while it runs.
+      const { recorded: input, replications: replicating } = await besideReplications(
+        replications && (() => startReplications(io, trace, [baseline.scenario, candidate.scenario], reader, replications)),
+        async () => {
+          const bar = progress(io, 'compare');
+          try {
+            return await replayTrace(resolve(trace), [baseline, candidate], {
+              ...reader,
+              parallel,
+              onProgress: (n) => bar.update(n),
+              onCall: (call, [a, b]) => {
+                differ.add(call.callId, a ?? null, b ?? null);
+                changed.addCall(call, a ?? null, b ?? null);
+              },
+            });
+          } finally {
+            bar.stop();
+          }
+        },
+      );
       reportSkippedLines(io, trace, input);
       const info = (r: ReplayRun) => ({ trace, flowsDir: r.scenario.config.paths.flowsDir, rulesDir: r.scenario.config.paths.rulesDir, customersFile: r.scenario.config.paths.customersFile });
       const base = baseline.report(info(baseline), input);
@@ -97,9 +102,9 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       const decisions = differ.result();
       let intervals = '';
       let replicated = {};
-      if (replications) {
+      if (replicating) {
         // Both configurations replay the very same resampled days: the noise they share cancels out of the paired deltas.
-        const r = await replicateTrace(io, trace, [baseline.scenario, candidate.scenario], { onError, sort: flags.sort ?? false }, replications);
+        const r = await replicating.result();
         const queueOrder = [...new Set([...baseline.scenario.staffing.queues, ...candidate.scenario.staffing.queues].map((q) => q.id))];
         const meta = { seed: baseline.scenario.seed, method: r.method, queueOrder };
         const base = r.days.map((d) => d[0]!);

@@ -11,7 +11,7 @@ import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { checkOutputPath, writeOutputs } from '../output-path.js';
 import { formatReport } from '../report-table.js';
-import { checkReplicationQueue, parseReplicationFlags, replicateTrace, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
+import { besideReplications, checkReplicationQueue, parseReplicationFlags, startReplications, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
 import { formatReplications } from '../replication-table.js';
 import { replicationsBlock } from '../../core/replications/replication-report.js';
 import { warningLines } from '../report-warnings.js';
@@ -93,20 +93,26 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
       const run = new ReplayRun(choice.behaviour ? { ...scenario, behaviour: choice.behaviour } : scenario);
       const acdLog = choice.acdLog && new AcdLogRecorder();
       if (acdLog) run.observeOutcomes((o, call) => acdLog.add(o, call, run.firstCallOfChain(o.callId)));
-      const bar = progress(io, 'replay');
-      let input;
-      try {
-        input = await replayTrace(resolve(trace), [run], { onError, sort: flags.sort ?? false, parallel, onProgress: (n) => bar.update(n) });
-      } finally {
-        bar.stop();
-      }
+      const reader = { onError, sort: flags.sort ?? false };
+      // The other days do not depend on the recorded day's replay: they compute while it runs.
+      const { recorded: input, replications: replicating } = await besideReplications(
+        replications && (() => startReplications(io, trace, [run.scenario], reader, replications)),
+        async () => {
+          const bar = progress(io, 'replay');
+          try {
+            return await replayTrace(resolve(trace), [run], { ...reader, parallel, onProgress: (n) => bar.update(n) });
+          } finally {
+            bar.stop();
+          }
+        },
+      );
       const paths = run.scenario.config.paths;
       const recorded = run.report({ trace, flowsDir: paths.flowsDir, rulesDir: paths.rulesDir, customersFile: paths.customersFile }, input);
       let report: typeof recorded & { replications?: ReturnType<typeof replicationsBlock> } = recorded;
       let intervals = '';
-      if (replications) {
+      if (replicating) {
         // The recorded trace's figures stay as they are; the other days add a block beside them.
-        const r = await replicateTrace(io, trace, [run.scenario], { onError, sort: flags.sort ?? false }, replications);
+        const r = await replicating.result();
         const block = replicationsBlock(r.days.map((d) => d[0]!), { seed: run.scenario.seed, method: r.method, queueOrder: run.scenario.staffing.queues.map((q) => q.id) });
         report = { ...recorded, replications: r.target ? { ...block, target: r.target } : block };
         intervals = formatReplications(block, r.target);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { NamedError } from '../errors/named-error.js';
 import { reviveError, serializeError } from '../replay/worker-error.js';
 import type { ReplicationRows } from './replication.js';
 import { replicatorFor, type FromReplicationWorker, type ReplicationJob } from './replication-worker.js';
@@ -15,6 +16,15 @@ export function replicationWorkerUrl(): URL | undefined {
   if (!import.meta.url.endsWith('.js')) return undefined;
   const url = new URL('./replication-worker.js', import.meta.url);
   return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/** The runner was closed while replications were still running. */
+export class ReplicationsStoppedError extends NamedError {
+  readonly code = 'REPLICATIONS_STOPPED';
+  constructor() {
+    super('the replications were stopped before they were done');
+    this.name = 'ReplicationsStoppedError';
+  }
 }
 
 /** Threads by default: one per core. */
@@ -37,6 +47,7 @@ export interface ReplicationRunner {
 export class LocalReplicationRunner implements ReplicationRunner {
   private workers: Worker[] | undefined;
   private here: ((index: number) => ReplicationRows[]) | undefined;
+  private closed = false;
 
   constructor(
     private readonly job: ReplicationJob,
@@ -50,6 +61,7 @@ export class LocalReplicationRunner implements ReplicationRunner {
     if (threads <= 1 || !this.workerUrl) {
       this.here ??= replicatorFor(this.job);
       for (let i = 0; i < indices.length; i++) {
+        if (this.closed) throw new ReplicationsStoppedError();
         results[i] = this.here(indices[i]!);
         onDone?.(i + 1);
         // Let a progress bar draw between replications.
@@ -69,6 +81,7 @@ export class LocalReplicationRunner implements ReplicationRunner {
       for (const w of workers) {
         w.removeAllListeners('message');
         w.removeAllListeners('error');
+        w.removeAllListeners('exit');
         w.on('message', (m: FromReplicationWorker) => {
           if (failed) return;
           if (m.type === 'error') {
@@ -87,6 +100,12 @@ export class LocalReplicationRunner implements ReplicationRunner {
           if (failed) return;
           failed = true;
           reject(reviveError(serializeError(err)));
+        });
+        // Terminated by close() before the replications were done.
+        w.on('exit', () => {
+          if (failed || done === indices.length) return;
+          failed = true;
+          reject(new ReplicationsStoppedError());
         });
         feed(w);
       }
@@ -119,6 +138,7 @@ export class LocalReplicationRunner implements ReplicationRunner {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const workers = this.workers ?? [];
     this.workers = undefined;
     await Promise.all(workers.map((w) => w.terminate()));

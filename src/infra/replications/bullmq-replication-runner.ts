@@ -1,7 +1,7 @@
 import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ReplicationRows } from '../../core/replications/replication.js';
-import type { ReplicationRunner } from '../../core/replications/replication-pool.js';
+import { ReplicationsStoppedError, type ReplicationRunner } from '../../core/replications/replication-pool.js';
 import type { ReplicationJob } from '../../core/replications/replication-worker.js';
 import { bundleJob, contentHash } from './replication-bundle.js';
 import { BLOCK_QUEUE, BUNDLE_TTL_SEC, productVersion, replicationKeyPrefixes, RUN_QUEUE, type BlockJobData, type BlockJobResult } from './replication-queue.js';
@@ -17,12 +17,27 @@ export class ReplicationQueueError extends NamedError {
   }
 }
 
+/**
+ * The blocks a run is queued as, in the order workers take them: `blockSize` replications each,
+ * then smaller ones towards the end (about a quarter of what is left, down to 1), so that the
+ * workers sharing a run finish close together: the last block any of them takes is short.
+ */
+export function replicationBlocks(indices: readonly number[], blockSize: number): number[][] {
+  const blocks: number[][] = [];
+  for (let i = 0; i < indices.length; ) {
+    const size = Math.max(1, Math.min(blockSize, Math.ceil((indices.length - i) / 4)));
+    blocks.push(indices.slice(i, i + size));
+    i += size;
+  }
+  return blocks;
+}
+
 export interface QueueRunnerOptions {
   redis: Redis;
   /** The URL as shown in messages (password redacted). */
   shownUrl: string;
   keyPrefix: string;
-  /** Replications per child job. */
+  /** Replications per child job (the last ones smaller). */
   blockSize: number;
   /** Fail when no worker has taken a block within this many seconds. */
   workerTimeoutSec: number;
@@ -36,6 +51,8 @@ export interface QueueRunnerOptions {
  */
 export class BullmqReplicationRunner implements ReplicationRunner {
   private bundle: string | undefined;
+  /** Stops the run under way, if any (close() while it waits for its blocks). */
+  private stopRun: (() => void) | undefined;
   private readonly keys: ReturnType<typeof replicationKeyPrefixes>;
 
   constructor(
@@ -64,8 +81,7 @@ export class BullmqReplicationRunner implements ReplicationRunner {
     const flow = new FlowProducer({ connection, prefix });
     try {
       await events.waitUntilReady();
-      const blocks: number[][] = [];
-      for (let i = 0; i < indices.length; i += blockSize) blocks.push(indices.slice(i, i + blockSize));
+      const blocks = replicationBlocks(indices, blockSize);
       const version = productVersion();
       const tree = await flow.add({
         name: 'replications',
@@ -101,6 +117,10 @@ export class BullmqReplicationRunner implements ReplicationRunner {
             ),
           );
         }, workerTimeoutSec * 1000);
+        this.stopRun = () => {
+          void tree.job.remove({ removeChildren: true }).catch(() => {});
+          finish(new ReplicationsStoppedError());
+        };
         const report = () => onDone?.([...progress.values()].reduce((a, b) => a + b, 0));
         events.on('active', ({ jobId }) => {
           if (ids.has(jobId)) taken = true;
@@ -142,10 +162,13 @@ export class BullmqReplicationRunner implements ReplicationRunner {
       });
       return indices.map((i) => results.get(i)!);
     } finally {
+      this.stopRun = undefined;
       await Promise.allSettled([events.close(), queue.close(), flow.close()]);
       eventsConnection.disconnect();
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.stopRun?.();
+  }
 }
