@@ -81,9 +81,11 @@ export class DesignerEditService implements OnModuleDestroy {
     };
   }
 
-  async check(body: unknown): Promise<DraftCheckResult> {
+  /** The draft checked, and the version of the files it was laid over (the one served now). */
+  async check(body: unknown): Promise<DraftCheckResult & { version: string }> {
     const req = readEditRequest(body, this.env.configPaths, { properties: [] });
-    return this.checkDraft(req.changes);
+    const { version } = this.current().snapshot;
+    return { ...(await this.checkDraft(req.changes)), version };
   }
 
   /** Validate + lint of the draft, in the check worker (lint takes seconds on a large configuration). */
