@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileBatch } from '../../src/core/editing/file-batch.js';
+import { NODE_FS, writeFileBatch } from '../../src/core/editing/file-batch.js';
 
 describe('writing several configuration files at once', () => {
   let dir: string;
@@ -12,7 +12,7 @@ describe('writing several configuration files at once', () => {
     writeFileSync(join(dir, 'b.json'), 'B\n');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const files = () => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, f.endsWith('.json') && !f.startsWith('sub') ? readFileSync(join(dir, f), 'utf8') : 'dir']));
+  const files = () => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 
   it('replaces, creates and deletes, leaves no temporary file, and puts everything back on rollback', () => {
     const batch = writeFileBatch([
@@ -31,9 +31,15 @@ describe('writing several configuration files at once', () => {
   });
 
   it('puts back the files already replaced when a later one cannot be renamed into place', () => {
-    mkdirSync(join(dir, 'sub.json'));
-    writeFileSync(join(dir, 'sub.json', 'inside'), 'x');
-    expect(() => writeFileBatch([{ file: join(dir, 'a.json'), text: 'A2\n' }, { file: join(dir, 'sub.json'), text: 'S\n' }])).toThrow();
-    expect(files()).toEqual({ 'a.json': 'A\n', 'b.json': 'B\n', 'sub.json': 'dir' });
+    let renames = 0;
+    const failing = {
+      ...NODE_FS,
+      rename(from: string, to: string) {
+        if (++renames === 2) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+        NODE_FS.rename(from, to);
+      },
+    };
+    expect(() => writeFileBatch([{ file: join(dir, 'a.json'), text: 'A2\n' }, { file: join(dir, 'b.json'), text: 'B2\n' }, { file: join(dir, 'c.json'), text: 'C\n' }], failing)).toThrow(/EIO/);
+    expect(files()).toEqual({ 'a.json': 'A\n', 'b.json': 'B\n' });
   });
 });
