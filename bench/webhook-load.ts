@@ -24,7 +24,7 @@
  * measures latency from the actual send, which hides queueing behind a slow answer.
  */
 
-import { request, Agent, type IncomingMessage } from 'node:http';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import twilio from 'twilio';
 
@@ -67,9 +67,63 @@ export interface LoadResult {
   maxSendLagMs: number;
   /** CPU time of this process over the measured window, ms. */
   cpuMs: number;
+  /** Requests answered over the whole run, warm-up included (for the service's CPU per request). */
+  answered: number;
 }
 
 const CALLER = '+8613800000300';
+
+/**
+ * One keep-alive HTTP/1.1 connection, one request at a time, written and read by hand: the
+ * generator shares the machine's cores with the service, so it must cost as little per request
+ * as it can (node:http's client cost about three times as much CPU). Answers are read by
+ * Content-Length, which the service always sends; status 0 is a failed connection.
+ */
+class Conn {
+  private readonly socket: Socket;
+  private buf = '';
+  private pending: ((status: number, text: string) => void) | null = null;
+
+  constructor(host: string, port: number) {
+    this.socket = tcpConnect({ host, port, noDelay: true });
+    this.socket.setEncoding('latin1');
+    this.socket.on('data', (d: string) => this.read(d));
+    this.socket.on('error', (err) => this.fail(err.message));
+    this.socket.on('close', () => this.fail('connection closed'));
+  }
+
+  post(request: string, answered: (status: number, text: string) => void): void {
+    this.pending = answered;
+    this.socket.write(request, 'utf8');
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  private read(d: string): void {
+    this.buf += d;
+    const head = this.buf.indexOf('\r\n\r\n');
+    if (head < 0) return;
+    const m = /\r\ncontent-length: *(\d+)/i.exec(this.buf.slice(0, head));
+    if (!m) return this.fail(`answer without Content-Length: ${this.buf.slice(0, 200)}`);
+    const end = head + 4 + Number(m[1]);
+    if (this.buf.length < end) return;
+    const status = Number(this.buf.slice(9, 12));
+    const text = Buffer.from(this.buf.slice(head + 4, end), 'latin1').toString('utf8');
+    this.buf = this.buf.slice(end);
+    const p = this.pending;
+    this.pending = null;
+    p?.(status, text);
+  }
+
+  private fail(why: string): void {
+    const p = this.pending;
+    this.pending = null;
+    this.socket.destroy();
+    p?.(0, why);
+  }
+}
 
 function summary(xs: number[]): LatencySummary {
   const s = Float64Array.from(xs).sort();
@@ -85,13 +139,23 @@ interface Lane {
   /** Gathers this call makes (the lanes' first calls are cut short, so the lanes are out of phase). */
   limit: number;
   busy: boolean;
+  /** closed: the lane's own connection. */
+  conn?: Conn;
   /** open: due times of requests waiting for this lane's previous answer. */
   backlog: number[];
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const target = new URL(spec.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: spec.mode === 'closed' ? spec.lanes : Infinity, scheduling: 'lifo' });
+  const host = target.host;
+  /** open: idle keep-alive connections, the most recently used first; a new one is opened when none is idle. */
+  const pool: Conn[] = [];
+  const conns: Conn[] = [];
+  const connect = () => {
+    const c = new Conn(target.hostname, Number(target.port));
+    conns.push(c);
+    return c;
+  };
   let calls = 0;
   const newSid = () => `CA${spec.sidPrefix}${(++calls).toString(16).padStart(24, '0')}`;
   // Lane i's first call makes i mod (gathersPerCall + 1) gathers: from the start, incoming
@@ -107,6 +171,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const errorSamples: string[] = [];
   let maxSendLagMs = 0;
   let inFlight = 0;
+  let answered = 0;
   let stopped = false;
   let cpuAt: NodeJS.CpuUsage | null = null;
   let cpuMs = 0;
@@ -141,33 +206,22 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     const signature = twilio.getExpectedTwilioSignature(spec.authToken, spec.baseUrl + path, params);
     const sentAt = performance.now();
     if (spec.mode === 'open') maxSendLagMs = Math.max(maxSendLagMs, sentAt - dueAt);
-    const req = request(
-      {
-        agent,
-        host: target.hostname,
-        port: target.port,
-        method: 'POST',
-        path,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-          'x-twilio-signature': signature,
-          'i-twilio-idempotency-token': lane.callSid + String(lane.sent),
-        },
-      },
-      (res: IncomingMessage) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => done(res.statusCode ?? 0, text));
+    const conn = lane.conn ?? pool.pop() ?? connect();
+    if (spec.mode === 'closed') lane.conn = conn;
+    conn.post(
+      `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Twilio-Signature: ${signature}\r\nI-Twilio-Idempotency-Token: ${lane.callSid}-${lane.sent}\r\n\r\n${body}`,
+      (status, text) => {
+        if (status === 0) lane.conn = undefined;
+        else if (spec.mode === 'open') pool.push(conn);
+        done(status, text);
       },
     );
-    req.on('error', (err) => done(0, err.message));
-    req.end(body);
 
     const done = (status: number, text: string) => {
       const now = performance.now();
       inFlight--;
+      answered++;
       lane.busy = false;
       const counted = dueAt >= measureFrom && dueAt < measureTo;
       const m = /gather\?step=(\d+)"/.exec(text);
@@ -237,7 +291,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     tick();
   }
   await finished;
-  agent.destroy();
+  for (const c of conns) c.close();
   const g = summary(gatherLat);
   const i = summary(incomingLat);
   return {
@@ -251,6 +305,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     errorSamples,
     maxSendLagMs,
     cpuMs,
+    answered,
   };
 }
 

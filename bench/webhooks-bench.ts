@@ -23,6 +23,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -91,6 +92,22 @@ function startService(prefix: string): { child: ChildProcess; port: Promise<numb
   return { child, port, exited };
 }
 
+/** CPU time (user + system, ms) of a process and its children so far, from /proc (Linux); NaN elsewhere. */
+function treeCpuMs(pid: number): number {
+  try {
+    const ticks = (p: number): number => {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const own = Number(f[11]) + Number(f[12]);
+      const kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      return own + kids.reduce((a, k) => a + ticks(k), 0);
+    };
+    return (ticks(pid) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
+
 /** One measurement in a fresh load-generator process. */
 function load(spec: LoadSpec): Promise<LoadResult> {
   const child = fork(fileURLToPath(new URL('./webhook-load.js', import.meta.url)), [], { stdio: 'inherit' });
@@ -130,17 +147,22 @@ async function run(): Promise<void> {
       `${GATHERS_PER_CALL} gathers per call; ${SECONDS} s measured after ${WARMUP_SEC} s warm-up; ${ROUNDS} rounds; load average before ${loadBefore}`,
   );
   const results: Record<string, LoadResult[]> = { closed: [], open: [] };
+  const serviceCpu: Record<string, number[]> = { closed: [], open: [] };
   try {
     // Warm-up of the service itself (JIT, Redis scripts, memoised flow steps), not counted.
     await load(spec('closed', 15, 3, 0));
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of MODES) {
+        const cpuBefore = treeCpuMs(service.child.pid!);
         const r = await load(spec(mode, round));
+        const cpuPerRequestUs = ((treeCpuMs(service.child.pid!) - cpuBefore) / r.answered) * 1000;
         results[mode]!.push(r);
+        serviceCpu[mode]!.push(cpuPerRequestUs);
         const head = mode === 'closed' ? `closed loop, ${CONNECTIONS} callers:` : `open loop, ${RATE} gathers/s offered:`;
         out(
           `  round ${round + 1} ${head.padEnd(34)} ${r.gathersPerSec.toFixed(0).padStart(5)} gathers/s  gathers ${lat(r.gathers)}  ` +
             `incoming p99 ${ms(r.incoming.p99)} ms  errors ${r.errors}  generator CPU ${((r.cpuMs / (SECONDS * 1000)) * 100).toFixed(0)}%` +
+            `  service CPU ${cpuPerRequestUs.toFixed(0)} µs/request` +
             (mode === 'open' ? `  max send lag ${r.maxSendLagMs.toFixed(1)} ms` : ''),
         );
         for (const e of r.errorSamples) out(`      error: ${e}`);
@@ -160,7 +182,7 @@ async function run(): Promise<void> {
     out(
       `  ${name.padEnd(36)} ${med(rs, (r) => r.gathersPerSec).toFixed(0).padStart(5)} gathers/s  ` +
         `p50 ${ms(med(rs, (r) => r.gathers.p50))} ms  p99 ${ms(med(rs, (r) => r.gathers.p99))} ms  p99.9 ${ms(med(rs, (r) => r.gathers.p999))} ms  ` +
-        `errors ${rs.map((r) => r.errors).join('/')}`,
+        `errors ${rs.map((r) => r.errors).join('/')}  service CPU ${median(serviceCpu[mode]!).toFixed(0)} µs/request`,
     );
   }
 }
