@@ -27,9 +27,9 @@ import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { loadAppEnv } from '../src/app/config/app-env.js';
 import { createApp } from '../src/app/create-app.js';
+import { createLogger } from '../src/infra/logging/logger.js';
 import { runWebCluster } from '../src/app/web-cluster.js';
 import { median } from './bench-util.js';
 import type { LatencySummary, LoadResult, LoadSpec } from './webhook-load.js';
@@ -63,8 +63,9 @@ async function serve(prefix: string, workers: number): Promise<void> {
     WEB_CONCURRENCY: String(workers),
     WEB_WORKER_INDEX: process.env['WEB_WORKER_INDEX'],
   });
-  // Log lines are written (their cost is part of a webhook) but to /dev/null.
-  const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
+  // The service's own logger, as `npm start` makes it: one line per webhook on stdout, which the
+  // bench sends to /dev/null (the lines' cost is part of a webhook).
+  const logger = createLogger('info');
   await runWebCluster({
     concurrency: env.webConcurrency,
     log: logger,
@@ -83,7 +84,7 @@ async function serve(prefix: string, workers: number): Promise<void> {
 
 function startService(prefix: string): { child: ChildProcess; port: Promise<number>; exited: Promise<unknown> } {
   const execArgv = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = fork(fileURLToPath(import.meta.url), ['serve', prefix, String(WORKERS)], { stdio: 'inherit', execArgv });
+  const child = fork(fileURLToPath(import.meta.url), ['serve', prefix, String(WORKERS)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const port = new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
