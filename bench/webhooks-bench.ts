@@ -67,7 +67,7 @@ async function serve(prefix: string, workers: number): Promise<void> {
   // bench sends to /dev/null (the lines' cost is part of a webhook).
   const logger = createLogger('info');
   await runWebCluster({
-    concurrency: env.webConcurrency,
+    concurrency: workers,
     log: logger,
     startWorker: async () => {
       const app = await createApp({ env, logger });
