@@ -173,6 +173,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let inFlight = 0;
   let answered = 0;
   let stopped = false;
+  /** Every request due in the window has been sent or queued behind its call (closed: always). */
+  let scheduled = spec.mode === 'closed';
   let cpuAt: NodeJS.CpuUsage | null = null;
   let cpuMs = 0;
 
@@ -260,7 +262,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         if (cpuMs === 0) cpuMs = (c.user + c.system) / 1000;
       }
       // Stop when the window is over and its requests are answered (or 15 s later: Twilio's limit).
-      if (now >= measureTo && (inFlight === 0 || now >= measureTo + 15_000)) {
+      if (now >= measureTo && scheduled && (inFlight === 0 || now >= measureTo + 15_000)) {
         stopped = true;
         clearInterval(check);
         if (inFlight > 0) error(`${inFlight} requests unanswered 15 s after the end`);
@@ -281,7 +283,10 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       // Every request due by now goes out (a late timer sends the overdue ones at once, each keeping its due time).
       for (; t0 + k * interval <= now; k++) {
         const due = t0 + k * interval;
-        if (due >= measureTo) return;
+        if (due >= measureTo) {
+          scheduled = true;
+          return;
+        }
         const lane = lanes[k % lanes.length]!;
         if (lane.busy) lane.backlog.push(due);
         else send(lane, due);
