@@ -22,8 +22,9 @@ export interface WebClusterOptions {
  * primary handing each new connection to the next worker. Nothing about a call lives in a
  * process: call state, tombstones, the trace stream and screen pops are in Redis, so any worker
  * can answer any webhook of any call. A worker that dies is started again with the same index
- * (and so the same spool file); SIGTERM or SIGINT to the primary stops every worker and then the
- * primary.
+ * (and so the same spool file); one that fails to start (a configuration error) stops them all and
+ * the primary exits with status 1. SIGTERM or SIGINT to the primary stops every worker and then
+ * the primary.
  */
 export async function runWebCluster(opts: WebClusterOptions): Promise<void> {
   if (opts.concurrency <= 1 || cluster.isWorker) {
@@ -34,6 +35,7 @@ export async function runWebCluster(opts: WebClusterOptions): Promise<void> {
   }
   const { log } = opts;
   let stopping = false;
+  let failed = 0;
   const workers = new Map<number, Worker>();
   const ready = new Set<number>();
   let announced = false;
@@ -51,10 +53,18 @@ export async function runWebCluster(opts: WebClusterOptions): Promise<void> {
       }
     });
     worker.on('exit', (code, signal) => {
+      const wasReady = ready.has(index);
       workers.delete(index);
       ready.delete(index);
       if (stopping) {
-        if (workers.size === 0) process.exit(0);
+        if (workers.size === 0) process.exit(failed);
+        return;
+      }
+      if (!wasReady) {
+        // It could not start (its own log says why): starting it again would fail the same way.
+        log.fatal({ worker: index, code, signal }, 'a service process failed to start; stopping');
+        failed = 1;
+        stop();
         return;
       }
       log.error({ worker: index, code, signal }, 'service process exited; starting it again');
@@ -64,7 +74,7 @@ export async function runWebCluster(opts: WebClusterOptions): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    if (workers.size === 0) process.exit(0);
+    if (workers.size === 0) process.exit(failed);
     for (const w of workers.values()) w.process.kill('SIGTERM');
   };
   process.once('SIGTERM', stop);

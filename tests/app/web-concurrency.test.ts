@@ -67,26 +67,27 @@ describe('WEB_CONCURRENCY: one service process per core behind the same Redis', 
   let port: number;
   const lines: LogLine[] = [];
   let exited: Promise<number | null>;
+  const serviceEnv = (p: number): NodeJS.ProcessEnv => ({
+    ...process.env,
+    PUBLIC_BASE_URL: TEST_BASE_URL,
+    TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
+    TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    HOST: '127.0.0.1',
+    PORT: String(p),
+    INTERNAL_PORT: '0',
+    CONFIG_WATCH: 'off',
+    SPOOL_DIR: spoolDir,
+    SPOOL_NAME: 'edge',
+    WEB_CONCURRENCY: '2',
+    LOG_LEVEL: 'info',
+  });
 
   beforeAll(async () => {
     port = await freePort();
     service = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        PUBLIC_BASE_URL: TEST_BASE_URL,
-        TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN,
-        TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID,
-        REDIS_URL,
-        REDIS_KEY_PREFIX: prefix,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        INTERNAL_PORT: '0',
-        CONFIG_WATCH: 'off',
-        SPOOL_DIR: spoolDir,
-        SPOOL_NAME: 'edge',
-        WEB_CONCURRENCY: '2',
-        LOG_LEVEL: 'info',
-      },
+      env: serviceEnv(port),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     exited = new Promise((res) => service.once('exit', (code) => res(code)));
@@ -148,6 +149,23 @@ describe('WEB_CONCURRENCY: one service process per core behind the same Redis', 
     expect(await exited).toBe(0);
     expect(existsSync(spoolDir)).toBe(true);
   });
+
+  it('stops, with status 1, when its processes cannot start (a configuration that does not load)', async () => {
+    const emptyFlows = mkdtempSync(join(tmpdir(), 'ivr-sim-no-flows-'));
+    try {
+      const broken = spawn(process.execPath, [MAIN], {
+        env: { ...serviceEnv(await freePort()), FLOWS_DIR: emptyFlows },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      broken.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise((res) => broken.once('exit', res));
+      expect(code).toBe(1);
+      expect(out).toContain('a service process failed to start; stopping');
+    } finally {
+      rmSync(emptyFlows, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('reads WEB_CONCURRENCY as a whole number or auto, and names each worker its own spool file', () => {
     const env = { PUBLIC_BASE_URL: TEST_BASE_URL, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID, SPOOL_NAME: 'edge' };
