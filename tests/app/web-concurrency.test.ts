@@ -5,7 +5,7 @@ import { request as httpRequest, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { loadAppEnv } from '../../src/app/config/app-env.js';
 import { callSid, signatureFor, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_BASE_URL } from '../helpers/twilio.js';
 import { REDIS_URL } from './harness.js';
@@ -152,20 +152,25 @@ describe('WEB_CONCURRENCY: one service process per core behind the same Redis', 
 
   it('stops, with status 1, when its processes cannot start (a configuration that does not load)', async () => {
     const emptyFlows = mkdtempSync(join(tmpdir(), 'ivr-sim-no-flows-'));
+    let broken: ChildProcess | null = null;
+    // Left running (the behaviour under test broken, the test timed out), it would keep restarting its processes.
+    onTestFinished(() => {
+      if (broken?.exitCode === null) broken.kill('SIGTERM');
+    });
     try {
-      const broken = spawn(process.execPath, [MAIN], {
+      broken = spawn(process.execPath, [MAIN], {
         env: { ...serviceEnv(await freePort()), FLOWS_DIR: emptyFlows },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       let out = '';
       broken.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      const code = await new Promise((res) => broken.once('exit', res));
+      const code = await new Promise((res) => broken!.once('exit', res));
       expect(code).toBe(1);
       expect(out).toContain('a service process failed to start; stopping');
     } finally {
       rmSync(emptyFlows, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 30_000);
 
   it('reads WEB_CONCURRENCY as a whole number or auto, and names each worker its own spool file', () => {
     const env = { PUBLIC_BASE_URL: TEST_BASE_URL, TWILIO_AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID, SPOOL_NAME: 'edge' };
