@@ -3,6 +3,7 @@ import { AppEnvError, loadAppEnv } from './app/config/app-env.js';
 import { createApp } from './app/create-app.js';
 import { InternalListener } from './app/listeners/internal-listener.js';
 import { createLogger } from './infra/logging/logger.js';
+import { runWebCluster } from './app/web-cluster.js';
 
 /** `npm start`: the live voice service, Twilio's webhooks on PORT and the internal pages on INTERNAL_PORT, configured by environment variables (docs/twilio.md). */
 async function main(): Promise<void> {
@@ -14,14 +15,23 @@ async function main(): Promise<void> {
     process.stderr.write(`ivr-sim: ${err.message}\n`);
     process.exit(1);
   }
-  const logger = createLogger(env.logLevel);
+  const base = createLogger(env.logLevel);
+  const logger = env.workerIndex === null ? base : base.child({ worker: env.workerIndex });
   try {
-    const app = await createApp({ env, logger });
-    app.enableShutdownHooks();
-    await (env.host === null ? app.listen(env.port) : app.listen(env.port, env.host));
-    logger.info({ listener: 'public', host: env.host ?? 'all interfaces', port: env.port }, 'listening: Twilio webhooks and /health');
-    const internal = await app.get(InternalListener).listen();
-    logger.info({ listener: 'internal', host: internal.address, port: internal.port, token: env.internal.token === null ? 'not set' : 'required' }, 'listening: designer, agent desktop, event streams, /sms/stats');
+    // WEB_CONCURRENCY above 1: this process forks one service process per core and only watches them.
+    await runWebCluster({
+      concurrency: env.webConcurrency,
+      log: logger,
+      startWorker: async () => {
+        const app = await createApp({ env, logger });
+        app.enableShutdownHooks();
+        await (env.host === null ? app.listen(env.port) : app.listen(env.port, env.host));
+        logger.info({ listener: 'public', host: env.host ?? 'all interfaces', port: env.port }, 'listening: Twilio webhooks and /health');
+        const internal = await app.get(InternalListener).listen();
+        logger.info({ listener: 'internal', host: internal.address, port: internal.port, token: env.internal.token === null ? 'not set' : 'required' }, 'listening: designer, agent desktop, event streams, /sms/stats');
+        return env.port;
+      },
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       for (const issue of err.issues) logger.error({ issue: formatIssue(issue) }, 'configuration error');

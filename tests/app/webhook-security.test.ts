@@ -42,6 +42,15 @@ describe('only Twilio can drive a call', () => {
     await twilioPost(h.server, '/voice/gather?step=1', params).expect(200);
   });
 
+  it('accepts what the twilio library accepts beyond the URL as requested: the same URL signed with its default port', async () => {
+    const params = { ...call, CallSid: callSid(2) };
+    const withPort = signatureFor(TEST_BASE_URL.replace(/^https:\/\/([^/]+)/, 'https://$1:443') + '/voice/incoming', params);
+    expect(withPort).not.toBe(signatureFor(`${TEST_BASE_URL}/voice/incoming`, params));
+    await twilioPost(h.server, '/voice/incoming', params, { signature: withPort }).expect(200);
+    const withOtherPort = signatureFor(TEST_BASE_URL.replace(/^https:\/\/([^/]+)/, 'https://$1:8443') + '/voice/incoming', params);
+    await twilioPost(h.server, '/voice/incoming', params, { signature: withOtherPort }).expect(403);
+  });
+
   it('refuses parameters changed after signing', async () => {
     const signature = signatureFor(`${TEST_BASE_URL}/voice/gather?step=1`, { ...call, Digits: '1' });
     await twilioPost(h.server, '/voice/gather?step=1', { ...call, Digits: '0' }, { signature }).expect(403);

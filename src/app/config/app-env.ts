@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { defaultPaths, PACKAGE_ROOT, type ConfigPaths } from '../../core/configuration/configuration.js';
 import { envReader } from '../../infra/env/env-reader.js';
@@ -51,6 +51,12 @@ export interface AppEnv {
    */
   designer: { staffingFile: string; historyDir: string };
   logLevel: string;
+  /**
+   * Service processes behind the same Redis (WEB_CONCURRENCY, default 1; `auto`: one per core).
+   * `workerIndex` is this process's number among them (1…), null when it runs alone.
+   */
+  webConcurrency: number;
+  workerIndex: number | null;
 }
 
 export class AppEnvError extends NamedError {
@@ -122,7 +128,11 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   const callerBehaviourFile = resolve(str('CALLER_BEHAVIOUR_FILE') ?? resolve(PACKAGE_ROOT, 'data', 'caller-behaviour.json'));
   mustBe('CALLER_BEHAVIOUR_FILE', callerBehaviourFile, 'file');
 
-  const spoolName = str('SPOOL_NAME') ?? `${hostname()}-${port}`;
+  const webConcurrency = str('WEB_CONCURRENCY') === 'auto' ? availableParallelism() : int('WEB_CONCURRENCY', 1, 1, 256);
+  // Set by the primary for each of its service processes (see web-cluster.ts), not by hand.
+  const workerIndex = str('WEB_WORKER_INDEX') === undefined ? null : int('WEB_WORKER_INDEX', 1, 1, 256);
+  // Each process needs a spool file of its own: the worker's index is appended to the name.
+  const spoolName = (str('SPOOL_NAME') ?? `${hostname()}-${port}`) + (workerIndex === null ? '' : `-${workerIndex}`);
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(spoolName)) problems.push(`SPOOL_NAME=${spoolName}: expected letters, digits, '.', '_' or '-' (it names a file)`);
   const spoolDir = resolve(str('SPOOL_DIR') ?? 'spool');
   if (existsSync(spoolDir) && !statSync(spoolDir).isDirectory()) problems.push(`SPOOL_DIR: ${spoolDir} is not a directory`);
@@ -164,6 +174,8 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     configWatch: { enabled: onOff('CONFIG_WATCH', true), debounceMs: int('CONFIG_RELOAD_DEBOUNCE_MS', 300, 0, 60_000) },
     designer: { staffingFile, historyDir },
     logLevel,
+    webConcurrency,
+    workerIndex,
   };
   if (problems.length) throw new AppEnvError(problems);
   return result;

@@ -57,6 +57,8 @@ export class RedisScreenPopStreams {
       commandTimeout: undefined,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
+      // One blocking read at a time: nothing to batch.
+      enableAutoPipelining: false,
       // Names the desktops' connections in CLIENT LIST.
       connectionName: `${this.prefix}screen-pop-reader`,
     });

@@ -67,8 +67,12 @@ export class LiveCallCoordinator {
    */
   async incoming(req: { callSid: string; caller: string }): Promise<TurnReply> {
     try {
-      if (await this.isRecorded(req.callSid)) return this.finished(req.callSid);
-      return await this.update<TurnReply>(req.callSid, (cur) => {
+      // The tombstone and the state are read together: one round trip to the store, not two.
+      const read = this.opts.store.get(req.callSid);
+      read.catch(() => undefined); // a failure is reported by Promise.all below, once
+      const [recorded, cur] = await Promise.all([this.isRecorded(req.callSid), read]);
+      if (recorded) return this.finished(req.callSid);
+      return await this.update<TurnReply>(req.callSid, cur, (cur) => {
         if (cur?.value.recorded) return { reply: this.finished(req.callSid, cur.value.language) };
         if (cur) return { reply: { turn: cur.value.turn, kind: cur.value.turnFor === 0 ? 'repeated' : 'stale' } };
         const state = startLiveCall(this.opts.configs.current, { ...req, nowMs: this.opts.clock.now() });
@@ -97,7 +101,7 @@ export class LiveCallCoordinator {
   /** Moves the call on if `req` is for its current step; otherwise answers with the stored turn. */
   private async advance(req: StepRequest, move: (s: LiveCallState, nowMs: number) => LiveCallState): Promise<TurnReply> {
     try {
-      const reply = await this.update<TurnReply | null>(req.callSid, (cur) => {
+      const reply = await this.update<TurnReply | null>(req.callSid, undefined, (cur) => {
         if (!cur) return { reply: null };
         const s = readable(cur);
         if (s.recorded) return { reply: this.finished(req.callSid, s.language) };
@@ -115,7 +119,7 @@ export class LiveCallCoordinator {
 
   /** Twilio reports how the caller left the queue (<Enqueue action>). Null when the call is unknown. */
   async queueResult(req: { callSid: string; result: string; waitSec: number | null }): Promise<LiveCallState | null> {
-    return this.update<LiveCallState | null>(req.callSid, (cur) => {
+    return this.update<LiveCallState | null>(req.callSid, undefined, (cur) => {
       if (!cur) return { reply: null };
       const s = readable(cur);
       const next: LiveCallState = { ...s, queue: { result: req.result, waitSec: req.waitSec ?? s.queue?.waitSec ?? null } };
@@ -152,7 +156,7 @@ export class LiveCallCoordinator {
     }
     // The sink's once-per-call record is what counts; the flag spares later callbacks a write.
     const now = this.opts.clock.now();
-    await this.update<null>(line.callId, (cur) => {
+    await this.update<null>(line.callId, undefined, (cur) => {
       const s = cur ? upgradeCallState(cur.value) : null;
       if (!s || s.recorded) return { reply: null };
       return { next: { ...(s.ended ? s : hangUpLiveCall(s, now)), recorded: true }, reply: null };
@@ -191,10 +195,14 @@ export class LiveCallCoordinator {
     return this.opts.configs.get(s.configVersion, nowMs) ?? this.opts.configs.current;
   }
 
-  /** Read, compute, compare-and-set; on a lost race, read again and recompute. */
-  private async update<R>(callSid: string, fn: (cur: Versioned<LiveCallState> | null) => { next?: LiveCallState; reply: R }): Promise<R> {
+  /** Read, compute, compare-and-set; on a lost race, read again and recompute. `firstRead`: a read already made (undefined: read now). */
+  private async update<R>(
+    callSid: string,
+    firstRead: Versioned<LiveCallState> | null | undefined,
+    fn: (cur: Versioned<LiveCallState> | null) => { next?: LiveCallState; reply: R },
+  ): Promise<R> {
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
-      const cur = await this.opts.store.get(callSid);
+      const cur = attempt === 0 && firstRead !== undefined ? firstRead : await this.opts.store.get(callSid);
       const { next, reply } = fn(cur);
       if (!next) return reply;
       if (await this.opts.store.compareAndSet(callSid, cur?.version ?? 0, next, this.opts.ttlSec)) return reply;
