@@ -14,6 +14,7 @@ import { DecideWorkerClient } from '../../src/core/replay/decide-worker-client.j
 import { BatchDecoder, BatchEncoder, transferables } from '../../src/core/replay/decided-batch-wire.js';
 import type { DecideWorkerInit } from '../../src/core/replay/decide-worker.js';
 import { decideHere, decideTrace, type DecidedBatch, type TraceBatch, type UndecidedBatch } from '../../src/core/replay/decided-batches.js';
+import type { QueueBehaviour } from '../../src/core/behaviour/queue-behaviour.js';
 import { ReplayRun, type Scenario } from '../../src/core/replay/replay-run.js';
 import { PARALLEL_MIN_BYTES, replayTrace, type ReplayOptions } from '../../src/core/replay/replay-trace.js';
 import { reviveError, serializeError } from '../../src/core/replay/worker-error.js';
@@ -180,6 +181,27 @@ describe('replayTrace with the worker', () => {
     expect(inWorker.progress).toEqual(inThread.progress);
     expect(inWorker.progress).toEqual([1000, 2000, 2500]);
     expect(inWorker.calls).toBe(2500);
+  });
+
+  it('with a queue-behaviour model: the same patience draws and retries either way', async () => {
+    const { staffing } = await loadStaffingFile(staffingFile);
+    const config = loadConfiguration();
+    const behaviour: QueueBehaviour = {
+      patience: { default: { kind: 'weibull', shape: 0.9, scaleSec: 60 } },
+      retrials: { probability: 0.3, delaySec: { kind: 'lognormal', meanSec: 240, cv: 1 } },
+    };
+    const scenario = async (): Promise<Scenario> => ({ config, staffing, staffingSource: 's', seed: 4, behaviour });
+    const lines = readFileSync(generatedTimed, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { callId: string; patienceSec?: number; retryOf?: string });
+    lines.forEach((l, i) => {
+      delete l.patienceSec;
+      if (i % 10 === 9) l.retryOf = lines[i - 1]!.callId;
+    });
+    const withRetries = tmp.file('retries.jsonl', lines);
+    const [inWorker, inThread] = await Promise.all([report(withRetries, scenario, worker()), report(withRetries, scenario, { parallel: false })]);
+    const retrials = JSON.parse(inWorker.json)[0].retrials as { generated: number; recorded: number; suppressed: number };
+    expect(retrials.recorded + retrials.suppressed).toBe(250);
+    expect(retrials.generated).toBeGreaterThan(0);
+    expect(inWorker.json).toBe(inThread.json);
   });
 
   it('keeps small traces and streams in this thread unless told otherwise', async () => {

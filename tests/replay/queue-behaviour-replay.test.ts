@@ -275,6 +275,12 @@ describe('replaying a trace file with a queue-behaviour model', () => {
     expect(report.retrials).toEqual({ generated: 1, recorded: 1, suppressed: 0 });
   });
 
+  it('a run that was not told which calls are retried refuses a retry rather than risk playing both', () => {
+    const run = new ReplayRun(scenario(1, exponential60));
+    run.offer(line('a', 0), null);
+    expect(() => run.offer(line('b', 10, { retryOf: 'a' }), null)).toThrow(/not told is retried: give ReplayRun.setRecordedRetries every retryOf/);
+  });
+
   it('the same report as the in-memory replay of the same calls', async () => {
     const lines = Array.from({ length: 400 }, (_, i) => ({ callId: `c${i}`, arrivalSec: TEN + i * 9, queue: 'general', talkSec: 100, ...(i % 7 === 3 ? { retryOf: `c${i - 1}` } : {}) }));
     const file = tmp.file('t.jsonl', lines);

@@ -33,7 +33,7 @@ export const MAX_GENERATED_RETRIES = 10;
  * waiting then, as soon as it hangs up plus a delay drawn from the model (none without one); not
  * at all when it is answered, or never reached the queue. A simulated hang-up of a call without a
  * recorded retry may instead generate one, per the model. Never both for one call: which calls
- * the trace retries is known before the replay starts (`recordedRetries`).
+ * the trace retries is known before the replay starts (`retried`, from a first pass over the trace).
  *
  * Every draw comes from a stream of the seed and the call's id, so a call's patience and retry
  * do not depend on the order of other calls' draws, and two scenarios replayed with one seed
@@ -54,7 +54,7 @@ export class Retrials {
     private readonly behaviour: QueueBehaviour,
     private readonly seed: number,
     /** The callId of every call some line retries. */
-    private readonly recordedRetries: ReadonlySet<string>,
+    private readonly retried: ReadonlySet<string>,
   ) {}
 
   /** Patience for a call entering `queue`: the line's, else drawn from the model, else none (waits). */
@@ -68,8 +68,8 @@ export class Retrials {
   playsNow(played: PlayedCall): boolean {
     const { call } = played;
     if (call.retryOf === undefined) return true;
-    if (!this.recordedRetries.has(call.retryOf)) {
-      throw new RangeError(`call ${call.callId} retries ${call.retryOf}, which was not announced as retried: pass every retryOf of the trace to the run first`);
+    if (!this.retried.has(call.retryOf)) {
+      throw new RangeError(`call ${call.callId} retries ${call.retryOf}, which the run was not told is retried: give ReplayRun.setRecordedRetries every retryOf of the trace before the first call`);
     }
     const fate = this.abandoned.get(call.retryOf);
     if (fate === undefined) {
@@ -84,7 +84,7 @@ export class Retrials {
 
   /** A call reached the queues (after playsNow, or as a retry released by `afterAbandon`). */
   entered(played: PlayedCall): void {
-    if (this.behaviour.retrials && !this.recordedRetries.has(played.call.callId)) this.inQueue.set(played.call.callId, played);
+    if (this.behaviour.retrials && !this.retried.has(played.call.callId)) this.inQueue.set(played.call.callId, played);
   }
 
   /** A trace call that never reaches the queues (self-served, hung up in the IVR) did not hang up there. */
@@ -131,7 +131,7 @@ export class Retrials {
    * (returned, moved to the hang-up plus a delay when it would otherwise come first) or left out.
    */
   private settle(callId: string, abandoned: boolean): PlayedCall | undefined {
-    if (!this.recordedRetries.has(callId)) return undefined;
+    if (!this.retried.has(callId)) return undefined;
     const retry = this.waiting.get(callId);
     if (retry === undefined) {
       this.abandoned.set(callId, abandoned);
@@ -149,7 +149,7 @@ export class Retrials {
   /** A recorded retry left out: whatever retries it is left out too. */
   private suppress(call: ReplayCall): void {
     this.counts.suppressed++;
-    if (this.recordedRetries.has(call.callId)) this.settle(call.callId, false);
+    if (this.retried.has(call.callId)) this.settle(call.callId, false);
   }
 
   /** When a released retry arrives: its recorded time, or the hang-up plus a drawn delay if that is later. */
