@@ -21,8 +21,14 @@ export interface CompactDecision {
   recipient?: { phone: string; timeZone?: string };
 }
 
-/** What a replay keeps of a trace line once it is decided: what the contact centre and the KPIs read. */
-export type ReplayCall = Pick<TraceCall, 'callId' | 'arrivalSec' | 'talkSec' | 'wrapSec' | 'patienceSec' | 'queue' | 'priority' | 'retryOf'>;
+/**
+ * What a replay keeps of a trace line once it is decided: what the contact centre and the KPIs
+ * read, and of `observed` only whether the call was answered (a replay with a queue-behaviour
+ * model never generates a retry of a call the log saw hang up without calling again).
+ */
+export type ReplayCall = Pick<TraceCall, 'callId' | 'arrivalSec' | 'talkSec' | 'wrapSec' | 'patienceSec' | 'queue' | 'priority' | 'retryOf'> & {
+  observed?: { answered?: boolean };
+};
 
 const NO_TAGS: readonly string[] = [];
 
@@ -66,6 +72,8 @@ export function replayCallOf(call: TraceCall, arrivalSec = call.arrivalSec): Rep
   if (call.queue !== undefined) c.queue = call.queue;
   if (call.priority !== undefined) c.priority = call.priority;
   if (call.retryOf !== undefined) c.retryOf = call.retryOf;
+  const answered = call.observed?.answered;
+  if (answered !== undefined) c.observed = { answered };
   return c;
 }
 

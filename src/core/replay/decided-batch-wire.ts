@@ -20,6 +20,8 @@ export interface WireBatch {
   queues: (string | null)[];
   /** Per call: the callId it retries, or null; only on batches with a retry in them. */
   retryOf?: (string | null)[];
+  /** Per call: observed.answered as 1 (true), 0 (false) or -1 (not given); only on batches where some call gives it. */
+  answered?: Int8Array<ArrayBuffer>;
   decided?: WireDecisions;
   undecided?: WireInputs;
   origin?: TraceBatch['origin'];
@@ -54,6 +56,7 @@ interface WireInputs {
 /** The typed arrays' buffers, to move to the receiving thread rather than copy. */
 export function transferables(w: WireBatch): ArrayBuffer[] {
   const buffers = [w.numbers.buffer];
+  if (w.answered) buffers.push(w.answered.buffer);
   if (w.decided) buffers.push(w.decided.shapes.buffer, w.decided.ivrSec.buffer, w.decided.recipientAt.buffer);
   if (w.undecided) buffers.push(w.undecided.hangupInIvrSec.buffer, w.undecided.keyEnds.buffer, w.undecided.afterSec.buffer);
   return buffers;
@@ -91,6 +94,8 @@ export class BatchEncoder {
       wire.numbers[o + 4] = orNaN(c.priority);
       wire.queues[i] = c.queue ?? null;
       if (c.retryOf !== undefined) (wire.retryOf ??= new Array<string | null>(n).fill(null))[i] = c.retryOf;
+      const answered = c.observed?.answered;
+      if (answered !== undefined) (wire.answered ??= new Int8Array(n).fill(-1))[i] = answered ? 1 : 0;
     }
     if ('inputs' in batch) wire.undecided = encodeInputs(batch.inputs);
     else wire.decided = this.encodeDecisions(batch.decisions);
@@ -186,6 +191,8 @@ export class BatchDecoder {
       if (!Number.isNaN(wire.numbers[o + 4])) c.priority = wire.numbers[o + 4]!;
       const retryOf = wire.retryOf?.[i];
       if (retryOf !== null && retryOf !== undefined) c.retryOf = retryOf;
+      const answered = wire.answered?.[i] ?? -1;
+      if (answered >= 0) c.observed = { answered: answered === 1 };
       calls[i] = c;
     }
     const batch: TraceBatch = wire.undecided ? { calls, inputs: decodeInputs(wire.callIds, wire.queues, wire.undecided) } : { calls, decisions: this.decodeDecisions(n, wire.decided!) };

@@ -7,7 +7,7 @@ import type { CompactDecision, ReplayCall } from './compact-decision.js';
 
 /** What the simulation made of the trace's retries (report field `retrials`). */
 export interface RetrialCounts {
-  /** Calls the retrial model added after simulated hang-ups of calls with no recorded retry. */
+  /** Calls the retrial model added after simulated hang-ups of calls with no recorded retry that the log did not see hang up. */
   generated: number;
   /** Recorded retries replayed, because the call they retry hung up in the simulation too. */
   recorded: number;
@@ -34,6 +34,11 @@ export const MAX_GENERATED_RETRIES = 10;
  * at all when it is answered, or never reached the queue. A simulated hang-up of a call without a
  * recorded retry may instead generate one, per the model. Never both for one call: which calls
  * the trace retries is known before the replay starts (`retried`, from a first pass over the trace).
+ *
+ * The model's share is that of callers who call again once they have hung up. A call the log saw
+ * hang up (`observed.answered === false`) with no line retrying it is known not to have called
+ * again (or to have called again as a line of its own, unlinked): its simulated hang-up generates
+ * nothing. Only calls whose fate the log does not give, or that it saw answered, draw a retry.
  *
  * Every draw comes from a stream of the seed and the call's id, so a call's patience and retry
  * do not depend on the order of other calls' draws, and two scenarios replayed with one seed
@@ -84,7 +89,11 @@ export class Retrials {
 
   /** A call reached the queues (after playsNow, or as a retry released by `afterAbandon`). */
   entered(played: PlayedCall): void {
-    if (this.behaviour.retrials && !this.retried.has(played.call.callId)) this.inQueue.set(played.call.callId, played);
+    const { call } = played;
+    if (!this.behaviour.retrials || this.retried.has(call.callId)) return;
+    // Seen hanging up in the log without calling again: a simulated hang-up generates no retry.
+    if (call.observed?.answered === false) return;
+    this.inQueue.set(call.callId, played);
   }
 
   /** A trace call that never reaches the queues (self-served, hung up in the IVR) did not hang up there. */
@@ -115,6 +124,7 @@ export class Retrials {
     const callId = `${call.callId}~retry`;
     const again: ReplayCall = { ...original.call, callId, arrivalSec: atSec + sampleDelay(retrials.delaySec, random), retryOf: call.callId };
     delete again.patienceSec; // a new call: its patience is drawn afresh
+    delete again.observed; // and nothing of it was observed
     this.depth.set(callId, depth + 1);
     this.counts.generated++;
     return { call: again, decision: original.decision };
