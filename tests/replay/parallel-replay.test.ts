@@ -191,10 +191,13 @@ describe('replayTrace with the worker', () => {
       retrials: { probability: 0.3, delaySec: { kind: 'lognormal', meanSec: 240, cv: 1 } },
     };
     const scenario = async (): Promise<Scenario> => ({ config, staffing, staffingSource: 's', seed: 4, behaviour });
-    const lines = readFileSync(generatedTimed, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { callId: string; patienceSec?: number; retryOf?: string });
+    const lines = readFileSync(generatedTimed, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { callId: string; patienceSec?: number; retryOf?: string; observed?: object });
     lines.forEach((l, i) => {
       delete l.patienceSec;
       if (i % 10 === 9) l.retryOf = lines[i - 1]!.callId;
+      // What the log saw: a hang-up (no retry generated for it), an answer, or nothing.
+      if (i % 3 === 0) l.observed = { answered: false, waitSec: 40 };
+      else if (i % 3 === 1) l.observed = { answered: true, waitSec: 3 };
     });
     const withRetries = tmp.file('retries.jsonl', lines);
     const [inWorker, inThread] = await Promise.all([report(withRetries, scenario, worker()), report(withRetries, scenario, { parallel: false })]);
@@ -432,5 +435,21 @@ describe('retries between threads', () => {
     const wire = encoder.encode(withRetry);
     expect(decoder.decode(structuredClone(wire, { transfer: transferables(wire) }))).toStrictEqual(withRetry);
     expect(encoder.encode({ calls: [{ callId: 'c', arrivalSec: 0, talkSec: 1 }], decisions: [[null]] }).retryOf).toBeUndefined();
+  });
+
+  it('a call keeps whether the log saw it answered (observed.answered); batches without it carry no column for it', () => {
+    const encoder = new BatchEncoder(1);
+    const decoder = new BatchDecoder(1);
+    const observed: TraceBatch = {
+      calls: [
+        { callId: 'a', arrivalSec: 0, talkSec: 60, queue: 'general', observed: { answered: false } },
+        { callId: 'b', arrivalSec: 5, talkSec: 60, queue: 'general' },
+        { callId: 'c', arrivalSec: 9, talkSec: 60, queue: 'general', observed: { answered: true } },
+      ],
+      decisions: [[null], [null], [null]],
+    };
+    const wire = encoder.encode(observed);
+    expect(decoder.decode(structuredClone(wire, { transfer: transferables(wire) }))).toStrictEqual(observed);
+    expect(encoder.encode({ calls: [{ callId: 'd', arrivalSec: 0, talkSec: 1 }], decisions: [[null]] }).answered).toBeUndefined();
   });
 });
