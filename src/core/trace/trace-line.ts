@@ -40,7 +40,8 @@ export interface TraceLine {
   language?: 'zh-CN' | 'en-US';
   /**
    * What was observed when the call was recorded live (outcome, queue, waits, config version).
-   * Informational: a replay decides the call again and ignores this.
+   * A replay decides the call again; only `answered` counts, with a queue-behaviour model:
+   * false on a call no line retries means the caller did not call again (no retry generated).
    */
   observed?: {
     segment?: string;
