@@ -1,0 +1,122 @@
+/**
+ * The editor's API under /designer/api (see docs/designer-guide.md): the workspace being served,
+ * checks, walks, diagrams, comparisons and saves of a draft. A draft travels as `changes`: the
+ * full documents that differ from the saved ones, by repository path, overlaid on the files the
+ * service was loaded from; `baseVersion` is the configuration version the draft started from.
+ */
+import type { TryAnswer } from './payloads.js';
+import { str } from './flow-model.js';
+
+/** A parsed JSON document (a flow, the prompts, a rule set), edited in place so its key order stays. */
+export type Doc = Record<string, unknown>;
+/** Repository path → the full draft document; null deletes a flow file. */
+export type Changes = Record<string, Doc | null>;
+
+export interface Workspace {
+  version: string;
+  files: Record<string, Doc>;
+  segments: unknown[];
+  queues: string[];
+  languages: string[];
+}
+
+export interface Issue {
+  file: string;
+  /** JSON pointer inside the file. */
+  pointer: string;
+  flowId?: string;
+  stateId?: string;
+  field?: string;
+  severity: 'error' | 'warning';
+  source: 'schema' | 'validate' | 'lint';
+  message: string;
+}
+
+export interface CheckAnswer {
+  valid: boolean;
+  issues: Issue[];
+}
+
+export interface DeltaInterval {
+  mean: number;
+  ciLow: number;
+  ciHigh: number;
+  significant?: boolean;
+}
+
+export interface CompareAnswer {
+  trace: string;
+  replications: number;
+  elapsedMs: number;
+  delta: { overall: Record<string, number | null>; bySegment: Record<string, Record<string, number | null>>; byQueue?: Record<string, Record<string, number | null>> };
+  deltaIntervals?: { overall?: Record<string, DeltaInterval>; bySegment?: Record<string, Record<string, DeltaInterval>> };
+  changedCalls: { count: number; transitions: Array<{ field: string; from: string; to: string; count: number }> };
+  decisions: { compared: number; different: number; byKind?: Record<string, number>; examples?: Array<{ callId: string; kinds: string[]; baseline: string; candidate: string }> };
+  baseline: Record<string, unknown>;
+  candidate: Record<string, unknown>;
+}
+
+export interface SavedVersion {
+  id: string;
+  savedAt: string;
+  configVersion?: string;
+  files: string[];
+  message?: string;
+}
+
+export interface SaveAnswer {
+  version: string;
+  savedVersion: SavedVersion;
+}
+
+export type EditorTryAnswer = TryAnswer;
+
+/** A refused request: the HTTP status and what the service said (its issues, the version it serves). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly body: { error?: string; message?: string; issues?: Issue[]; currentVersion?: string } | null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export class EditorApi {
+  constructor(private readonly root: string) {}
+
+  private async call<T>(path: string, body?: unknown): Promise<T> {
+    const init: RequestInit = body === undefined ? {} : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+    const res = await fetch(this.root + path, init);
+    const json = (res.headers.get('content-type') ?? '').includes('json') ? ((await res.json().catch(() => null)) as Record<string, unknown> | null) : null;
+    if (!res.ok) {
+      const missing = res.status === 404 && (!json || /Cannot (GET|POST)/.test(str(json['message'] ?? '')));
+      const message = missing ? `the service has no ${body === undefined ? 'GET' : 'POST'} /${path} yet` : typeof json?.['message'] === 'string' ? json['message'] : `HTTP ${res.status}`;
+      throw new ApiError(res.status, message, json as ApiError['body']);
+    }
+    return json as T;
+  }
+
+  workspace(): Promise<Workspace> {
+    return this.call('designer/api/workspace');
+  }
+  check(baseVersion: string, changes: Changes): Promise<CheckAnswer> {
+    return this.call('designer/api/check', { baseVersion, changes });
+  }
+  try(body: { baseVersion: string; changes: Changes; caller?: string; profile?: unknown; keys: string[]; end?: 'wait' | 'hangup'; language?: string }): Promise<EditorTryAnswer> {
+    return this.call('designer/api/try', body);
+  }
+  compare(baseVersion: string, changes: Changes, replications = 20): Promise<CompareAnswer> {
+    return this.call('designer/api/compare', { baseVersion, changes, trace: 'sample', replications });
+  }
+  save(baseVersion: string, changes: Changes, message?: string): Promise<SaveAnswer> {
+    return this.call('designer/api/save', { baseVersion, changes, ...(message ? { message } : {}) });
+  }
+  versions(): Promise<{ versions: SavedVersion[] }> {
+    return this.call('designer/api/versions');
+  }
+  restore(id: string, baseVersion: string): Promise<SaveAnswer> {
+    return this.call(`designer/api/versions/${encodeURIComponent(id)}/restore`, { baseVersion });
+  }
+}
