@@ -59,28 +59,32 @@ export function wrap(text: string, width: number, size: number, maxLines = 3): s
   const lines: string[] = [];
   let line = '';
   let w = 0;
+  let cut = false;
   const cw = (ch: string) => (ch.charCodeAt(0) >= 0x2e80 ? size : ch === ' ' ? size * 0.3 : size * 0.56);
   for (const ch of text) {
     const c = cw(ch);
     if (w + c > width && line) {
-      const cut = ch !== ' ' && line.includes(' ') && !/[\u2e80-\uffff]$/.test(line) ? line.lastIndexOf(' ') : -1;
-      if (cut > line.length * 0.5) {
-        lines.push(line.slice(0, cut));
-        line = line.slice(cut + 1);
+      const at = ch !== ' ' && line.includes(' ') && !/[\u2e80-\uffff]$/.test(line) ? line.lastIndexOf(' ') : -1;
+      if (at > line.length * 0.5) {
+        lines.push(line.slice(0, at));
+        line = line.slice(at + 1);
       } else {
         lines.push(line);
         line = '';
       }
       w = Array.from(line).reduce((s, x) => s + cw(x), 0);
-      if (lines.length === maxLines) break;
+      if (lines.length === maxLines) {
+        cut = true;
+        break;
+      }
     }
     if (!(line === '' && ch === ' ')) {
       line += ch;
       w += c;
     }
   }
-  if (lines.length < maxLines && line) lines.push(line);
-  else if (lines.length === maxLines && line) lines[maxLines - 1] = `${lines[maxLines - 1]!.replace(/.$/u, '')}…`;
+  if (!cut && line) lines.push(line);
+  if (cut) lines[maxLines - 1] = `${lines[maxLines - 1]!.replace(/.$/u, '')}…`;
   return lines;
 }
 
@@ -90,13 +94,13 @@ function stateLines(name: string, state: Obj, input: DiagramInput, width: number
     const ids = say.rotate ?? (say.prompt !== null ? [say.prompt] : []);
     for (const id of ids) {
       const text = promptText(input.prompts, id, input.lang) ?? `(no prompt "${id}")`;
-      for (const l of wrap(`${say.rotate ? '↻ ' : '🔊 '}${text}`, width, 12)) lines.push({ text: l, cls: 'prompt', size: 12 });
+      for (const l of wrap(`${say.rotate ? '↻ ' : ''}${text}`, width, 12)) lines.push({ text: l, cls: 'prompt', size: 12 });
       lines.push({ text: `${id} · ${durationLabel(promptDuration(input.prompts, id, input.lang))}`, cls: 'meta', size: 11 });
     }
   }
   const meta = isObj(state['meta']) ? state['meta'] : {};
   const inp = isObj(meta['input']) ? meta['input'] : null;
-  if (inp) lines.push({ text: `⌨ waits ${String(inp['timeoutSec'])} s${inp['bargeIn'] === false ? ' · no barge-in' : ''}${inp['hotKeys'] ? ' · hot keys' : ''}`, cls: 'meta', size: 11 });
+  if (inp) lines.push({ text: `waits ${String(inp['timeoutSec'])} s${inp['bargeIn'] === false ? ' · no barge-in' : ''}${inp['hotKeys'] ? ' · hot keys' : ''}`, cls: 'meta', size: 11 });
   if (typeof meta['subflow'] === 'string') lines.push({ text: `${isOpen ? '▾ close' : '▸ open'} sub-flow ${meta['subflow']}`, cls: 'toggle', size: 12 });
   return lines;
 }
@@ -336,7 +340,7 @@ export class FlowView {
         if (l.cls === 'toggle') t.setAttribute('data-toggle', b.id);
         g.append(t);
       }
-      if (issue) g.append(svgEl('text', { x: b.x + b.w - 8, y: b.y + 17, class: `issue-mark ${issue}`, 'text-anchor': 'end', 'font-size': 14 }, issue === 'error' ? '⛔' : '⚠'));
+      if (issue) g.append(svgEl('text', { x: b.x + b.w - 8, y: b.y + 17, class: `issue-mark ${issue}`, 'text-anchor': 'end', 'font-size': 14 }, issue === 'error' ? '✖' : '⚠'));
       parent.append(g);
       this.boxes.set(b.id, b);
       for (const c of b.children) drawBox(c, g, false);
