@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { defaultPaths, PACKAGE_ROOT, type ConfigPaths } from '../../core/configuration/configuration.js';
 import { envReader } from '../../infra/env/env-reader.js';
 import { DEFAULT_TRACE_STREAM, readRedisEnv, traceStreamProblem } from '../../infra/env/redis-env.js';
@@ -44,6 +44,12 @@ export interface AppEnv {
   /** The caller-behaviour model: its mean handle times go on recorded calls no agent answered. */
   callerBehaviourFile: string;
   configWatch: { enabled: boolean; debounceMs: number };
+  /**
+   * The flow editor: the staffing file its checks and comparisons use (STAFFING_FILE, the CLI's
+   * default), and where every version it saves is kept (DESIGNER_HISTORY_DIR, default
+   * `designer-history` next to the flows directory; never inside flows/ or rules/).
+   */
+  designer: { staffingFile: string; historyDir: string };
   logLevel: string;
 }
 
@@ -125,6 +131,14 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
   const traceProblem = traceStreamProblem(traceStreamName, keyPrefix);
   if (traceProblem) problems.push(traceProblem);
 
+  const staffingFile = resolve(str('STAFFING_FILE') ?? resolve(PACKAGE_ROOT, 'data', 'staffing.json'));
+  const historyDir = resolve(str('DESIGNER_HISTORY_DIR') ?? join(dirname(configPaths.flowsDir), 'designer-history'));
+  for (const [name, dir] of [['FLOWS_DIR', configPaths.flowsDir], ['RULES_DIR', configPaths.rulesDir]] as const) {
+    const rel = relative(dir, historyDir);
+    if (!rel.startsWith('..') && !rel.startsWith('/')) problems.push(`DESIGNER_HISTORY_DIR: ${historyDir} is inside ${name} (${dir}), where the service would read it as configuration`);
+  }
+  if (existsSync(historyDir) && !statSync(historyDir).isDirectory()) problems.push(`DESIGNER_HISTORY_DIR: ${historyDir} is not a directory`);
+
   const logLevel = read.logLevel();
 
   const result: AppEnv = {
@@ -148,6 +162,7 @@ export function loadAppEnv(env: NodeJS.ProcessEnv = process.env): AppEnv {
     configPaths,
     callerBehaviourFile,
     configWatch: { enabled: onOff('CONFIG_WATCH', true), debounceMs: int('CONFIG_RELOAD_DEBOUNCE_MS', 300, 0, 60_000) },
+    designer: { staffingFile, historyDir },
     logLevel,
   };
   if (problems.length) throw new AppEnvError(problems);

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { DesignerEditController } from './designer-edit.controller.js';
+import { DesignerEditService } from './designer-edit.service.js';
 import { DesignerController } from './designer.controller.js';
 import { DesignerService } from './designer.service.js';
 
-/** GET /designer: try flows in a browser against the configuration being served. */
-@Module({ controllers: [DesignerController], providers: [DesignerService] })
+/** GET /designer: see, try and edit flows in a browser against the configuration being served. */
+@Module({ controllers: [DesignerController, DesignerEditController], providers: [DesignerService, DesignerEditService] })
 export class DesignerModule {}

@@ -17,6 +17,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   DESIGNER_REQUEST_INVALID: 400,
   DESIGNER_FLOW_NOT_FOUND: 404,
   DESIGNER_WALK_FAILED: 422,
+  DESIGNER_DRAFT_INVALID: 422,
+  DESIGNER_VERSION_CONFLICT: 409,
+  DESIGNER_VERSION_NOT_FOUND: 404,
   INTERNAL_TOKEN_MISSING: 401,
   INTERNAL_TOKEN_INVALID: 401,
 };
@@ -53,7 +56,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const known = code !== undefined ? STATUS_BY_CODE[code] : undefined;
     if (known !== undefined) {
       this.log.warn({ ...base, code, status: known }, message);
-      res.status(known).type('application/json').json({ error: code, message });
+      // Errors that say more (a draft's issues, the version being served) carry their own fields.
+      const fields = typeof (err as { responseFields?: unknown }).responseFields === 'function' ? (err as { responseFields(): Record<string, unknown> }).responseFields() : {};
+      res.status(known).type('application/json').json({ error: code, message, ...fields });
       return;
     }
     if (err instanceof HttpException) {

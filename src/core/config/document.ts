@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { IssueCollector } from './config-error.js';
+import { DISK_SOURCE, type ConfigSource } from './config-source.js';
 import { parseJsonText } from './json-syntax.js';
 import { readProblem } from './read-problem.js';
 import { CONFIG_WORDING, checkDocument, type DocumentWording, type SchemaRef } from './schema-validator.js';
@@ -7,6 +7,8 @@ import { CONFIG_WORDING, checkDocument, type DocumentWording, type SchemaRef } f
 export interface LoadDocumentOptions {
   /** The format's words for its problems; the configuration's by default. */
   wording?: DocumentWording;
+  /** Where the file is read; the disk by default (a draft overlays edited documents). */
+  source?: ConfigSource;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface LoadDocumentOptions {
  */
 export function loadDocument<T>(schema: SchemaRef, file: string, issues: IssueCollector, opts: LoadDocumentOptions = {}): T | undefined {
   const wording = opts.wording ?? CONFIG_WORDING;
-  const text = readDocumentText(file, issues, wording);
+  const text = readDocumentText(file, issues, wording, opts.source);
   if (text === undefined) return undefined;
   const doc = parseDocument(text, file, issues, wording);
   if (doc === undefined) return undefined;
@@ -27,9 +29,9 @@ export function loadDocument<T>(schema: SchemaRef, file: string, issues: IssueCo
 }
 
 /** The file's text; undefined (and an issue saying why in words) when it cannot be read. */
-export function readDocumentText(file: string, issues: IssueCollector, wording: DocumentWording = CONFIG_WORDING): string | undefined {
+export function readDocumentText(file: string, issues: IssueCollector, wording: DocumentWording = CONFIG_WORDING, source: ConfigSource = DISK_SOURCE): string | undefined {
   try {
-    return readFileSync(file, 'utf8');
+    return source.readText(file);
   } catch (err) {
     issues.error(file, wording.root, readProblem(err));
     return undefined;

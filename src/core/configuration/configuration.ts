@@ -6,6 +6,7 @@ import type { CustomerDirectory } from '../customers/customer-directory.js';
 import { loadFlows, type LoadedFlows } from '../flows/flow-loader.js';
 import { loadRules, type LoadedRules, type RouteParams, type SegmentParams } from '../rules/rule-files.js';
 import { ConfigError, IssueCollector, pointer, type ConfigIssue } from '../config/config-error.js';
+import { RecordingSource, type ConfigSource } from '../config/config-source.js';
 
 export { PACKAGE_ROOT } from '../config/package-root.js';
 
@@ -32,11 +33,18 @@ export interface Configuration {
   /** Content hash of flows and rules: every decision carries it. */
   version: string;
   warnings: IssueCollector['issues'];
+  /**
+   * The text of every file it was built from, by path (the flow editor's drafts overlay their
+   * edits on these). Absent when built from a source that does not keep them.
+   */
+  sources?: ReadonlyMap<string, string>;
 }
 
 export interface LoadOptions {
   /** Queue ids of the staffing file, when one is in play: routes must name one of them. */
   queues?: ReadonlySet<string>;
+  /** Where the files are read: the disk by default (whose texts the configuration keeps as `sources`). */
+  source?: ConfigSource;
 }
 
 /**
@@ -53,9 +61,11 @@ export function loadConfiguration(paths: ConfigPaths = defaultPaths(), opts: Loa
       throw err;
     }
   };
-  const flows = attempt(() => loadFlows(paths.flowsDir, issues));
-  const rules = attempt(() => loadRules(paths.rulesDir, issues));
-  const customers = attempt(() => loadCustomers(paths.customersFile, issues));
+  const recording = opts.source ? undefined : new RecordingSource();
+  const source = opts.source ?? recording!;
+  const flows = attempt(() => loadFlows(paths.flowsDir, issues, source));
+  const rules = attempt(() => loadRules(paths.rulesDir, issues, source));
+  const customers = attempt(() => loadCustomers(paths.customersFile, issues, source));
   if (flows && rules) crossCheck(flows, rules, issues, opts);
   issues.throwIfErrors();
   return {
@@ -65,6 +75,7 @@ export function loadConfiguration(paths: ConfigPaths = defaultPaths(), opts: Loa
     customers: customers!,
     version: createHash('sha256').update(flows!.hash + rules!.hash).digest('hex').slice(0, 12),
     warnings: issues.issues.filter((i) => i.severity === 'warning'),
+    ...(recording ? { sources: recording.texts } : {}),
   };
 }
 

@@ -1,11 +1,12 @@
 import { IssueCollector } from '../config/config-error.js';
+import { DISK_SOURCE, type ConfigSource } from '../config/config-source.js';
 import { loadDocument } from '../config/document.js';
 import type { CustomerProfile } from '../profile/customer-profile.js';
 import { CustomerDirectory, normalisePhone } from './customer-directory.js';
 
 /** Loads the customers file (`{"customers": [profile, ...]}`); duplicate numbers are errors. */
-export function loadCustomers(file: string, issues = new IssueCollector()): CustomerDirectory {
-  const doc = loadDocument<{ customers: CustomerProfile[] }>('customers', file, issues);
+export function loadCustomers(file: string, issues = new IssueCollector(), source: ConfigSource = DISK_SOURCE): CustomerDirectory {
+  const doc = loadDocument<{ customers: CustomerProfile[] }>('customers', file, issues, { source });
   if (doc !== undefined) {
     const list = doc.customers;
     const seen = new Map<string, number>();

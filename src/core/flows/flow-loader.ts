@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { AnyStateMachine } from 'xstate';
 import { IssueCollector, pointer } from '../config/config-error.js';
+import { DISK_SOURCE, type ConfigSource } from '../config/config-source.js';
 import { readJsonFile } from '../config/json-file.js';
 import { validateAgainstSchema } from '../config/schema-validator.js';
 import { PromptCatalog, type PromptsFile } from '../prompts/prompt-catalog.js';
@@ -41,14 +41,6 @@ export interface LoadedFlows {
 
 const PROMPTS_FILE = 'prompts.json';
 
-function listJson(dir: string): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => join(dir, f));
-}
-
 /** Deep copy of plain JSON data. */
 function clone<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
@@ -59,10 +51,10 @@ function clone<T>(x: T): T {
  * `prompts.json`), validating all of them. Throws ConfigError listing every problem; never returns
  * a partial set.
  */
-export function loadFlows(dir: string, issues = new IssueCollector()): LoadedFlows {
+export function loadFlows(dir: string, issues = new IssueCollector(), files: ConfigSource = DISK_SOURCE): LoadedFlows {
   const hash = createHash('sha256');
   const promptsPath = join(dir, PROMPTS_FILE);
-  const promptsDoc = readJsonFile(promptsPath, issues);
+  const promptsDoc = readJsonFile(promptsPath, issues, files);
   let prompts = new PromptCatalog({ prompts: {} });
   if (promptsDoc !== undefined && validateAgainstSchema('prompts', promptsDoc, promptsPath, issues)) {
     prompts = new PromptCatalog(promptsDoc as PromptsFile, (id, lang, message) =>
@@ -74,8 +66,8 @@ export function loadFlows(dir: string, issues = new IssueCollector()): LoadedFlo
 
   const subflows = new Map<string, SubflowFile>();
   const subflowFiles = new Map<string, string>();
-  for (const file of listJson(join(dir, 'shared'))) {
-    const doc = readJsonFile(file, issues);
+  for (const file of files.listJson(join(dir, 'shared'))) {
+    const doc = readJsonFile(file, issues, files);
     hash.update(basename(file) + JSON.stringify(doc ?? null)); // content, not where the checkout lives
     if (doc === undefined || !validateAgainstSchema('flow', doc, file, issues)) continue;
     const sub = doc as SubflowFile;
@@ -91,10 +83,10 @@ export function loadFlows(dir: string, issues = new IssueCollector()): LoadedFlo
   );
   const flows = new Map<string, LoadedFlow>();
   const bySegment = new Map<string, LoadedFlow>();
-  const flowFiles = listJson(dir).filter((f) => basename(f) !== PROMPTS_FILE);
+  const flowFiles = files.listJson(dir).filter((f) => basename(f) !== PROMPTS_FILE);
   if (flowFiles.length === 0) issues.error(dir, '', 'no flow files found (expected one <segment>.json per segment)');
   for (const file of flowFiles) {
-    const doc = readJsonFile(file, issues);
+    const doc = readJsonFile(file, issues, files);
     hash.update(basename(file) + JSON.stringify(doc ?? null)); // content, not where the checkout lives
     if (doc === undefined || !validateAgainstSchema('flow', doc, file, issues)) continue;
     const source = doc as FlowFile;

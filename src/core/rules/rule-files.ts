@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { IssueCollector, pointer } from '../config/config-error.js';
+import { DISK_SOURCE, type ConfigSource } from '../config/config-source.js';
 import { loadDocument } from '../config/document.js';
 import { FACT_NAMES, PROFILE_FACT_NAMES } from '../profile/facts.js';
 import { LANGUAGES, type Language } from '../profile/customer-profile.js';
@@ -119,9 +120,9 @@ function compileTexts(
   return out;
 }
 
-function loadTemplates(dir: string, issues: IssueCollector, hash: ReturnType<typeof createHash>): Map<string, SmsTemplate> {
+function loadTemplates(dir: string, issues: IssueCollector, hash: ReturnType<typeof createHash>, source: ConfigSource): Map<string, SmsTemplate> {
   const file = join(dir, 'sms-templates.json');
-  const doc = loadDocument<{ templates: Record<string, { class: 'service' | 'marketing'; text: unknown }> }>('sms-templates', file, issues);
+  const doc = loadDocument<{ templates: Record<string, { class: 'service' | 'marketing'; text: unknown }> }>('sms-templates', file, issues, { source });
   hash.update(JSON.stringify(doc ?? null));
   const out = new Map<string, SmsTemplate>();
   if (doc === undefined) return out;
@@ -207,9 +208,10 @@ function loadRuleSet(
   hash: ReturnType<typeof createHash>,
   templates: Map<string, SmsTemplate>,
   tagTexts: Map<number, Partial<Record<Language, CompiledTemplate>>>,
+  source: ConfigSource,
 ): LoadedRuleSet | undefined {
   const file = join(dir, `${kind}.json`);
-  const rf = loadDocument<RuleFile>('rules', file, issues);
+  const rf = loadDocument<RuleFile>('rules', file, issues, { source });
   hash.update(kind + JSON.stringify(rf ?? null));
   if (rf === undefined) return undefined;
   const before = issues.issues.length;
@@ -269,13 +271,13 @@ function loadRuleSet(
 }
 
 /** Loads and checks the four rule sets and the SMS templates; throws ConfigError listing every problem. */
-export function loadRules(dir: string, issues = new IssueCollector()): LoadedRules {
+export function loadRules(dir: string, issues = new IssueCollector(), source: ConfigSource = DISK_SOURCE): LoadedRules {
   const hash = createHash('sha256');
-  const templates = loadTemplates(dir, issues, hash);
+  const templates = loadTemplates(dir, issues, hash, source);
   const tagTexts = new Map<number, Partial<Record<Language, CompiledTemplate>>>();
   const sets: Partial<Record<RuleKind, LoadedRuleSet>> = {};
   for (const kind of RULE_KINDS) {
-    const s = loadRuleSet(dir, kind, issues, hash, templates, kind === 'popups' ? tagTexts : new Map());
+    const s = loadRuleSet(dir, kind, issues, hash, templates, kind === 'popups' ? tagTexts : new Map(), source);
     if (s) sets[kind] = s;
   }
   issues.throwIfErrors();

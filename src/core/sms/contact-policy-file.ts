@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, IssueCollector, pointer } from '../config/config-error.js';
+import type { ConfigSource } from '../config/config-source.js';
 import { loadDocument } from '../config/document.js';
 import { PACKAGE_ROOT } from '../config/package-root.js';
 import { SMS_CLASSES, type ClassPolicy, type ContactCap, type ContactPolicy, type SmsClass } from './contact-policy.js';
@@ -32,8 +33,8 @@ const capOf = (c: CapDoc | null): ContactCap | null => (c ? { max: c.max, window
  * Reads rules/contact-policy.json: schema first, then what a schema cannot say (a time zone the
  * runtime knows). Records every problem with its file and JSON path; returns undefined when any.
  */
-export function readContactPolicy(file: string, issues: IssueCollector): ContactPolicy | undefined {
-  const d = loadDocument<PolicyDoc>('contact-policy', file, issues);
+export function readContactPolicy(file: string, issues: IssueCollector, source?: ConfigSource): ContactPolicy | undefined {
+  const d = loadDocument<PolicyDoc>('contact-policy', file, issues, source ? { source } : {});
   if (d === undefined) return undefined;
   const before = issues.issues.length;
   if (!isValidTimeZone(d.defaultTimeZone)) {
