@@ -55,7 +55,7 @@ describe('the flow editor in a browser', () => {
   const served = async () => ((await (await fetch(`${origin}/designer/api/workspace`)).json()) as { version: string }).version;
   const pane = (selector: string) => page.locator(`#state-pane ${selector}`);
 
-  it('adds a menu key to a new state with a new prompt, shows the error until it is fixed, walks it, compares and saves exactly that', async () => {
+  it('adds a menu key to a new state with a new prompt, shows the error until it is fixed, walks it, compares and saves exactly that', { timeout: 180_000 }, async () => {
     const before = snapshot(config.dir);
     await open('flows/high-data.json');
 
@@ -153,7 +153,7 @@ describe('the flow editor in a browser', () => {
     await context.close();
   });
 
-  it('refuses a save whose draft started from another version (409) and shows the version being served', async () => {
+  it('refuses a save whose draft started from another version (409) and shows the version being served', { timeout: 120_000 }, async () => {
     await open('flows/high-data.json');
     const startedFrom = await page.getAttribute('#config-state', 'data-version');
     await page.click('#diagram g.node#anythingElse > text.title');
@@ -183,7 +183,7 @@ describe('the flow editor in a browser', () => {
     await context.close();
   });
 
-  it('undoes and redoes edits, and keeps the draft across a reload', async () => {
+  it('undoes and redoes edits, and keeps the draft across a reload', { timeout: 120_000 }, async () => {
     await open('flows/high-data.json');
     const nodes = () => page.locator('#diagram g.node.card').count();
     const cards = await nodes();
