@@ -46,6 +46,8 @@ describe('the flow editor in a browser', () => {
   async function open(flowFile: string): Promise<void> {
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
+    // A check runs validate and lint: seconds on a busy machine.
+    page.setDefaultTimeout(90_000);
     rec = record(page);
     await page.goto(`${origin}/designer`);
     await page.locator('#check-state[data-status="valid"]').waitFor();

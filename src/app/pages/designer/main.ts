@@ -313,7 +313,27 @@ function scheduleCheck(): void {
   checkTimer = setTimeout(() => void runCheck(), 300);
 }
 
+/** One check at a time (lint takes seconds): edits made meanwhile are checked together when it ends. */
+let checking = false;
+let checkAgain = false;
 async function runCheck(): Promise<void> {
+  if (checking) {
+    checkAgain = true;
+    return;
+  }
+  checking = true;
+  try {
+    await checkOnce();
+  } finally {
+    checking = false;
+  }
+  if (checkAgain) {
+    checkAgain = false;
+    void runCheck();
+  }
+}
+
+async function checkOnce(): Promise<void> {
   const seq = ++checkSeq;
   const changes = draft.changes();
   const key = JSON.stringify(changes);

@@ -30,8 +30,7 @@ export function promptDuration(doc: Doc | undefined, id: string, lang: Language)
   const p = promptEntry(doc, id);
   if (!p) return null;
   if (typeof p['durationSec'] === 'number') return { sec: p['durationSec'], estimated: false };
-  const text = promptText(doc, id, lang);
-  if (!text) return null;
+  const text = promptText(doc, id, lang) ?? '';
   const rates = doc && isObj(doc['charsPerSecond']) ? doc['charsPerSecond'] : {};
   const rate = typeof rates[lang] === 'number' ? rates[lang] : lang === 'zh-CN' ? 4.5 : 14;
   const chars = text.replace(/\{[^}]*\}/g, 'xxxx').replace(/[[\]]/g, '').length;
