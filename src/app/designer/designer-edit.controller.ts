@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import type { DraftCheckResult } from '../../core/editing/draft-check-worker.js';
 import { ServedOn } from '../listeners/listener.js';
-import { DesignerEditService, type EditorWorkspace } from './designer-edit.service.js';
+import { DesignerEditService, type DraftTryResult, type EditorWorkspace } from './designer-edit.service.js';
 
 /** The flow editor's API: the workspace, drafts checked, tried, drawn and compared, saves and their history. */
 @Controller('designer/api')
@@ -18,5 +18,17 @@ export class DesignerEditController {
   @HttpCode(200)
   check(@Body() body: unknown): Promise<DraftCheckResult> {
     return this.editor.check(body);
+  }
+
+  @Post('try')
+  @HttpCode(200)
+  try(@Body() body: unknown): DraftTryResult {
+    return this.editor.try(body);
+  }
+
+  @Post('diagram')
+  @HttpCode(200)
+  diagram(@Body() body: unknown): Promise<{ svg: string }> {
+    return this.editor.diagram(body);
   }
 }

@@ -48,6 +48,21 @@ export function draftSource(snapshot: ConfigSnapshot, changes: DraftChanges): Ov
   return new OverlaySource(snapshot.texts, overlay);
 }
 
+/**
+ * The draft as the service would load it (validation only, no lint): its configuration, or the
+ * issues that stop it loading.
+ */
+export function loadDraft(snapshot: ConfigSnapshot, changes: DraftChanges): { config: Configuration } | { issues: EditorIssue[] } {
+  const source = draftSource(snapshot, changes);
+  try {
+    return { config: loadConfiguration(snapshot.paths, { source }) };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const ids = flowIds(source, snapshot.paths);
+    return { issues: err.issues.map((i) => editorIssue(i, 'validate', snapshot.paths, ids)) };
+  }
+}
+
 export interface DraftCheck {
   valid: boolean;
   issues: EditorIssue[];
