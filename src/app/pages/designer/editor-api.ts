@@ -4,7 +4,7 @@
  * full documents that differ from the saved ones, by repository path, overlaid on the files the
  * service was loaded from; `baseVersion` is the configuration version the draft started from.
  */
-import type { TryAnswer } from './payloads.js';
+import type { DraftCheckAnswer, DraftTryAnswer } from './payloads.js';
 import { str } from './flow-model.js';
 
 /** A parsed JSON document (a flow, the prompts, a rule set), edited in place so its key order stays. */
@@ -20,22 +20,9 @@ export interface Workspace {
   languages: string[];
 }
 
-export interface Issue {
-  file: string;
-  /** JSON pointer inside the file. */
-  pointer: string;
-  flowId?: string;
-  stateId?: string;
-  field?: string;
-  severity: 'error' | 'warning';
-  source: 'schema' | 'validate' | 'lint';
-  message: string;
-}
-
-export interface CheckAnswer {
-  valid: boolean;
-  issues: Issue[];
-}
+/** A check's finding (the service's EditorIssue): file, JSON pointer, state and field when it concerns one, severity, source and message. */
+export type CheckAnswer = DraftCheckAnswer;
+export type Issue = CheckAnswer['issues'][number];
 
 export interface DeltaInterval {
   mean: number;
@@ -69,7 +56,7 @@ export interface SaveAnswer {
   savedVersion: SavedVersion;
 }
 
-export type EditorTryAnswer = TryAnswer;
+export type EditorTryAnswer = DraftTryAnswer;
 
 /** A refused request: the HTTP status and what the service said (its issues, the version it serves). */
 export class ApiError extends Error {

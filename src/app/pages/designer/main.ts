@@ -11,13 +11,13 @@ import { byId, el } from '../shared/dom.js';
 import { dropAccessToken, refusal, serviceRoot } from '../shared/service.js';
 import { showDecision, transcriptItem } from './decision-view.js';
 import { Draft } from './draft.js';
-import { ApiError, EditorApi, type Changes, type Doc, type Issue, type Workspace } from './editor-api.js';
+import { ApiError, EditorApi, type Changes, type Doc, type EditorTryAnswer, type Issue, type Workspace } from './editor-api.js';
 import { flowPanel } from './flow-panel.js';
 import { FlowView } from './flow-view.js';
 import { showIssues, type EditorContext } from './forms.js';
 import { freeName, isObj, says, stateOfPointer, statesObj, allStates, statePointer, str } from './flow-model.js';
 import { compareView, versionItem } from './impact-view.js';
-import type { ConfigState, Customer, CustomersAnswer, FlowsAnswer, TranscriptEntry, TryAnswer } from './payloads.js';
+import type { ConfigState, Customer, CustomersAnswer, FlowsAnswer, TranscriptEntry } from './payloads.js';
 import { promptIds, PROMPTS_FILE } from './prompt-editor.js';
 import type { Language } from './prompt-text.js';
 import { RULE_FILES, rulesPanel } from './rules-panel.js';
@@ -562,7 +562,7 @@ function showTab(name: string): void {
 for (const t of tabs) t.addEventListener('click', () => showTab(t.dataset['tab'] ?? 'state'));
 
 // ---- the walk (try a call against the draft) ----
-const walk: { caller: string | null; profile: CustomerProfile | null; keys: string[]; result: TryAnswer | null; busy: boolean; spoken: number } = {
+const walk: { caller: string | null; profile: CustomerProfile | null; keys: string[]; result: EditorTryAnswer | null; busy: boolean; spoken: number } = {
   caller: null,
   profile: null,
   keys: [],
@@ -642,7 +642,7 @@ async function send(end: 'wait' | 'hangup' | null): Promise<void> {
   }
 }
 
-function renderWalk(r: TryAnswer): void {
+function renderWalk(r: EditorTryAnswer): void {
   const d = r.decision;
   const heard = (d.transcript ?? []).slice(0, r.walk.heard);
   ui.transcript.replaceChildren(...heard.map(transcriptItem));
