@@ -15,10 +15,10 @@ import { ApiError, EditorApi, type Changes, type Doc, type EditorTryAnswer, type
 import { flowPanel } from './flow-panel.js';
 import { FlowView } from './flow-view.js';
 import { showIssues, type EditorContext } from './forms.js';
-import { freeName, isObj, says, stateOfPointer, statesObj, allStates, statePointer, str } from './flow-model.js';
+import { allStates, freeName, isObj, says, stateAt, stateOfPointer, statePointer, statesObj, str } from './flow-model.js';
 import { compareView, versionItem } from './impact-view.js';
 import type { ConfigState, Customer, CustomersAnswer, FlowsAnswer, TranscriptEntry } from './payloads.js';
-import { promptIds, PROMPTS_FILE } from './prompt-editor.js';
+import { promptEditor, promptIds, PROMPTS_FILE } from './prompt-editor.js';
 import type { Language } from './prompt-text.js';
 import { RULE_FILES, rulesPanel } from './rules-panel.js';
 import { stateEditor, type StateLocation } from './state-editor.js';
@@ -99,6 +99,8 @@ let checked: { valid: boolean; for: string } | null = null;
 /** The selected state: its file and dotted id ("menu.welcome"; a sub-flow's states behind the including state's name). */
 let selection: { file: string; id: string } | null = null;
 const openSubflows = new Set<string>();
+/** The shared sub-flows being served, by path: drawn in place, not edited. */
+let subflowDocs: Record<string, Doc> = {};
 /** Set while a form field edits the draft: the panels keep their fields and focus. */
 let quietEdit = false;
 
@@ -149,7 +151,7 @@ function locate(id: string): StateLocation | null {
   const sub = isObj(top) && isObj(top['meta']) && typeof top['meta']['subflow'] === 'string' ? top['meta']['subflow'] : null;
   if (sub && parts.length > 1) {
     const file = subflowFile(sub);
-    const doc = draft.files[file];
+    const doc = draft.files[file] ?? subflowDocs[file];
     return doc ? { file, doc, path: parts.slice(1), id } : null;
   }
   return { file: flowFile(), doc: flow, path: parts, id };
@@ -216,7 +218,7 @@ function drawDiagram(): void {
   const marks = walkMarks();
   view.render(
     str(flow['id'] ?? flowFile()),
-    { flow, prompts: draft.files[PROMPTS_FILE], lang, subflow: (name) => draft.files[subflowFile(name)] ?? null, open: openSubflows },
+    { flow, prompts: draft.files[PROMPTS_FILE], lang, subflow: (name) => draft.files[subflowFile(name)] ?? subflowDocs[subflowFile(name)] ?? null, open: openSubflows },
     { selected: selection?.id ?? null, issues: issueMarks(), visited: marks.visited, current: marks.current },
   );
   ui.zoomLevel.textContent = `${Math.round(view.zoom * 100)}%`;
@@ -229,6 +231,16 @@ function renderStatePane(): void {
     return;
   }
   const summary = el('div', { className: 'pane-issues' });
+  if (!(loc.file in draft.files)) {
+    const state = stateAt(loc.doc, loc.path) ?? {};
+    const prompts = says(state).flatMap((x) => x.rotate ?? (x.prompt ? [x.prompt] : []));
+    ui.statePane.replaceChildren(
+      el('h2', { text: loc.id }),
+      el('p', { className: 'muted', text: `This state belongs to the shared sub-flow ${loc.file}, which every flow that runs it shares; the editor shows it and does not change it. Its prompts are edited here like any other.` }),
+      ...prompts.map((id) => el('div', { className: 'say' }, [el('strong', { text: id }), promptEditor(ctx, id)])),
+    );
+    return;
+  }
   ui.statePane.replaceChildren(el('h2', { text: loc.id }), summary, stateEditor(ctx, loc));
   showIssues(ui.statePane, issues, loc.file, statePointer(loc.path), summary);
 }
@@ -402,6 +414,11 @@ async function loadWorkspace(keepDraft: boolean): Promise<void> {
   renderPanels();
   drawDiagram();
   scheduleCheck();
+}
+
+async function loadSubflows(): Promise<void> {
+  subflowDocs = (await get<{ subflows: Record<string, Doc> }>('designer/subflows')).subflows;
+  drawDiagram();
 }
 
 async function loadCustomers(): Promise<void> {
@@ -797,7 +814,7 @@ ui.speak.addEventListener('change', () => {
 
 updateControls();
 Promise.all([loadWorkspace(true), pollConfig()])
-  .then(() => loadCustomers())
+  .then(() => Promise.all([loadCustomers(), loadSubflows()]))
   .catch((err: unknown) => {
     ui.configState.textContent = `Cannot load the workspace: ${(err as Error).message}`;
     ui.diagram.replaceChildren(el('p', { className: 'error-text', text: `Cannot load the workspace: ${(err as Error).message}` }));
