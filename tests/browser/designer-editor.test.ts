@@ -158,6 +158,7 @@ describe('the flow editor in a browser', () => {
   it('refuses a save whose draft started from another version (409) and shows the version being served', { timeout: 120_000 }, async () => {
     await open('flows/high-data.json');
     const startedFrom = await page.getAttribute('#config-state', 'data-version');
+    await page.click('#zoom-fit');
     await page.click('#diagram g.node#anythingElse > text.title');
     await pane('input[data-field="timeoutSec"]').fill('7');
     await page.locator('#check-state[data-status="valid"]').waitFor();
