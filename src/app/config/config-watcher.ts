@@ -1,14 +1,17 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { ConfigError } from '../../core/config/config-error.js';
-import { loadConfiguration } from '../../core/configuration/configuration.js';
+import { ConfigError, type ConfigIssue } from '../../core/config/config-error.js';
+import { loadConfiguration, type Configuration } from '../../core/configuration/configuration.js';
 import type { Clock } from '../../core/time/clock.js';
 import type { ConfigVersions } from '../../core/telephony/config-versions.js';
 import type { AppLogger } from '../../infra/logging/logger.js';
 import { APP_ENV, CLOCK, CONFIG_STATUS, CONFIG_VERSIONS, LOGGER } from '../tokens.js';
 import type { AppEnv } from './app-env.js';
 import type { ConfigStatus } from './config-status.js';
+
+/** What a reload did: the configuration now served, or why the files were refused. */
+export type ReloadResult = { ok: true; config: Configuration; changed: boolean } | { ok: false; message: string; issues: ConfigIssue[]; failed?: true };
 
 /**
  * Reloads flows, rules and customers when their files change (debounced: editors write in
@@ -19,6 +22,8 @@ import type { ConfigStatus } from './config-status.js';
 export class ConfigWatcher implements OnModuleInit, OnModuleDestroy {
   private watchers: FSWatcher[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** While above 0, file events are ignored: a batch of files is being written and reloads once, at its end. */
+  private suppressed = 0;
 
   constructor(
     @Inject(APP_ENV) private readonly env: AppEnv,
@@ -31,7 +36,9 @@ export class ConfigWatcher implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     if (!this.env.configWatch.enabled) return;
     const { flowsDir, rulesDir, customersFile } = this.env.configPaths;
-    const onChange = () => this.schedule();
+    const onChange = () => {
+      if (this.suppressed === 0) this.schedule();
+    };
     this.watchers.push(watch(flowsDir, { recursive: true }, onChange), watch(rulesDir, { recursive: true }, onChange));
     const customers = basename(customersFile);
     this.watchers.push(watch(dirname(customersFile), (_event, name) => (name === null || name === customers ? onChange() : undefined)));
@@ -52,23 +59,46 @@ export class ConfigWatcher implements OnModuleInit, OnModuleDestroy {
     }, this.env.configWatch.debounceMs);
   }
 
-  /** Loads the files again; public so an operator action (or a test) can force it. */
+  /**
+   * Ignores file events until `resume`: the flow editor writes several files and then reloads
+   * once itself, never in between.
+   */
+  suppress(): void {
+    this.suppressed++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  resume(): void {
+    this.suppressed = Math.max(0, this.suppressed - 1);
+  }
+
+  /** Loads the files again; public so an operator action (or a test) can force it. A refusal shows on /health. */
   reload(): void {
+    const r = this.tryReload();
+    if (r.ok) return;
+    this.status.rejected(r.message, r.issues, this.clock.now());
+    if (r.failed) this.log.error({ err: r.message }, 'configuration reload failed; still serving the last good version');
+    else this.log.error({ configVersion: this.versions.current.config.version, issues: r.issues }, 'configuration rejected; still serving the last good version');
+  }
+
+  /**
+   * Loads the files and serves them when they load; when they do not, the last good version
+   * keeps serving and the caller decides what to do (the flow editor puts its files back).
+   */
+  tryReload(): ReloadResult {
     const now = this.clock.now();
     try {
       const config = loadConfiguration(this.env.configPaths);
       const changed = this.versions.install(config, now);
       this.status.loaded(config.version, now);
       if (changed) this.log.info({ configVersion: config.version, held: this.versions.versions() }, 'configuration reloaded: new calls use the new version');
+      return { ok: true, config, changed };
     } catch (err) {
       if (!(err instanceof ConfigError)) {
-        this.status.rejected((err as Error).message, [], now);
-        this.log.error({ err: (err as Error).message }, 'configuration reload failed; still serving the last good version');
-        return;
+        return { ok: false, message: (err as Error).message, issues: [], failed: true };
       }
-      const issues = err.issues.filter((i) => i.severity === 'error');
-      this.status.rejected(err.message, issues, now);
-      this.log.error({ configVersion: this.versions.current.config.version, issues }, 'configuration rejected; still serving the last good version');
+      return { ok: false, message: err.message, issues: err.issues.filter((i) => i.severity === 'error') };
     }
   }
 }

@@ -1,13 +1,18 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import type { SavedVersion } from '../../core/editing/version-history.js';
 import type { DraftCheckResult } from '../../core/editing/draft-check-worker.js';
 import { ServedOn } from '../listeners/listener.js';
 import { DesignerEditService, type DraftTryResult, type EditorWorkspace } from './designer-edit.service.js';
+import { DesignerPublishService, type SaveResult } from './designer-publish.service.js';
 
 /** The flow editor's API: the workspace, drafts checked, tried, drawn and compared, saves and their history. */
 @Controller('designer/api')
 @ServedOn('internal')
 export class DesignerEditController {
-  constructor(@Inject(DesignerEditService) private readonly editor: DesignerEditService) {}
+  constructor(
+    @Inject(DesignerEditService) private readonly editor: DesignerEditService,
+    @Inject(DesignerPublishService) private readonly publisher: DesignerPublishService,
+  ) {}
 
   @Get('workspace')
   workspace(): Promise<EditorWorkspace> {
@@ -30,5 +35,22 @@ export class DesignerEditController {
   @HttpCode(200)
   diagram(@Body() body: unknown): Promise<{ svg: string }> {
     return this.editor.diagram(body);
+  }
+
+  @Post('save')
+  @HttpCode(200)
+  save(@Body() body: unknown): Promise<SaveResult> {
+    return this.publisher.save(body);
+  }
+
+  @Get('versions')
+  versions(): { versions: SavedVersion[] } {
+    return this.publisher.versions();
+  }
+
+  @Post('versions/:id/restore')
+  @HttpCode(200)
+  restore(@Param('id') id: string, @Body() body: unknown): Promise<SaveResult> {
+    return this.publisher.restore(id, body);
   }
 }

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { DesignerEditController } from './designer-edit.controller.js';
 import { DesignerEditService } from './designer-edit.service.js';
+import { DesignerPublishService } from './designer-publish.service.js';
 import { DesignerController } from './designer.controller.js';
 import { DesignerService } from './designer.service.js';
 
 /** GET /designer: see, try and edit flows in a browser against the configuration being served. */
-@Module({ controllers: [DesignerController, DesignerEditController], providers: [DesignerService, DesignerEditService] })
+@Module({ controllers: [DesignerController, DesignerEditController], providers: [DesignerService, DesignerEditService, DesignerPublishService] })
 export class DesignerModule {}
