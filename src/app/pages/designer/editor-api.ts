@@ -4,7 +4,7 @@
  * full documents that differ from the saved ones, by repository path, overlaid on the files the
  * service was loaded from; `baseVersion` is the configuration version the draft started from.
  */
-import type { DraftCheckAnswer, DraftTryAnswer } from './payloads.js';
+import type { DraftCheckAnswer, DraftTryAnswer, SaveAnswer, VersionsAnswer } from './payloads.js';
 import { str } from './flow-model.js';
 
 /** A parsed JSON document (a flow, the prompts, a rule set), edited in place so its key order stays. */
@@ -43,18 +43,8 @@ export interface CompareAnswer {
   candidate: Record<string, unknown>;
 }
 
-export interface SavedVersion {
-  id: string;
-  savedAt: string;
-  configVersion?: string;
-  files: string[];
-  message?: string;
-}
-
-export interface SaveAnswer {
-  version: string;
-  savedVersion: SavedVersion;
-}
+export type { SaveAnswer };
+export type SavedVersion = VersionsAnswer['versions'][number];
 
 export type EditorTryAnswer = DraftTryAnswer;
 
@@ -100,7 +90,7 @@ export class EditorApi {
   save(baseVersion: string, changes: Changes, message?: string): Promise<SaveAnswer> {
     return this.call('designer/api/save', { baseVersion, changes, ...(message ? { message } : {}) });
   }
-  versions(): Promise<{ versions: SavedVersion[] }> {
+  versions(): Promise<VersionsAnswer> {
     return this.call('designer/api/versions');
   }
   restore(id: string, baseVersion: string): Promise<SaveAnswer> {

@@ -29,3 +29,7 @@ type EditAnswer<K extends keyof DesignerEditController> = DesignerEditController
 export type DraftTryAnswer = EditAnswer<'try'>;
 /** POST /designer/api/check */
 export type DraftCheckAnswer = EditAnswer<'check'>;
+/** POST /designer/api/save and /designer/api/versions/:id/restore */
+export type SaveAnswer = EditAnswer<'save'>;
+/** GET /designer/api/versions */
+export type VersionsAnswer = EditAnswer<'versions'>;
