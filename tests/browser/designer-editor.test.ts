@@ -128,12 +128,7 @@ describe('the flow editor in a browser', () => {
 
     const after = snapshot(config.dir);
     const flow = JSON.parse(before['flows/high-data.json']!);
-    const on = flow.states.menu.on;
-    flow.states.menu.on = {};
-    for (const [k, v] of Object.entries(on)) {
-      if (k === 'KEY.*') flow.states.menu.on['KEY.5'] = { target: 'roaming', actions: [{ type: 'setIntent', params: { intent: 'roaming' } }] };
-      flow.states.menu.on[k] = v;
-    }
+    flow.states.menu.on['KEY.5'] = { target: 'roaming', actions: [{ type: 'setIntent', params: { intent: 'roaming' } }] };
     flow.states.roaming = { entry: [{ type: 'say', params: { prompt: 'info.roaming' } }], on: { PROMPT_END: 'anythingElse' } };
     expect(after['flows/high-data.json']).toBe(pretty(flow));
     const prompts = JSON.parse(before['flows/prompts.json']!);

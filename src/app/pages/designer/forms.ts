@@ -105,19 +105,6 @@ export function setOrdered(obj: Obj, key: string, value: unknown, order: readonl
 /** The order of a state's keys in schemas/flow.schema.json, as the shipped flows write them. */
 export const STATE_ORDER = ['id', 'type', 'description', 'initial', 'states', 'entry', 'exit', 'meta', 'on', 'always', 'onDone', 'output'] as const;
 
-/** Inserts `key` into an object before the first of `before` that it has (keys already there keep their order). */
-export function insertBefore(obj: Obj, key: string, value: unknown, before: readonly string[]): void {
-  const entries = Object.entries(obj);
-  const at = entries.findIndex(([k]) => before.includes(k));
-  if (key in obj || at < 0) {
-    obj[key] = value;
-    return;
-  }
-  entries.splice(at, 0, [key, value]);
-  for (const k of Object.keys(obj)) delete obj[k];
-  for (const [k, v] of entries) obj[k] = v;
-}
-
 export function child(obj: Obj, key: string, order?: readonly string[]): Obj {
   if (!isObj(obj[key])) {
     if (order) setOrdered(obj, key, {}, order);

@@ -481,6 +481,7 @@ async function afterPublish(version: string, what: string): Promise<void> {
 function handleRefusal(err: unknown, what: string): void {
   if (err instanceof ApiError && err.status === 409) {
     const current = err.body?.currentVersion ?? '?';
+    void pollConfig().then(() => loadVersions());
     showResult(
       'refused',
       el('strong', { text: `${what} refused: the configuration was changed since your draft started. ` }),

@@ -5,7 +5,7 @@
  */
 import { el } from '../shared/dom.js';
 import type { Doc } from './editor-api.js';
-import { button, checkbox, child, insertBefore, labelled, numberInput, select, setOrdered, STATE_ORDER, textArea, textInput, type EditorContext } from './forms.js';
+import { button, checkbox, child, labelled, numberInput, select, setOrdered, STATE_ORDER, textArea, textInput, type EditorContext } from './forms.js';
 import {
   compactBranches,
   deleteState,
@@ -319,9 +319,8 @@ function transitionsEditor(ctx: EditorContext, loc: StateLocation, state: Obj, p
             if (creating) (statesObj(container) as Obj)[target] = {};
             const on = child(state, 'on', STATE_ORDER);
             const spec: unknown = intent.value.trim() ? { target, actions: [{ type: 'setIntent', params: { intent: intent.value.trim() } }] } : target;
-            const ev = evSel.value;
-            // A key goes among the keys, before the catch-all and the timeouts.
-            insertBefore(on, ev, spec, ev.startsWith('KEY.') && ev !== 'KEY.*' ? ['KEY.*', 'NO_INPUT', 'PROMPT_END'] : []);
+            // A new key goes last, where the saved file will have it (existing keys keep their places).
+            on[evSel.value] = spec;
           });
           if (creating) ctx.select(file, [...loc.id.split('.').slice(0, -1), target].join('.'));
         }, { 'data-action': 'add-transition' }),
