@@ -8,3 +8,5 @@ export const CONFIG_STATUS = Symbol('CONFIG_STATUS');
 export const CALL_STATE_STORE = Symbol('CALL_STATE_STORE');
 export const TRACE_SINK = Symbol('TRACE_SINK');
 export const LIVE_CALLS = Symbol('LIVE_CALLS');
+/** The ivr-sim command line (a script for `node`): the flow editor runs comparisons in it, as a process of their own. */
+export const CLI_SCRIPT = Symbol('CLI_SCRIPT');

@@ -46,6 +46,8 @@ export interface Harness {
 export interface StartOptions {
   /** Another instance's prefix and spool directory: this one takes over from it (a restart). */
   takeOver?: Pick<Harness, 'prefix' | 'spoolDir'>;
+  /** The ivr-sim command line the flow editor's comparisons run (a build: tests run sources). */
+  cliScript?: string;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function startService(suite: string, env: Record<string, string> = 
   const logs: LogLine[] = [];
   const logger = createLogger('info', { write: (s: string) => void logs.push(JSON.parse(s) as LogLine) });
   const clock = new ManualClock(Date.UTC(2025, 5, 2, 8, 30, 0));
-  const app = await createApp({ env: appEnv, logger, clock });
+  const app = await createApp({ env: appEnv, logger, clock, ...(opts.cliScript ? { cliScript: opts.cliScript } : {}) });
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const internal = app.get(InternalListener);
   return {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import type { SavedVersion } from '../../core/editing/version-history.js';
 import type { DraftCheckResult } from '../../core/editing/draft-check-worker.js';
 import { ServedOn } from '../listeners/listener.js';
+import { DesignerCompareService, type DraftCompareResult } from './designer-compare.service.js';
 import { DesignerEditService, type DraftTryResult, type EditorWorkspace } from './designer-edit.service.js';
 import { DesignerPublishService, type SaveResult } from './designer-publish.service.js';
 
@@ -12,6 +13,7 @@ export class DesignerEditController {
   constructor(
     @Inject(DesignerEditService) private readonly editor: DesignerEditService,
     @Inject(DesignerPublishService) private readonly publisher: DesignerPublishService,
+    @Inject(DesignerCompareService) private readonly comparer: DesignerCompareService,
   ) {}
 
   @Get('workspace')
@@ -35,6 +37,13 @@ export class DesignerEditController {
   @HttpCode(200)
   diagram(@Body() body: unknown): Promise<{ svg: string }> {
     return this.editor.diagram(body);
+  }
+
+  /** Runs for seconds, in a process of its own. */
+  @Post('compare')
+  @HttpCode(200)
+  compare(@Body() body: unknown): Promise<DraftCompareResult> {
+    return this.comparer.compare(body);
   }
 
   @Post('save')
