@@ -37,7 +37,12 @@ export interface CompareAnswer {
   elapsedMs: number;
   delta: { overall: Record<string, number | null>; bySegment: Record<string, Record<string, number | null>>; byQueue?: Record<string, Record<string, number | null>> };
   deltaIntervals?: { overall?: Record<string, DeltaInterval>; bySegment?: Record<string, Record<string, DeltaInterval>> };
-  changedCalls: { count: number; transitions: Array<{ field: string; from: string; to: string; count: number }> };
+  changedCalls: {
+    count: number;
+    transitions: Array<{ field: string; from: string; to: string; count: number }>;
+    /** The first changed calls themselves. */
+    calls?: Array<{ callId: string; changed: string[]; baseline: Record<string, unknown>; candidate: Record<string, unknown> }>;
+  };
   decisions: { compared: number; different: number; byKind?: Record<string, number>; examples?: Array<{ callId: string; kinds: string[]; baseline: string; candidate: string }> };
   baseline: Record<string, unknown>;
   candidate: Record<string, unknown>;

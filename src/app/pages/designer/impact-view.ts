@@ -1,6 +1,7 @@
 /** What "Compare with saved" found, and the saved versions: rendering only. */
 import { el } from '../shared/dom.js';
 import type { CompareAnswer, SavedVersion } from './editor-api.js';
+import { str } from './flow-model.js';
 
 const METRICS: Array<{ key: string; name: string; unit: string; digits: number; better: 1 | -1 | 0 }> = [
   { key: 'serviceLevelPp', name: 'service level', unit: 'pp', digits: 1, better: 1 },
@@ -68,6 +69,22 @@ export function compareView(r: CompareAnswer): HTMLElement {
         el('thead', null, [el('tr', null, ['what', 'from', 'to', 'calls'].map((h) => el('th', { text: h })))]),
         el('tbody', null, r.changedCalls.transitions.slice(0, 30).map((t) => el('tr', null, [el('td', { text: t.field }), el('td', { text: t.from }), el('td', { text: t.to }), el('td', { className: 'num', text: String(t.count) })]))),
       ]),
+    );
+  }
+  const calls = r.changedCalls.calls ?? [];
+  if (calls.length) {
+    box.append(el('h3', { text: `The first ${Math.min(calls.length, 10)} changed calls` }));
+    box.append(
+      el(
+        'ul',
+        { className: 'plain changed-calls' },
+        calls.slice(0, 10).map((c) =>
+          el('li', { 'data-call': c.callId }, [
+            el('code', { text: c.callId }),
+            ` ${c.changed.map((f) => `${f} ${str(c.baseline[f])} → ${str(c.candidate[f])}`).join(' · ')}`,
+          ]),
+        ),
+      ),
     );
   }
   const examples = r.decisions.examples ?? [];
