@@ -33,7 +33,8 @@ export interface DeltaInterval {
 
 export interface CompareAnswer {
   trace: string;
-  replications: number;
+  /** The replications block of `ivr-sim compare --json`: how many, the seed, the method. */
+  replications: { n: number; seed: number; method?: string } | number;
   elapsedMs: number;
   delta: { overall: Record<string, number | null>; bySegment: Record<string, Record<string, number | null>>; byQueue?: Record<string, Record<string, number | null>> };
   deltaIntervals?: { overall?: Record<string, DeltaInterval>; bySegment?: Record<string, Record<string, DeltaInterval>> };

@@ -20,7 +20,8 @@ const signed = (x: number, digits: number) => `${x > 0 ? '+' : x < 0 ? '−' : '
 
 export function compareView(r: CompareAnswer): HTMLElement {
   const box = el('div', { className: 'compare' });
-  box.append(el('p', { className: 'muted', text: `${r.trace}, ${r.replications} replications, ${(r.elapsedMs / 1000).toFixed(1)} s. Draft − saved; the interval is where the true difference lies with 95 % confidence.` }));
+  const n = typeof r.replications === 'number' ? r.replications : r.replications.n;
+  box.append(el('p', { className: 'muted', text: `${r.trace}, ${n} replications, ${(r.elapsedMs / 1000).toFixed(1)} s. Draft − saved; the interval is where the true difference lies with 95 % confidence.` }));
   const table = el('table', { className: 'deltas' }, [el('thead', null, [el('tr', null, ['KPI', 'Δ draft − saved', '95 % interval', ''].map((h) => el('th', { text: h })))])]);
   const body = el('tbody');
   for (const m of METRICS) {
