@@ -43,25 +43,6 @@ export function compareView(r: CompareAnswer): HTMLElement {
   table.append(body);
   box.append(table);
 
-  const segs = Object.entries(r.delta.bySegment ?? {}).filter(([, d]) => METRICS.some((m) => typeof d[m.key] === 'number' && d[m.key] !== 0));
-  if (segs.length) {
-    box.append(el('h3', { text: 'Segments that move' }));
-    box.append(
-      el(
-        'ul',
-        { className: 'plain' },
-        segs.map(([seg, d]) => {
-          const iv = r.deltaIntervals?.bySegment?.[seg];
-          const parts = METRICS.filter((m) => typeof d[m.key] === 'number' && d[m.key] !== 0).slice(0, 4).map((m) => {
-            const i = iv?.[m.key];
-            return `${m.name} ${signed(d[m.key] as number, 1)}${m.unit ? ` ${m.unit}` : ''}${i ? ` [${signed(i.ciLow, 1)}, ${signed(i.ciHigh, 1)}]` : ''}`;
-          });
-          return el('li', { 'data-segment': seg }, [el('strong', { text: seg }), `: ${parts.join(' · ')}`]);
-        }),
-      ),
-    );
-  }
-
   box.append(el('h3', { text: 'Calls that change' }));
   box.append(el('p', { 'data-field': 'changed-calls', text: `${r.changedCalls.count} call(s) treated or ending differently; ${r.decisions.different} of ${r.decisions.compared} decided differently.` }));
   if (r.changedCalls.transitions.length) {
@@ -88,6 +69,25 @@ export function compareView(r: CompareAnswer): HTMLElement {
       ),
     );
   }
+  const segs = Object.entries(r.delta.bySegment ?? {}).filter(([, d]) => METRICS.some((m) => typeof d[m.key] === 'number' && d[m.key] !== 0));
+  if (segs.length) {
+    box.append(el('h3', { text: 'Segments that move' }));
+    box.append(
+      el(
+        'ul',
+        { className: 'plain' },
+        segs.map(([seg, d]) => {
+          const iv = r.deltaIntervals?.bySegment?.[seg];
+          const parts = METRICS.filter((m) => typeof d[m.key] === 'number' && d[m.key] !== 0).slice(0, 4).map((m) => {
+            const i = iv?.[m.key];
+            return `${m.name} ${signed(i ? i.mean : (d[m.key] as number), 1)}${m.unit ? ` ${m.unit}` : ''}${i ? ` [${signed(i.ciLow, 1)}, ${signed(i.ciHigh, 1)}]` : ''}`;
+          });
+          return el('li', { 'data-segment': seg }, [el('strong', { text: seg }), `: ${parts.join(' · ')}`]);
+        }),
+      ),
+    );
+  }
+
   const examples = r.decisions.examples ?? [];
   if (examples.length) {
     box.append(el('h3', { text: 'For example' }));

@@ -645,7 +645,6 @@ async function send(end: 'wait' | 'hangup' | null): Promise<void> {
       keys: [...walk.keys],
       ...(walk.profile ? { profile: walk.profile } : { caller: walk.caller ?? '' }),
       ...(end ? { end } : {}),
-      language: lang,
     });
     walk.result = result;
     renderWalk(result);
