@@ -226,6 +226,13 @@ export function layout(input: DiagramInput): { cards: Box[]; edges: Edge[]; widt
   return { cards, edges: [...edges.values()], width, height };
 }
 
+/** The point at `t` of a cubic Bézier curve. */
+function bezier(t: number, a: [number, number], b: [number, number], c: [number, number], d: [number, number]): [number, number] {
+  const u = 1 - t;
+  const w = [u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t] as const;
+  return [w[0] * a[0] + w[1] * b[0] + w[2] * c[0] + w[3] * d[0], w[0] * a[1] + w[1] * b[1] + w[2] * c[1] + w[3] * d[1]];
+}
+
 function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
@@ -381,8 +388,9 @@ export class FlowView {
         const ex = b.x;
         const dx = (ex - sx) / 2;
         d = `M${sx},${sy} C${sx + dx},${sy} ${ex - dx},${ey} ${ex},${ey}`;
-        lx = (sx + ex) / 2;
-        ly = (sy + ey) / 2;
+        // The label near where the arrow leaves: arrows fan out from their ports there, and crowd where they arrive.
+        [lx, ly] = bezier(0.3, [sx, sy], [sx + dx, sy], [ex - dx, ey], [ex, ey]);
+        ly -= 3;
       } else {
         back = true;
         const sx = a.x;
