@@ -216,4 +216,29 @@ describe('the flow editor in a browser', () => {
     expect(rec.errors).toEqual([]);
     await context.close();
   });
+  it('edits a routing rule in its form, which writes a json-rules-engine rule into the draft', { timeout: 120_000 }, async () => {
+    await open('flows/high-data.json');
+    await page.click('#tabs [data-tab="rules"]');
+    await page.selectOption('#rules-file', 'rules/routing.json');
+    const rule = page.locator('#rules-body fieldset.rule[data-rule="diamond-dedicated-desk"]');
+    await rule.locator('input[data-field="priority"]').fill('120');
+    await rule.locator('button', { hasText: '+ condition' }).click();
+    const added = page.locator('#rules-body fieldset.rule[data-rule="diamond-dedicated-desk"] .condition').last();
+    await added.locator('input[data-field="fact"]').fill('dataUsedPct');
+    await added.locator('select[data-field="operator"]').selectOption('greaterThanInclusive');
+    await added.locator('input[data-field="value"]').fill('80');
+    await page.locator('#check-state[data-status="valid"]').waitFor();
+    const stored = JSON.parse(((await page.evaluate("localStorage.getItem('ivr-sim:designer:draft')")) as string | null) ?? 'null') as { changes: Record<string, { rules: unknown[] }> };
+    expect(Object.keys(stored.changes)).toEqual(['rules/routing.json']);
+    expect(stored.changes['rules/routing.json']!.rules[0]).toEqual({
+      name: 'diamond-dedicated-desk',
+      priority: 120,
+      conditions: { all: [{ fact: 'segment', operator: 'equal', value: 'vip-diamond' }, { fact: 'dataUsedPct', operator: 'greaterThanInclusive', value: 80 }] },
+      event: { type: 'route', params: { queue: 'vip-diamond', overflow: [{ afterSec: 20, queue: 'vip' }, { afterSec: 60, queue: 'general' }] } },
+    });
+    await page.click('#discard');
+    await page.locator('#draft-state[data-dirty="false"]').waitFor();
+    expect(rec.errors).toEqual([]);
+    await context.close();
+  });
 });
