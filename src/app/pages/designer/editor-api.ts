@@ -5,7 +5,6 @@
  * service was loaded from; `baseVersion` is the configuration version the draft started from.
  */
 import type { DraftCheckAnswer, DraftTryAnswer, SaveAnswer, VersionsAnswer } from './payloads.js';
-import { str } from './flow-model.js';
 
 /** A parsed JSON document (a flow, the prompts, a rule set), edited in place so its key order stays. */
 export type Doc = Record<string, unknown>;
@@ -74,7 +73,7 @@ export class EditorApi {
     const res = await fetch(this.root + path, init);
     const json = (res.headers.get('content-type') ?? '').includes('json') ? ((await res.json().catch(() => null)) as Record<string, unknown> | null) : null;
     if (!res.ok) {
-      const missing = res.status === 404 && (!json || /Cannot (GET|POST)/.test(str(json['message'] ?? '')));
+      const missing = res.status === 404 && (!json || /Cannot (GET|POST)/.test(typeof json['message'] === 'string' ? json['message'] : ''));
       const message = missing ? `the service has no ${body === undefined ? 'GET' : 'POST'} /${path} yet` : typeof json?.['message'] === 'string' ? json['message'] : `HTTP ${res.status}`;
       throw new ApiError(res.status, message, json as ApiError['body']);
     }
