@@ -31,8 +31,12 @@ describe('the flow editor in a browser', () => {
   let page: Page;
   let rec: PageRecord;
 
+  /** The files as shipped, before any test saved. */
+  let original: Record<string, string>;
+
   beforeAll(async () => {
     config = copyConfig();
+    original = snapshot(config.dir);
     h = await startService('browser-editor', config.env);
     origin = await listen(h);
     browser = await launchChromium();
@@ -238,6 +242,21 @@ describe('the flow editor in a browser', () => {
     });
     await page.click('#discard');
     await page.locator('#draft-state[data-dirty="false"]').waitFor();
+    expect(rec.errors).toEqual([]);
+    await context.close();
+  });
+  it('restores the configuration as it was before the first save from the versions list', { timeout: 120_000 }, async () => {
+    await open('flows/high-data.json');
+    expect(snapshot(config.dir)).not.toEqual(original);
+    await page.click('#tabs [data-tab="versions"]');
+    const first = page.locator('#versions li', { hasText: 'the files as they were before the first save' });
+    await first.locator('button[data-action="restore"]').click();
+    expect(await first.locator('button[data-action="restore"]').textContent()).toBe('Restore: sure?');
+    await first.locator('button[data-action="restore"]').click();
+    await page.locator('#save-result[data-result="ok"]').waitFor();
+    expect(snapshot(config.dir)).toEqual(original);
+    await page.locator('#diagram g.node#menu').waitFor();
+    expect(await page.locator('#diagram g.node#roaming').count()).toBe(0);
     expect(rec.errors).toEqual([]);
     await context.close();
   });
