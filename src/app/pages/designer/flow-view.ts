@@ -226,6 +226,15 @@ export function layout(input: DiagramInput): { cards: Box[]; edges: Edge[]; widt
   return { cards, edges: [...edges.values()], width, height };
 }
 
+/** A small filled triangle at (x, y), pointing away from (cx, cy): drawn, not a marker, so the page needs no url() reference. */
+function arrowHead(cx: number, cy: number, x: number, y: number): string {
+  const len = Math.hypot(x - cx, y - cy) || 1;
+  const ux = (x - cx) / len;
+  const uy = (y - cy) / len;
+  const p = (a: number, b: number) => `${(x - ux * a - uy * b).toFixed(1)},${(y - uy * a + ux * b).toFixed(1)}`;
+  return `M${x.toFixed(1)},${y.toFixed(1)} L${p(9, 4)} L${p(9, -4)} z`;
+}
+
 /** The point at `t` of a cubic Bézier curve. */
 function bezier(t: number, a: [number, number], b: [number, number], c: [number, number], d: [number, number]): [number, number] {
   const u = 1 - t;
@@ -317,11 +326,6 @@ export class FlowView {
     this.size = { width, height };
     this.boxes.clear();
     const svg = svgEl('svg', { 'data-flow': flowId, class: 'flow-diagram', role: 'img', 'aria-label': `Flow ${flowId}` });
-    const defs = svgEl('defs');
-    const marker = svgEl('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
-    marker.append(svgEl('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' }));
-    defs.append(marker);
-    svg.append(defs);
     const vp = svgEl('g', { class: 'viewport' });
     svg.append(vp);
     const edgeLayer = svgEl('g', { class: 'edges' });
@@ -374,6 +378,8 @@ export class FlowView {
       const sy = port(outs.get(e.from)!, e, a);
       const ey = port(ins.get(e.to)!, e, b);
       let d: string;
+      /** The curve's last control point and its end: the arrowhead points along them. */
+      let tip: [number, number, number, number];
       let lx: number;
       let ly: number;
       let back = false;
@@ -381,6 +387,7 @@ export class FlowView {
         const x = a.x + a.w;
         const bulge = 36;
         d = `M${x},${sy} C${x + bulge},${sy} ${b.x + b.w + bulge},${ey} ${b.x + b.w},${ey}`;
+        tip = [b.x + b.w + bulge, ey, b.x + b.w, ey];
         lx = Math.max(x, b.x + b.w) + bulge * 0.75;
         ly = (sy + ey) / 2;
       } else if (b.x > a.x) {
@@ -388,6 +395,7 @@ export class FlowView {
         const ex = b.x;
         const dx = (ex - sx) / 2;
         d = `M${sx},${sy} C${sx + dx},${sy} ${ex - dx},${ey} ${ex},${ey}`;
+        tip = [ex - dx, ey, ex, ey];
         // The label near where the arrow leaves: arrows fan out from their ports there, and crowd where they arrive.
         [lx, ly] = bezier(0.3, [sx, sy], [sx + dx, sy], [ex - dx, ey], [ex, ey]);
         ly -= 3;
@@ -396,11 +404,12 @@ export class FlowView {
         const sx = a.x;
         const ex = b.x + b.w;
         d = `M${sx},${sy} C${sx - 70},${sy} ${ex + 70},${ey} ${ex},${ey}`;
+        tip = [ex + 70, ey, ex, ey];
         lx = (sx + ex) / 2;
         ly = (sy + ey) / 2;
       }
       const cls = `edge${back ? ' back' : ''}${e.internal ? ' internal' : ''}`;
-      edgeLayer.append(svgEl('path', { d, class: cls, 'marker-end': 'url(#arrow)', 'data-from': e.from, 'data-to': e.to }));
+      edgeLayer.append(svgEl('path', { d, class: cls, 'data-from': e.from, 'data-to': e.to }), svgEl('path', { d: arrowHead(...tip), class: 'arrow-head' }));
       const label = e.labels.join(', ');
       labelLayer.append(svgEl('text', { x: lx, y: ly + 4, class: `edge-label${back ? ' back' : ''}`, 'text-anchor': 'middle', 'font-size': 11 }, label.length > 48 ? `${label.slice(0, 47)}…` : label));
     }
