@@ -51,6 +51,7 @@ describe('the flow editor: workspace and live checks', () => {
   it('finds a draft of the served files valid', async () => {
     const res = await check({}).expect(200);
     expect(res.body.valid).toBe(true);
+    expect(res.body.version).toBe(version);
     expect(res.body.issues.filter((i: { severity: string }) => i.severity === 'error')).toEqual([]);
   });
 

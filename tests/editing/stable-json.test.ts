@@ -8,10 +8,12 @@ import { writeStableJson } from '../../src/core/editing/stable-json.js';
 const paths = defaultPaths();
 const shipped = [
   ...readdirSync(paths.flowsDir).filter((f) => f.endsWith('.json')).map((f) => `flows/${f}`),
+  ...readdirSync(join(paths.flowsDir, 'shared')).filter((f) => f.endsWith('.json')).map((f) => `flows/shared/${f}`),
   ...readdirSync(paths.rulesDir).filter((f) => f.endsWith('.json')).map((f) => `rules/${f}`),
 ];
 const textOf = (path: string) => readFileSync(join(path.startsWith('flows/') ? paths.flowsDir : paths.rulesDir, path.slice(path.indexOf('/') + 1)), 'utf8');
 const schemaOf = (path: string) => {
+  if (path.startsWith('flows/shared/')) return 'flow' as const;
   const f = editableFile(path, paths);
   if (typeof f === 'string') throw new Error(f);
   return f.schema;

@@ -23,7 +23,7 @@ export class DesignerEditController {
 
   @Post('check')
   @HttpCode(200)
-  check(@Body() body: unknown): Promise<DraftCheckResult> {
+  check(@Body() body: unknown): Promise<DraftCheckResult & { version: string }> {
     return this.editor.check(body);
   }
 

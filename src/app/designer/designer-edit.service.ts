@@ -44,7 +44,7 @@ export interface EditorWorkspace {
 @Injectable()
 export class DesignerEditService implements OnModuleDestroy {
   private readonly checker = new DraftChecker();
-  private snapshot: ConfigSnapshot | undefined;
+  private snapshot: { of: Configuration; snapshot: ConfigSnapshot } | undefined;
   private staffingQueues: Promise<string[]> | undefined;
   private readonly drafts = new Map<string, { config: Configuration; decider: CallDecider } | { issues: EditorIssue[] }>();
 
@@ -61,10 +61,8 @@ export class DesignerEditService implements OnModuleDestroy {
   /** The files of the configuration being served (as they were loaded), kept per version. */
   current(): { config: Configuration; snapshot: ConfigSnapshot } {
     const config = this.versions.current.config;
-    if (this.snapshot?.version !== config.version || this.snapshot.texts !== config.sources) {
-      this.snapshot = snapshotOf(config);
-    }
-    return { config, snapshot: this.snapshot };
+    if (this.snapshot?.of !== config) this.snapshot = { of: config, snapshot: snapshotOf(config) };
+    return { config, snapshot: this.snapshot.snapshot };
   }
 
   async workspace(): Promise<EditorWorkspace> {
@@ -83,9 +81,11 @@ export class DesignerEditService implements OnModuleDestroy {
     };
   }
 
-  async check(body: unknown): Promise<DraftCheckResult> {
+  /** The draft checked, and the version of the files it was laid over (the one served now). */
+  async check(body: unknown): Promise<DraftCheckResult & { version: string }> {
     const req = readEditRequest(body, this.env.configPaths, { properties: [] });
-    return this.checkDraft(req.changes);
+    const { version } = this.current().snapshot;
+    return { ...(await this.checkDraft(req.changes)), version };
   }
 
   /** Validate + lint of the draft, in the check worker (lint takes seconds on a large configuration). */
