@@ -41,6 +41,11 @@ describe('the flow editor: compare a draft with what is saved', () => {
         finished = true;
         return res;
       });
+    // One comparison at a time: a second one while this runs is turned away.
+    await new Promise((r) => setTimeout(r, 300));
+    const second = await request(h.internal).post('/designer/api/compare').send({ changes: {} });
+    expect(second.status).toBe(429);
+    expect(second.body.error).toBe('DESIGNER_COMPARE_BUSY');
     // The service answers Twilio's side while the comparison runs.
     let answeredWhileRunning = 0;
     while (!finished) {

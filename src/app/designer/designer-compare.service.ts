@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { PACKAGE_ROOT } from '../../core/config/package-root.js';
 import { writeConfigDirectory } from '../../core/editing/draft-directory.js';
-import { loadDraft } from '../../core/editing/draft.js';
 import { NamedError } from '../../core/errors/named-error.js';
 import type { AppLogger } from '../../infra/logging/logger.js';
 import type { AppEnv } from '../config/app-env.js';
@@ -106,14 +105,16 @@ export class DesignerCompareService {
       whole('replications', 2, MAX_REPLICATIONS, (n) => (replications = n));
       whole('seed', 0, Number.MAX_SAFE_INTEGER, (n) => (seed = n));
     });
-    const { snapshot } = this.editor.current();
-    const draft = loadDraft(snapshot, req.changes);
-    if ('issues' in draft) throw new DesignerDraftInvalidError(draft.issues);
     if (this.running) throw new DesignerCompareBusyError();
     this.running = true;
-    const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-compare-'));
+    const { snapshot } = this.editor.current();
     const started = Date.now();
+    let dir: string | undefined;
     try {
+      // Whether the draft loads is checked in the check worker, like everything heavy here.
+      const loads = await this.editor.checkDraft(req.changes, { lint: false });
+      if (!loads.valid) throw new DesignerDraftInvalidError(loads.issues);
+      dir = mkdtempSync(join(tmpdir(), 'ivr-sim-compare-'));
       writeConfigDirectory(snapshot, new Map(), join(dir, 'saved'));
       writeConfigDirectory(snapshot, req.changes, join(dir, 'draft'));
       const callsOut = join(dir, 'changed-calls.jsonl');
@@ -147,7 +148,7 @@ export class DesignerCompareService {
       };
     } finally {
       this.running = false;
-      rmSync(dir, { recursive: true, force: true });
+      if (dir) rmSync(dir, { recursive: true, force: true });
     }
   }
 }

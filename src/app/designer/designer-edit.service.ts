@@ -88,10 +88,13 @@ export class DesignerEditService implements OnModuleDestroy {
     return { ...(await this.checkDraft(req.changes)), version };
   }
 
-  /** Validate + lint of the draft, in the check worker (lint takes seconds on a large configuration). */
-  checkDraft(changes: DraftChanges): Promise<DraftCheckResult> {
+  /**
+   * Validate + lint of the draft (or, with `lint: false`, whether it loads), in the check worker:
+   * lint takes seconds on a large configuration.
+   */
+  checkDraft(changes: DraftChanges, opts: { lint?: boolean } = {}): Promise<DraftCheckResult> {
     const { snapshot } = this.current();
-    return this.checker.check({ snapshot, changes: [...changes], staffingFile: this.env.designer.staffingFile });
+    return this.checker.check({ snapshot, changes: [...changes], staffingFile: this.env.designer.staffingFile, ...(opts.lint === false ? { lint: false } : {}) });
   }
 
   /** Walks a call through the draft, as POST /designer/try does through the served configuration. */

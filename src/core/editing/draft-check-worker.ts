@@ -4,7 +4,7 @@ import { isMainThread, parentPort } from 'node:worker_threads';
 import { serializeError, type SerializedError } from '../replay/worker-error.js';
 import { loadStaffingFile } from '../staffing/staffing-file.js';
 import type { LoadedStaffing } from '../designer/queue-staffing-check.js';
-import { checkDraft, type ConfigSnapshot } from './draft.js';
+import { checkDraft, loadDraft, type ConfigSnapshot } from './draft.js';
 import type { EditableFile } from './editable-files.js';
 import type { EditorIssue } from './editor-issue.js';
 
@@ -14,6 +14,8 @@ export interface DraftCheckRequest {
   changes: Array<[EditableFile, unknown]>;
   /** The staffing file routes are checked against, as `ivr-sim lint` does; none skips those checks. */
   staffingFile?: string;
+  /** false: only whether the draft loads (what `ivr-sim validate` checks), without lint. */
+  lint?: boolean;
 }
 
 export interface DraftCheckResult {
@@ -40,6 +42,10 @@ function staffingOf(file: string): Promise<LoadedStaffing | undefined> {
 
 /** Checks a draft here (in whichever thread calls it). */
 export async function runDraftCheck(req: DraftCheckRequest): Promise<DraftCheckResult> {
+  if (req.lint === false) {
+    const r = loadDraft(req.snapshot, new Map(req.changes));
+    return 'issues' in r ? { valid: false, issues: r.issues } : { valid: true, issues: [] };
+  }
   const staffing = req.staffingFile ? await staffingOf(req.staffingFile) : undefined;
   const { valid, issues } = checkDraft(req.snapshot, new Map(req.changes), staffing ? { staffing } : {});
   return { valid, issues };
