@@ -565,7 +565,12 @@ async function compare(): Promise<void> {
     ui.compareStatus.textContent = `Done in ${(r.elapsedMs / 1000).toFixed(1)} s.`;
   } catch (err) {
     ui.compareResult.setAttribute('data-status', 'failed');
-    ui.compareStatus.textContent = err instanceof ApiError && err.status === 422 ? 'The draft does not validate: fix the errors first.' : `Cannot compare: ${(err as Error).message}`;
+    ui.compareStatus.textContent =
+      err instanceof ApiError && err.status === 422
+        ? 'The draft does not validate: fix the errors first.'
+        : err instanceof ApiError && err.status === 429
+          ? 'Another comparison is running on the service: try again when it ends.'
+          : `Cannot compare: ${(err as Error).message}`;
   } finally {
     ui.runCompare.disabled = ui.compare.disabled = false;
   }
