@@ -4,6 +4,7 @@
  * full documents that differ from the saved ones, by repository path, overlaid on the files the
  * service was loaded from; `baseVersion` is the configuration version the draft started from.
  */
+import { NamedError } from '../../../core/errors/named-error.js';
 import type { DraftCheckAnswer, DraftTryAnswer, SaveAnswer, VersionsAnswer } from './payloads.js';
 
 /** A parsed JSON document (a flow, the prompts, a rule set), edited in place so its key order stays. */
@@ -54,7 +55,8 @@ export type SavedVersion = VersionsAnswer['versions'][number];
 export type EditorTryAnswer = DraftTryAnswer;
 
 /** A refused request: the HTTP status and what the service said (its issues, the version it serves). */
-export class ApiError extends Error {
+export class ApiError extends NamedError {
+  readonly code = 'DESIGNER_API_REFUSED';
   constructor(
     readonly status: number,
     message: string,
