@@ -71,6 +71,7 @@ export class ReplayRun {
   private queueRows: ReturnType<ContactCentre['queueSeries']> = [];
   /** Sees every call's outcome from the contact centre (compare joins them call by call). */
   private outcomeListener: ((o: CallOutcome) => void) | undefined;
+  private readonly directRoutes = new Map<string, Map<number, OfferedCall['route']>>();
 
   constructor(readonly scenario: Scenario) {
     this.decider = new CallDecider(scenario.config);
@@ -132,13 +133,11 @@ export class ReplayRun {
     if (decision === null) {
       const queue = call.queue!;
       this.gaps.note(queue, call.arrivalSec);
-      this.ivr.add(['overall', 'segment:direct', `queue:${queue}`], call.arrivalSec, null);
-      centre.offer(this.offered(call, seq, 'direct', call.arrivalSec, { queue, priority: call.priority ?? DIRECT_PRIORITY_FALLBACK, overflow: [] }));
+      this.ivr.add('direct', queue, call.arrivalSec, null);
+      centre.offer(this.offered(call, seq, 'direct', call.arrivalSec, this.directRoute(queue, call.priority ?? DIRECT_PRIORITY_FALLBACK)));
       return;
     }
-    const keys = ['overall', `segment:${decision.segment}`];
-    if (decision.route) keys.push(`queue:${decision.route.queue}`);
-    this.ivr.add(keys, call.arrivalSec, decision);
+    this.ivr.add(decision.segment, decision.route?.queue, call.arrivalSec, decision);
     if (decision.route) {
       this.gaps.note(decision.route.queue, call.arrivalSec + decision.ivrSec);
       centre.offer(this.offered(call, seq, decision.segment, call.arrivalSec + decision.ivrSec, decision.route));
@@ -162,6 +161,15 @@ export class ReplayRun {
     if (!decision?.recipient) return; // set exactly when the call asks for SMS
     const { phone, timeZone } = decision.recipient;
     this.contacts!.add(call.callId, phone, timeZone, decision.sms, call.arrivalSec + decision.ivrSec);
+  }
+
+  /** The route of ACD-level lines to `queue` at `priority`: one object for all of them (the centre never changes a route). */
+  private directRoute(queue: string, priority: number): OfferedCall['route'] {
+    let byPriority = this.directRoutes.get(queue);
+    if (!byPriority) this.directRoutes.set(queue, (byPriority = new Map()));
+    let route = byPriority.get(priority);
+    if (!route) byPriority.set(priority, (route = { queue, priority, overflow: [] }));
+    return route;
   }
 
   private offered(call: ReplayCall, seq: number, segment: string, queuedSec: number, route: OfferedCall['route']): OfferedCall {
