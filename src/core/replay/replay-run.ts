@@ -11,6 +11,7 @@ import type { Staffing } from '../staffing/staffing.js';
 import { parseOffsetDateTime } from '../trace/date-time.js';
 import type { TraceReadStats } from '../trace/trace-reader.js';
 import { decideTraceCall, type CompactDecision, type DecideInput, type ReplayCall } from './compact-decision.js';
+import { decisionsKey } from './decided-batches.js';
 import { RoutesOutsideStaffingError } from './routes-outside-staffing-error.js';
 import { StaffingGaps } from './staffing-gaps.js';
 import { emptyIvrSums, IvrKpiAccumulator, mergeIvrSums, type IvrSums } from './ivr-kpis.js';
@@ -111,6 +112,12 @@ export class ReplayRun {
   decide(call: DecideInput): CompactDecision | null {
     if (call.queue === undefined) this.checkRoutable(call.callId);
     return decideTraceCall(this.decider, this.scenario.seed, call, this.contacts !== null);
+  }
+
+  /** Runs with the same key decide every call alike (see decisionsKey). */
+  decisionsKey(): string {
+    const config = this.scenario.config;
+    return decisionsKey({ version: config.version, customersFile: config.paths.customersFile, seed: this.scenario.seed, recipients: this.contacts !== null });
   }
 
   /**
