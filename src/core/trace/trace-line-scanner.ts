@@ -242,6 +242,7 @@ function keysOf(text: string): KeyPress[] | null {
     keys = null;
   }
   if (keysCache.size >= KEYS_CACHE_MAX) keysCache.clear();
-  keysCache.set(text, keys);
+  // Kept as a key of the cache: its own copy, not a slice holding on to the chunk it was cut from.
+  keysCache.set(text.length >= SLICE_MIN ? (JSON.parse(JSON.stringify(text)) as string) : text, keys);
   return keys;
 }
