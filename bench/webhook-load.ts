@@ -92,6 +92,11 @@ class Conn {
     this.socket.on('close', () => this.fail('connection closed'));
   }
 
+  /** False once the service closed it (an idle keep-alive connection times out on the server). */
+  get open(): boolean {
+    return !this.socket.destroyed;
+  }
+
   post(request: string, answered: (status: number, text: string) => void): void {
     this.pending = answered;
     this.socket.write(request, 'utf8');
@@ -208,7 +213,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     const signature = twilio.getExpectedTwilioSignature(spec.authToken, spec.baseUrl + path, params);
     const sentAt = performance.now();
     if (spec.mode === 'open') maxSendLagMs = Math.max(maxSendLagMs, sentAt - dueAt);
-    const conn = lane.conn ?? pool.pop() ?? connect();
+    let pooled = pool.pop();
+    while (pooled && !pooled.open) pooled = pool.pop();
+    const conn = lane.conn?.open ? lane.conn : (pooled ?? connect());
     if (spec.mode === 'closed') lane.conn = conn;
     conn.post(
       `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

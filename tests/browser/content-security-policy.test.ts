@@ -60,12 +60,15 @@ describe('the pages run under their Content-Security-Policy without violating it
     await h?.close();
   });
 
-  it('the designer draws a diagram, walks a call to its decision, with no violation; injected code is refused', async () => {
+  it('the designer draws a diagram, opens a state form, walks a call to its decision, with no violation; injected code is refused', async () => {
     const { page, rec, violations } = await watchedPage(browser);
     await page.goto(`${origin}/designer`);
-    await page.selectOption('#flow-select', 'vip-diamond');
+    await page.selectOption('#flow-select', 'flows/vip-diamond.json');
     await page.locator('#diagram svg[data-flow="vip-diamond"]').waitFor();
-    await page.check('#fit');
+    await page.click('#zoom-fit');
+    await page.click('#diagram g.node#agent > text.title');
+    await page.locator('#state-pane h2', { hasText: 'agent' }).waitFor();
+    await page.click('#tabs [data-tab="try"]');
     await page.selectOption('#caller-select', DIAMOND);
     await page.locator('#walk-status[data-status="waiting"]').waitFor();
     await page.click('#keypad button[data-key="0"]');

@@ -28,8 +28,9 @@ describe('the designer page in a browser', () => {
     page = await browser.newPage();
     rec = record(page);
     await page.goto(`${origin}/designer`);
-    await page.selectOption('#flow-select', flow);
+    await page.selectOption('#flow-select', `flows/${flow}.json`);
     await page.locator(`#diagram svg[data-flow="${flow}"]`).waitFor();
+    await page.click('#tabs [data-tab="try"]');
     await page.selectOption('#caller-select', caller);
     await page.locator('#walk-status[data-status="waiting"]').waitFor();
   }
@@ -105,8 +106,9 @@ describe('the designer page behind INTERNAL_TOKEN', () => {
     const rec = record(page);
     await page.goto(`${origin}/designer?token=${TOKEN}`);
     expect(page.url()).toBe(`${origin}/designer`);
-    await page.selectOption('#flow-select', 'vip-diamond');
+    await page.selectOption('#flow-select', 'flows/vip-diamond.json');
     await page.locator('#diagram svg[data-flow="vip-diamond"]').waitFor();
+    await page.click('#tabs [data-tab="try"]');
     await page.selectOption('#caller-select', DIAMOND);
     await page.locator('#walk-status[data-status="waiting"]').waitFor();
     await page.click('#keypad button[data-key="0"]');

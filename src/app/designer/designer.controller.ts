@@ -28,6 +28,11 @@ export class DesignerController {
     return this.designer.diagramSvg(id);
   }
 
+  @Get('subflows')
+  subflows(): { subflows: Record<string, unknown> } {
+    return this.designer.subflows();
+  }
+
   @Get('customers')
   customers(): { customers: DesignerCustomer[] } {
     return this.designer.customers();

@@ -3,11 +3,13 @@ import type { ConfigIssue } from '../../core/config/config-error.js';
 import { toDot } from '../../core/designer/dot-diagram.js';
 import { flowDiagram } from '../../core/designer/flow-diagram.js';
 import { renderSvg } from '../../core/designer/svg-render.js';
+import { repoPath } from '../../core/editing/editable-files.js';
 import { FlowLoopError } from '../../core/flows/ivr-player.js';
 import type { ConfigVersions } from '../../core/telephony/config-versions.js';
 import type { CustomerProfile } from '../../core/profile/customer-profile.js';
 import type { ConfigStatus } from '../config/config-status.js';
-import { CONFIG_STATUS, CONFIG_VERSIONS } from '../tokens.js';
+import type { AppEnv } from '../config/app-env.js';
+import { APP_ENV, CONFIG_STATUS, CONFIG_VERSIONS } from '../tokens.js';
 import { DesignerFlowNotFoundError, DesignerWalkError } from './designer-errors.js';
 import { readDesignerWalkRequest } from './designer-request.js';
 import { walkForDesigner, type DesignerWalkResult } from './designer-walk.js';
@@ -49,6 +51,7 @@ export class DesignerService {
   constructor(
     @Inject(CONFIG_VERSIONS) private readonly versions: ConfigVersions,
     @Inject(CONFIG_STATUS) private readonly status: ConfigStatus,
+    @Inject(APP_ENV) private readonly env: AppEnv,
   ) {}
 
   overview(): { config: DesignerConfigState; flows: DesignerFlow[] } {
@@ -63,6 +66,20 @@ export class DesignerService {
       return { phone: profile.phone, segment, flowId: live.config.flows.bySegment.get(segment)?.id ?? null, profile };
     });
     return { customers };
+  }
+
+  /**
+   * The shared sub-flows being served (flows/shared/*.json), parsed, by repository path: the
+   * editor draws them in place inside the states that run them. They are not edited there.
+   */
+  subflows(): { subflows: Record<string, unknown> } {
+    const sources = this.versions.current.config.sources ?? new Map<string, string>();
+    const subflows: Record<string, unknown> = {};
+    for (const [file, text] of sources) {
+      const path = repoPath(file, this.env.configPaths);
+      if (/^flows\/shared\/[^/]+\.json$/.test(path)) subflows[path] = JSON.parse(text) as unknown;
+    }
+    return { subflows };
   }
 
   /** The flow as the engine runs it (sub-flows inlined, hot keys expanded), drawn by Graphviz. */

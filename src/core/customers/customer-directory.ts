@@ -36,6 +36,10 @@ export class CustomerDirectory implements CustomerLookup {
   }
 
   lookup(phone: string): { profile: CustomerProfile; known: boolean } {
+    // Traces mostly carry numbers as the file does: a number found as written is normalised
+    // already (normalising is idempotent), so the regular expressions can wait for the others.
+    const exact = this.byPhone.get(phone);
+    if (exact) return { profile: exact, known: true };
     const key = normalisePhone(phone);
     const found = this.byPhone.get(key);
     return found ? { profile: found, known: true } : { profile: { phone: key }, known: false };

@@ -7,7 +7,7 @@ import { CallDecider } from '../decision/call-decider.js';
 import { readTrace, type TraceReaderOptions } from '../trace/trace-reader.js';
 import { decideTraceCall, type DecideInput } from './compact-decision.js';
 import { BatchEncoder, transferables, type WireBatch } from './decided-batch-wire.js';
-import { decideTrace, inputInfo } from './decided-batches.js';
+import { decideTrace, decisionsKey, inputInfo, shareDecisions } from './decided-batches.js';
 import type { InputInfo } from './replay-report.js';
 import { serializeError, type SerializedError } from './worker-error.js';
 
@@ -57,10 +57,11 @@ export async function serveDecisions(port: MessagePort, init: DecideWorkerInit):
     // Loaded as the replay loaded them; the replay checks the versions agree before it goes on.
     const configs = init.scenarios.map((s) => ({ ...s, config: loadConfiguration(s.paths) }));
     send({ type: 'ready', configVersions: configs.map((c) => c.config.version) });
-    const deciders = configs.map(({ config, seed, recipients }) => {
+    const keys = configs.map(({ config, seed, recipients }) => decisionsKey({ version: config.version, customersFile: config.paths.customersFile, seed, recipients }));
+    const deciders = shareDecisions(configs.map(({ config, seed, recipients }) => {
       const decider = new CallDecider(config);
       return (call: DecideInput) => decideTraceCall(decider, seed, call, recipients);
-    });
+    }), keys);
     const encoder = new BatchEncoder(deciders.length);
     const reader = readTrace(init.trace, { ...init.reader, queues: new Set(init.reader.queues) });
     const leaveUndecided = () => init.window - credits < init.handOffBelow;

@@ -23,6 +23,40 @@ export type TraceBatch = DecidedBatch | UndecidedBatch;
 /** Decides a trace call for one scenario. */
 export type TraceCallDecider = (call: DecideInput) => CompactDecision | null;
 
+/**
+ * What makes two scenarios decide every call alike: the same flows and rules (the configuration
+ * version), the same customers file, the same seed (the rolling promotions) and whether the
+ * decisions say whom the SMS go to. compare's baseline and candidate often differ only in
+ * staffing; they then share one decision per call.
+ */
+export function decisionsKey(scenario: { version: string; customersFile: string; seed: number; recipients: boolean }): string {
+  return JSON.stringify([scenario.version, scenario.customersFile, scenario.seed, scenario.recipients]);
+}
+
+/**
+ * Deciders in which a scenario with the same `decisionsKey` as an earlier one hands out the
+ * decision the earlier one made for the same call (deciders run in order, call by call) instead
+ * of deciding it again. Decisions are plain data that no run changes, so sharing one is safe.
+ */
+export function shareDecisions(deciders: readonly TraceCallDecider[], keys: readonly string[]): TraceCallDecider[] {
+  const last = deciders.map(() => ({ call: undefined as DecideInput | undefined, decision: null as CompactDecision | null }));
+  return deciders.map((decide, k) => {
+    const first = keys.indexOf(keys[k]!);
+    if (first !== k) {
+      const made = last[first]!;
+      return (call) => (made.call === call ? made.decision : decide(call));
+    }
+    if (!keys.some((key, j) => j > k && key === keys[k])) return decide;
+    const made = last[k]!;
+    return (call) => {
+      made.call = undefined;
+      made.decision = decide(call);
+      made.call = call;
+      return made.decision;
+    };
+  });
+}
+
 /** Calls per batch: large enough that messages between threads are few, small enough to stay cheap. */
 export const DEFAULT_BATCH_SIZE = 2000;
 

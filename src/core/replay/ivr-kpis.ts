@@ -49,10 +49,19 @@ export function mergeIvrSums(target: IvrSums, source: IvrSums): void {
   }
 }
 
-/** IVR sums by an arbitrary key and by interval, kept as running sums only. */
+/**
+ * IVR sums by key ('overall', 'segment:<id>', 'queue:<id>') and by interval, kept as running
+ * sums only. Each call adds to the overall sums, its segment's, its queue's (if any) and its
+ * interval's; the sums of a segment, a queue and the current interval are looked up without
+ * building their keys, since this runs for every call.
+ */
 export class IvrKpiAccumulator {
   readonly byKey = new Map<string, IvrSums>();
   readonly byInterval = new Map<number, IvrSums>();
+  private readonly bySegmentId = new Map<string, IvrSums>();
+  private readonly byQueueId = new Map<string, IvrSums>();
+  private lastInterval = NaN;
+  private lastIntervalSums: IvrSums | undefined;
 
   constructor(private readonly intervalSec: number) {}
 
@@ -62,11 +71,32 @@ export class IvrKpiAccumulator {
     return s;
   }
 
-  add(keys: readonly string[], arrivalSec: number, d: CompactDecision | null): void {
+  /** A call of `segment`, queued to `queue` (undefined when it never reached one); `d` null for a call that skipped the IVR. */
+  add(segment: string, queue: string | undefined, arrivalSec: number, d: CompactDecision | null): void {
+    const overall = this.slot(this.byKey, 'overall');
+    let seg = this.bySegmentId.get(segment);
+    if (!seg) this.bySegmentId.set(segment, (seg = this.slot(this.byKey, `segment:${segment}`)));
+    let q: IvrSums | undefined;
+    if (queue !== undefined) {
+      q = this.byQueueId.get(queue);
+      if (!q) this.byQueueId.set(queue, (q = this.slot(this.byKey, `queue:${queue}`)));
+    }
     const interval = Math.floor(arrivalSec / this.intervalSec);
-    for (const s of [...keys.map((k) => this.slot(this.byKey, k)), this.slot(this.byInterval, interval)]) {
-      if (d) addDecision(s, d);
-      else addDirect(s);
+    if (interval !== this.lastInterval || !this.lastIntervalSums) {
+      this.lastInterval = interval;
+      this.lastIntervalSums = this.slot(this.byInterval, interval);
+    }
+    const at = this.lastIntervalSums;
+    if (d) {
+      addDecision(overall, d);
+      addDecision(seg, d);
+      if (q) addDecision(q, d);
+      addDecision(at, d);
+    } else {
+      addDirect(overall);
+      addDirect(seg);
+      if (q) addDirect(q);
+      addDirect(at);
     }
   }
 }

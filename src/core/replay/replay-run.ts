@@ -12,6 +12,7 @@ import type { Staffing } from '../staffing/staffing.js';
 import { parseOffsetDateTime } from '../trace/date-time.js';
 import type { TraceReadStats } from '../trace/trace-reader.js';
 import { decideTraceCall, type CompactDecision, type DecideInput, type ReplayCall } from './compact-decision.js';
+import { decisionsKey } from './decided-batches.js';
 import { RoutesOutsideStaffingError } from './routes-outside-staffing-error.js';
 import { Retrials, type PlayedCall } from './retrials.js';
 import { StaffingGaps } from './staffing-gaps.js';
@@ -83,6 +84,7 @@ export class ReplayRun {
   private retrials: Retrials | null = null;
   /** The first call of each retry's chain of calls, by the retry's id (the caller, for logs). */
   private readonly firstCallOf = new Map<string, string>();
+  private readonly directRoutes = new Map<string, Map<number, OfferedCall['route']>>();
 
   constructor(readonly scenario: Scenario) {
     this.decider = new CallDecider(scenario.config);
@@ -145,6 +147,12 @@ export class ReplayRun {
     return decideTraceCall(this.decider, this.scenario.seed, call, this.contacts !== null);
   }
 
+  /** Runs with the same key decide every call alike (see decisionsKey). */
+  decisionsKey(): string {
+    const config = this.scenario.config;
+    return decisionsKey({ version: config.version, customersFile: config.paths.customersFile, seed: this.scenario.seed, recipients: this.contacts !== null });
+  }
+
   /**
    * Where the trace's clock starts: with arrivalTime, day 0 is the midnight before its first call
    * (in that line's offset); without, 1970-01-01 UTC. Quiet hours are read against it.
@@ -180,12 +188,10 @@ export class ReplayRun {
     if (decision === null) {
       const queue = call.queue!;
       this.gaps.note(queue, call.arrivalSec);
-      this.ivr.add(['overall', 'segment:direct', `queue:${queue}`], call.arrivalSec, null);
-      return this.offered(call, seq, 'direct', call.arrivalSec, { queue, priority: call.priority ?? DIRECT_PRIORITY_FALLBACK, overflow: [] }, decision);
+      this.ivr.add('direct', queue, call.arrivalSec, null);
+      return this.offered(call, seq, 'direct', call.arrivalSec, this.directRoute(queue, call.priority ?? DIRECT_PRIORITY_FALLBACK), decision);
     }
-    const keys = ['overall', `segment:${decision.segment}`];
-    if (decision.route) keys.push(`queue:${decision.route.queue}`);
-    this.ivr.add(keys, call.arrivalSec, decision);
+    this.ivr.add(decision.segment, decision.route?.queue, call.arrivalSec, decision);
     if (!decision.route) {
       this.retrials?.missedQueue(call);
       return undefined;
@@ -214,6 +220,15 @@ export class ReplayRun {
     if (!decision?.recipient) return; // set exactly when the call asks for SMS
     const { phone, timeZone } = decision.recipient;
     this.contacts!.add(call.callId, phone, timeZone, decision.sms, call.arrivalSec + decision.ivrSec);
+  }
+
+  /** The route of ACD-level lines to `queue` at `priority`: one object for all of them (the centre never changes a route). */
+  private directRoute(queue: string, priority: number): OfferedCall['route'] {
+    let byPriority = this.directRoutes.get(queue);
+    if (!byPriority) this.directRoutes.set(queue, (byPriority = new Map()));
+    let route = byPriority.get(priority);
+    if (!route) byPriority.set(priority, (route = { queue, priority, overflow: [] }));
+    return route;
   }
 
   private offered(call: ReplayCall, seq: number, segment: string, queuedSec: number, route: OfferedCall['route'], decision: CompactDecision | null): OfferedCall {

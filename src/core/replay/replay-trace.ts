@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { readTrace, type TraceReaderOptions } from '../trace/trace-reader.js';
 import type { CompactDecision, ReplayCall } from './compact-decision.js';
-import { decideHere, decideTrace, DEFAULT_BATCH_SIZE, inputInfo, type TraceBatch, type TraceCallDecider } from './decided-batches.js';
+import { decideHere, decideTrace, DEFAULT_BATCH_SIZE, inputInfo, shareDecisions, type TraceBatch, type TraceCallDecider } from './decided-batches.js';
 import type { DecideWorkerInit } from './decide-worker.js';
 import { DecideWorkerClient, decideWorkerUrl, DEFAULT_WINDOW } from './decide-worker-client.js';
 import type { InputInfo } from './replay-report.js';
@@ -71,7 +71,10 @@ export async function replayTrace(source: string | Readable, runs: readonly Repl
     const retried = await recordedRetries(source, { ...reader, queues });
     for (const r of runs) r.setRecordedRetries(retried);
   }
-  const here: TraceCallDecider[] = runs.map((r) => (call) => r.decide(call));
+  const here: TraceCallDecider[] = shareDecisions(
+    runs.map((r) => (call) => r.decide(call)),
+    runs.map((r) => r.decisionsKey()),
+  );
   const read = (typeof source === 'string' ? await inWorker(source, runs, reader, queues, opts) : undefined) ?? inThisThread(source, here, { ...reader, queues });
   const every = opts.progressEvery ?? 10_000;
   let n = 0;

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { TraceCall } from './trace-call.js';
 import { TraceError, TRACE_ISSUE_REASONS, type TraceIssue, type TraceIssueReason } from './trace-error.js';
 import { readProblem } from '../config/read-problem.js';
+import { CallIdSet } from './call-id-set.js';
 import { checkTraceLine, type CheckedLine } from './trace-line-check.js';
 import { csvRecords, jsonlRecords, type TraceRecord } from './trace-records.js';
 
@@ -78,7 +79,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
   private readonly counts: TraceReadStats;
   private started = false;
   // Reading state, for the checks that look at earlier lines.
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new CallIdSet();
   /** Calls retried by a later line: the original's callId → the retry's line. */
   private readonly retriedOn = new Map<string, number>();
   /** When sorting, the arrival of each call a later line may name as retryOf. */
@@ -167,14 +168,14 @@ export class TraceReader implements AsyncIterable<TraceCall> {
   private admit(record: Exclude<TraceRecord, { kind: 'blank' }>): Admitted | undefined {
     const lineNo = record.line;
     if (record.kind === 'syntax') return this.reject(lineNo, 'syntax', record.problems);
-    const checked = checkTraceLine(record.value);
-    if (record.problems.length || !checked.ok) {
+    const checked: ReturnType<typeof checkTraceLine> = record.kind === 'checked' ? { ok: true, line: record.checked } : checkTraceLine(record.value);
+    if ((record.kind === 'value' && record.problems.length) || !checked.ok) {
       // A CSV cell that is not JSON is a syntax error; the rest of the row is still checked.
       const problems = [
-        ...record.problems.map((p) => ({ ...p, reason: 'syntax' as const })),
+        ...(record.kind === 'value' ? record.problems : []).map((p) => ({ ...p, reason: 'syntax' as const })),
         ...(checked.ok ? [] : checked.problems.map((p) => ({ ...p, reason: 'schema' as const }))),
       ];
-      return this.reject(lineNo, record.problems.length ? 'syntax' : 'schema', problems);
+      return this.reject(lineNo, record.kind === 'value' && record.problems.length ? 'syntax' : 'schema', problems);
     }
     const { call, arrival } = checked.line;
     if (!this.style) this.style = { kind: arrival.kind, line: lineNo };
@@ -182,7 +183,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
       const [used, other] = this.style.kind === 'sec' ? ['arrivalSec', 'arrivalTime'] : ['arrivalTime', 'arrivalSec'];
       return this.reject(lineNo, 'arrivalStyle', [{ field: `/${other}`, message: `this trace gives ${used} (from line ${this.style.line}); use one style in a file` }]);
     }
-    const first = this.seen.get(call.callId);
+    const first = this.seen.lineOf(call.callId);
     if (first !== undefined) {
       return this.reject(lineNo, 'duplicateCallId', [{ field: '/callId', message: `callId "${call.callId}" is already used on line ${first}` }]);
     }
@@ -202,7 +203,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
       }
       this.previous = admitted;
     }
-    this.seen.set(call.callId, lineNo);
+    this.seen.add(call.callId, lineNo);
     if (this.options.sort) this.arrivalOf.set(call.callId, admitted.at);
     if (call.retryOf !== undefined) this.retriedOn.set(call.retryOf, lineNo);
     this.laterThanItsRetry(call.callId, lineNo);
@@ -215,7 +216,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
    */
   private retryIsKnown(lineNo: number, retryOf: string, at: number): boolean {
     const field = '/retryOf';
-    const originalLine = this.seen.get(retryOf);
+    const originalLine = this.seen.lineOf(retryOf);
     if (originalLine === undefined) {
       const message = `retryOf "${retryOf}" is not the callId of an earlier line; a retry follows the call it retries`;
       const errors = this.counts.errors.length;

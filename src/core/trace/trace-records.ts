@@ -3,6 +3,8 @@ import { parse, type CsvError } from 'csv-parse';
 import { jsonSyntaxProblem } from '../config/json-syntax.js';
 import { csvDelimiterOf, csvHeaderProblems, csvRowToLine, isBlankRow } from './trace-csv.js';
 import { TraceError } from './trace-error.js';
+import type { CheckedLine } from './trace-line-check.js';
+import { scanTraceLine } from './trace-line-scanner.js';
 
 /**
  * What a trace file holds, line by line, before any trace-line check: a parsed value, blank
@@ -10,6 +12,8 @@ import { TraceError } from './trace-error.js';
  */
 export type TraceRecord =
   | { kind: 'value'; line: number; value: unknown; problems: { field: string; message: string }[] }
+  /** A line the fast scanner read (see trace-line-scanner.ts): checked already, as the schema and checkTraceLine would. */
+  | { kind: 'checked'; line: number; checked: CheckedLine }
   | { kind: 'blank'; count: number }
   | { kind: 'syntax'; line: number; problems: { field: string; message: string }[] };
 
@@ -25,6 +29,8 @@ export async function* jsonlRecords(input: Readable): AsyncGenerator<TraceRecord
   const one = (text: string): TraceRecord => {
     line++;
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const checked = scanTraceLine(text);
+    if (checked) return { kind: 'checked', line, checked };
     if (text.trim() === '') return { kind: 'blank', count: 1 };
     try {
       return { kind: 'value', line, value: JSON.parse(text) as unknown, problems: [] };

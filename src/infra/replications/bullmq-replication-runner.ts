@@ -152,13 +152,29 @@ export class BullmqReplicationRunner implements ReplicationRunner {
             (err: Error) => finish(err),
           );
         });
-        // Blocks that finished before the listeners were attached are read from their jobs.
-        void Promise.all([...ids].map((id) => Job.fromId<BlockJobData, BlockJobResult>(queue, id))).then((jobs) => {
-          for (const job of jobs) {
-            if (job?.returnvalue) job.returnvalue.indices.forEach((index, i) => results.set(index, job.returnvalue.rows[i] as ReplicationRows[]));
-          }
-          if (results.size === indices.length) finish();
-        });
+        // Blocks a worker took, finished or refused before the listeners were attached (or before
+        // the event stream was being read) are read from their jobs: an event missed there would
+        // otherwise pass for "no worker took the job".
+        void Promise.all(
+          [...ids].map(async (id) => {
+            const job = await Job.fromId<BlockJobData, BlockJobResult>(queue, id);
+            return { job, state: job ? await job.getState() : undefined };
+          }),
+        ).then(
+          (jobs) => {
+            for (const { job, state } of jobs) {
+              if (!job) continue;
+              if (state === 'failed') return finish(new ReplicationQueueError(`a block of replications failed: ${job.failedReason}`));
+              if (state === 'active') taken = true;
+              if (job.returnvalue) {
+                taken = true;
+                job.returnvalue.indices.forEach((index, i) => results.set(index, job.returnvalue.rows[i] as ReplicationRows[]));
+              }
+            }
+            if (results.size === indices.length) finish();
+          },
+          (err: Error) => finish(err),
+        );
       });
       return indices.map((i) => results.get(i)!);
     } finally {

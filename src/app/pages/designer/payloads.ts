@@ -21,3 +21,15 @@ export type Flow = FlowsAnswer['flows'][number];
 export type Customer = CustomersAnswer['customers'][number];
 export type Decision = TryAnswer['decision'];
 export type TranscriptEntry = NonNullable<Decision['transcript']>[number];
+
+import type { DesignerEditController } from '../../designer/designer-edit.controller.js';
+
+type EditAnswer<K extends keyof DesignerEditController> = DesignerEditController[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
+/** POST /designer/api/try: a walk through the draft. */
+export type DraftTryAnswer = EditAnswer<'try'>;
+/** POST /designer/api/check */
+export type DraftCheckAnswer = EditAnswer<'check'>;
+/** POST /designer/api/save and /designer/api/versions/:id/restore */
+export type SaveAnswer = EditAnswer<'save'>;
+/** GET /designer/api/versions */
+export type VersionsAnswer = EditAnswer<'versions'>;
