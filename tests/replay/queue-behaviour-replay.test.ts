@@ -340,6 +340,27 @@ describe('replaying a trace file with a queue-behaviour model', () => {
     expect(report.retrials).toEqual({ generated: 10, recorded: 0, suppressed: 0 });
   });
 
+  it('so does a trace timed by arrivalSec, whose plain lines the fast scanner reads', async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => ({
+      callId: `s${i}`,
+      arrivalSec: TEN + i * 60,
+      queue: 'general',
+      talkSec: 60,
+      patienceSec: 5,
+      // Every fourth line plain (scanned); the others carry what the log saw (the validating path).
+      ...(i % 4 === 0 ? {} : { observed: { answered: i % 4 === 1 } }),
+    }));
+    const file = tmp.file('sec.jsonl', lines);
+    const run = new ReplayRun(scenario(0, { retrials: { probability: 1, delaySec: { kind: 'empirical', valuesSec: [7200] } } }));
+    const ids: string[] = [];
+    run.observeOutcomes((o) => ids.push(o.callId));
+    const input = await replayTrace(file, [run], { parallel: false });
+    const report = run.report({ trace: file, flowsDir: '', rulesDir: '', customersFile: '' }, input);
+    expect(report.retrials).toEqual({ generated: 20, recorded: 0, suppressed: 0 });
+    const expected = lines.filter((_, i) => i % 4 !== 2 && i % 4 !== 3).map((l) => `${l.callId}~retry`);
+    expect(ids.filter((id) => id.endsWith('~retry')).sort()).toEqual(expected.sort());
+  });
+
   it('a run that was not told which calls are retried refuses a retry rather than risk playing both', () => {
     const run = new ReplayRun(scenario(1, exponential60));
     run.offer(line('a', 0), null);

@@ -141,3 +141,17 @@ describe('the fast trace-line scanner', () => {
     expect(fast.stats.skippedByReason).toEqual(slow.stats.skippedByReason);
   });
 });
+
+describe('what the log saw of a call (observed)', () => {
+  it('a line with observed is never read by the scanner: the validating path keeps observed.answered for the replay', async () => {
+    const lines = [
+      '{"callId":"a","arrivalSec":36000,"queue":"general","talkSec":60,"observed":{"answered":false,"waitSec":40}}',
+      '{"callId":"b","arrivalSec":36010,"queue":"general","talkSec":60,"observed":{"answered":true}}',
+      '{"callId":"c","arrivalSec":36020,"queue":"general","talkSec":60}',
+    ];
+    expect(lines.map(expectSame)).toEqual(['left', 'left', 'scanned']);
+    const calls: TraceCall[] = [];
+    for await (const call of readTrace(Readable.from([lines.join('\n') + '\n']), {})) calls.push(call);
+    expect(calls.map((c) => c.observed?.answered)).toEqual([false, true, undefined]);
+  });
+});
