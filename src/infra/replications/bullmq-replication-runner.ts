@@ -7,6 +7,9 @@ import { bundleJob, contentHash } from './replication-bundle.js';
 import { BLOCK_QUEUE, BUNDLE_TTL_SEC, productVersion, replicationKeyPrefixes, RUN_QUEUE, type BlockJobData, type BlockJobResult } from './replication-queue.js';
 import { NamedError } from '../../core/errors/named-error.js';
 
+/** States of a block no worker has taken yet. */
+const WAITING_STATES = new Set(['waiting', 'prioritized', 'waiting-children', 'unknown']);
+
 /** The run could not be completed by the replication workers. */
 export class ReplicationQueueError extends NamedError {
   readonly code = 'REPLICATION_QUEUE_FAILED';
@@ -108,13 +111,38 @@ export class BullmqReplicationRunner implements ReplicationRunner {
           if (err) reject(err);
           else resolve();
         };
+        const catchUp = async (): Promise<void> => {
+          try {
+            const jobs = await Promise.all([...ids].map((id) => Job.fromId<BlockJobData, BlockJobResult>(queue, id)));
+            for (const job of jobs) {
+              if (job?.returnvalue) job.returnvalue.indices.forEach((index, i) => results.set(index, job.returnvalue.rows[i] as ReplicationRows[]));
+            }
+            const failed = (await Promise.all(jobs.map(async (job) => (job && (await job.isFailed()) ? job : undefined)))).find((job) => job !== undefined);
+            if (failed) finish(new ReplicationQueueError(`a block of replications failed: ${failed.failedReason}`));
+            else if (results.size === indices.length) finish();
+          } catch (err) {
+            finish(err as Error);
+          }
+        };
         const timer = setTimeout(() => {
           if (taken) return;
-          void tree.job.remove({ removeChildren: true }).catch(() => {});
-          finish(
-            new ReplicationQueueError(
-              `no replication worker took the job within ${workerTimeoutSec} s (Redis ${shownUrl}, prefix "${keyPrefix}"): start one with ivr-sim replication-worker --redis-url ${shownUrl} --prefix ${keyPrefix}`,
-            ),
+          // This process may have been busy (replaying the recorded day) past the timeout with the
+          // workers' events still unread: Redis, not the events seen so far, says whether a block was taken.
+          void Promise.all([...ids].map((id) => queue.getJobState(id))).then(
+            (states) => {
+              if (taken || states.some((state) => !WAITING_STATES.has(state))) {
+                taken = true;
+                // A block that failed, or finished, while the events went unread is read from its job.
+                return catchUp();
+              }
+              void tree.job.remove({ removeChildren: true }).catch(() => {});
+              finish(
+                new ReplicationQueueError(
+                  `no replication worker took the job within ${workerTimeoutSec} s (Redis ${shownUrl}, prefix "${keyPrefix}"): start one with ivr-sim replication-worker --redis-url ${shownUrl} --prefix ${keyPrefix}`,
+                ),
+              );
+            },
+            (err: Error) => finish(err),
           );
         }, workerTimeoutSec * 1000);
         this.stopRun = () => {
@@ -152,29 +180,8 @@ export class BullmqReplicationRunner implements ReplicationRunner {
             (err: Error) => finish(err),
           );
         });
-        // Blocks a worker took, finished or refused before the listeners were attached (or before
-        // the event stream was being read) are read from their jobs: an event missed there would
-        // otherwise pass for "no worker took the job".
-        void Promise.all(
-          [...ids].map(async (id) => {
-            const job = await Job.fromId<BlockJobData, BlockJobResult>(queue, id);
-            return { job, state: job ? await job.getState() : undefined };
-          }),
-        ).then(
-          (jobs) => {
-            for (const { job, state } of jobs) {
-              if (!job) continue;
-              if (state === 'failed') return finish(new ReplicationQueueError(`a block of replications failed: ${job.failedReason}`));
-              if (state === 'active') taken = true;
-              if (job.returnvalue) {
-                taken = true;
-                job.returnvalue.indices.forEach((index, i) => results.set(index, job.returnvalue.rows[i] as ReplicationRows[]));
-              }
-            }
-            if (results.size === indices.length) finish();
-          },
-          (err: Error) => finish(err),
-        );
+        // Blocks that finished or failed before the listeners were attached are read from their jobs.
+        void catchUp();
       });
       return indices.map((i) => results.get(i)!);
     } finally {
