@@ -1,27 +1,23 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type Harness } from '../app/harness.js';
-import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
+import type { Harness } from '../app/harness.js';
 import { compiledBuild, type Build } from '../replications/compiled-build.js';
+import { openEditor, type EditorService } from './editor-service.js';
 
 describe('the flow editor: compare a draft with what is saved', () => {
+  let editor: EditorService;
   let h: Harness;
-  let copy: ConfigCopy;
   let build: Build;
   let files: Record<string, any>;
   let version: string;
 
   beforeAll(async () => {
     build = await compiledBuild();
-    copy = copyConfig();
-    h = await startService('editor-compare', copy.env, { cliScript: build.cli });
-    const res = await request(h.internal).get('/designer/api/workspace').expect(200);
-    files = res.body.files;
-    version = res.body.version;
+    editor = await openEditor('editor-compare', { cliScript: build.cli });
+    ({ h, files, version } = editor);
   }, 300_000);
   afterAll(async () => {
-    await h.close();
-    copy.remove();
+    await editor.close();
     build.remove();
   });
 

@@ -1,27 +1,21 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type Harness } from '../app/harness.js';
-import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
+import type { Harness } from '../app/harness.js';
+import { openEditor, type EditorService } from './editor-service.js';
 
 const GOLD = '+8613800000030';
 
 describe('the flow editor: trying and drawing a draft', () => {
+  let editor: EditorService;
   let h: Harness;
-  let copy: ConfigCopy;
   let files: Record<string, any>;
   let version: string;
 
   beforeAll(async () => {
-    copy = copyConfig();
-    h = await startService('editor-try', copy.env);
-    const res = await request(h.internal).get('/designer/api/workspace').expect(200);
-    files = res.body.files;
-    version = res.body.version;
+    editor = await openEditor('editor-try');
+    ({ h, files, version } = editor);
   });
-  afterAll(async () => {
-    await h.close();
-    copy.remove();
-  });
+  afterAll(() => editor.close());
 
   /** vip-gold with menu key 7 leading to a new state that plays a new prompt, then hands off. */
   const withNewKey = () => {

@@ -2,26 +2,22 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration } from '../../src/core/configuration/configuration.js';
-import { startService, type Harness } from '../app/harness.js';
-import { copyConfig, type ConfigCopy } from '../helpers/config-copy.js';
+import type { Harness } from '../app/harness.js';
+import type { ConfigCopy } from '../helpers/config-copy.js';
+import { openEditor, type EditorService } from './editor-service.js';
 
 describe('the flow editor: workspace and live checks', () => {
+  let editor: EditorService;
   let h: Harness;
   let copy: ConfigCopy;
   let files: Record<string, any>;
   let version: string;
 
   beforeAll(async () => {
-    copy = copyConfig();
-    h = await startService('editor-check', copy.env);
-    const res = await request(h.internal).get('/designer/api/workspace').expect(200);
-    files = res.body.files;
-    version = res.body.version;
+    editor = await openEditor('editor-check');
+    ({ h, copy, files, version } = editor);
   });
-  afterAll(async () => {
-    await h.close();
-    copy.remove();
-  });
+  afterAll(() => editor.close());
 
   const check = (changes: object) => request(h.internal).post('/designer/api/check').send({ baseVersion: version, changes });
   const edited = (path: string, change: (doc: any) => void) => {
