@@ -1,6 +1,7 @@
 /** What "Compare with saved" found, and the saved versions: rendering only. */
 import { el } from '../shared/dom.js';
 import type { CompareAnswer, SavedVersion } from './editor-api.js';
+import { deltaDigits } from './delta-digits.js';
 import { str } from './flow-model.js';
 
 const METRICS: Array<{ key: string; name: string; unit: string; digits: number; better: 1 | -1 | 0 }> = [
@@ -28,8 +29,8 @@ export function compareView(r: CompareAnswer): HTMLElement {
     const iv = r.deltaIntervals?.overall?.[m.key];
     const d = iv ? iv.mean : r.delta.overall[m.key];
     if (d === undefined) continue;
-    const digits = m.unit ? m.digits : iv ? 1 : 0;
     const moved = iv ? (iv.significant ?? (iv.ciLow > 0 || iv.ciHigh < 0)) : d !== 0 && d !== null;
+    const digits = deltaDigits(m.unit ? m.digits : iv ? 1 : 0, moved, iv ? [iv.mean, iv.ciLow, iv.ciHigh] : []);
     const good = d === null || m.better === 0 || !moved ? 'neutral' : Math.sign(d) === m.better ? 'better' : 'worse';
     body.append(
       el('tr', { 'data-kpi': m.key, className: good }, [
