@@ -151,7 +151,7 @@ function summary(cal: Calibration): string {
   }
   for (const [q, f] of Object.entries(cal.patience.byQueue)) out.push(`  patience ${q}: ${f.abandoned} abandoned of ${f.n}; tail ${f.tail.kind}`);
   const r = cal.retrials;
-  if (r) out.push(`  retrials: ${(r.probability.value * 100).toFixed(1)} % [${(r.probability.ciLow * 100).toFixed(1)}, ${(r.probability.ciHigh * 100).toFixed(1)}] of ${r.abandonedWithCustomer} abandoned callers call again; median delay ${r.delay.medianSec} s`);
+  if (r) out.push(`  retrials: ${(r.probability.value * 100).toFixed(1)} % [${(r.probability.ciLow * 100).toFixed(1)}, ${(r.probability.ciHigh * 100).toFixed(1)}] of ${r.abandonedWithCustomer} abandoned callers call again; ${Number.isFinite(r.delay.medianSec) ? `median delay ${r.delay.medianSec} s` : 'no retrial seen, so no delay measured'}`);
   for (const g of cal.groups) {
     const peak = Math.max(...days.map((d) => Math.max(...(d.staffing[g.id] ?? []).map((x) => x.agents))));
     out.push(`  group ${g.id}: ${g.agents.length} agents seen, skills ${g.queues.join(', ')}; peak ${peak.toFixed(1)} available per interval`);

@@ -159,7 +159,7 @@ export function renderCalibrationHtml(cal: Calibration, logName: string, tested?
   const r = cal.retrials;
   if (r) {
     rows.push(`<tr><th>retrial share</th><td>${pct(r.probability.value)} [${pct(r.probability.ciLow)}, ${pct(r.probability.ciHigh)}]</td><td>${int(r.abandonedWithCustomer)} abandoned callers</td></tr>`);
-    rows.push(`<tr><th>retrial delay median / 90th percentile</th><td>${r.delay.medianSec}${NB}s / ${r.delay.p90Sec}${NB}s</td><td>${int(r.delay.n)} retrials</td></tr>`);
+    rows.push(`<tr><th>retrial delay median / 90th percentile</th><td>${r.delay.n > 0 ? `${r.delay.medianSec}${NB}s / ${r.delay.p90Sec}${NB}s` : 'none measured'}</td><td>${int(r.delay.n)} retrials</td></tr>`);
   }
   const days = cal.days.map((d) => `<tr><th>${d.date}</th><td>${int(d.real.offered)}</td><td>${pct(d.real.serviceLevel)}</td><td>${d.real.asaSec ?? '—'}${NB}s</td><td>${pct(d.real.abandonRate)}</td></tr>`).join('');
   return `<!doctype html>
