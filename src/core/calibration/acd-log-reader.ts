@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parse, type CsvError } from 'csv-parse/sync';
 import { readProblem } from '../config/read-problem.js';
 import { schemaErrors } from '../config/schema-validator.js';
+import { HEADED_CSV_OPTIONS } from '../text/headed-csv.js';
 import { AcdLogError, emptyIssueCounts, queueIdOf, type AcdCall, type AcdIssueReason, type AcdReadStats } from './acd-log.js';
 import { mapRow, missingColumns, type ColumnMapping } from './column-mapping.js';
 import { localDate, parseArrival, type TimeZone } from './time-zone.js';
@@ -208,12 +209,7 @@ function csvRows(text: string, name: string, columns: ColumnMapping): RawRow[] {
   let header: string[] = [];
   const records = parse(text, {
     delimiter,
-    bom: true,
-    trim: true,
-    info: true,
-    raw: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
+    ...HEADED_CSV_OPTIONS,
     columns: (h: string[]) => {
       header = h;
       const missing = missingColumns(new Set(h), columns);

@@ -5,6 +5,7 @@ import { csvDelimiterOf, csvHeaderProblems, csvRowToLine, isBlankRow } from './t
 import { TraceError } from './trace-error.js';
 import type { CheckedLine } from './trace-line-check.js';
 import { scanTraceLine } from './trace-line-scanner.js';
+import { HEADED_CSV_OPTIONS } from '../text/headed-csv.js';
 
 /**
  * What a trace file holds, line by line, before any trace-line check: a parsed value, blank
@@ -71,12 +72,7 @@ export async function* csvRecords(source: Readable, name: string): AsyncGenerato
   const early: TraceRecord[] = [];
   const parser = parse({
     delimiter,
-    bom: true,
-    trim: true,
-    info: true,
-    raw: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
+    ...HEADED_CSV_OPTIONS,
     columns: (header: string[]) => {
       const problems = csvHeaderProblems(header);
       if (problems.length) throw new TraceError('TRACE_FORMAT', name, problems.map((p) => ({ line: 1, ...p, reason: 'syntax' as const })));
