@@ -127,7 +127,8 @@ const statsLine = (ss: ServiceStats[]) =>
     .map(
       (s, i) =>
         `process ${i + 1}: loop delay p99 ${s.loopP99Ms.toFixed(1)} ms max ${s.loopMaxMs.toFixed(1)} ms; ` +
-        `GC ${s.gcCount} pauses ${s.gcMs.toFixed(0)} ms (longest ${s.gcMaxMs.toFixed(1)} ms, ${s.gcMajorCount} major ${s.gcMajorMs.toFixed(0)} ms)`,
+        `GC ${s.gcCount} pauses ${s.gcMs.toFixed(0)} ms (longest ${s.gcMaxMs.toFixed(1)} ms, ${s.gcMajorCount} major ${s.gcMajorMs.toFixed(0)} ms); ` +
+        `waited for a core ${s.runQueueWaitMs.toFixed(0)} ms`,
     )
     .join('; ');
 
