@@ -7,7 +7,6 @@ import { ConfigVersions } from '../../src/core/telephony/config-versions.js';
 import { LiveCallCoordinator } from '../../src/core/telephony/live-call-coordinator.js';
 import { CallNotRecordedError, CallStateUnavailableError } from '../../src/core/telephony/live-call-errors.js';
 import type { LiveCallState } from '../../src/core/telephony/live-call-state.js';
-import { RememberedWrites } from '../../src/core/telephony/remembered-writes.js';
 import { callSid } from '../helpers/twilio.js';
 
 /** Lets both racers read before either writes: the interleaving that makes a compare-and-set lose. */
@@ -27,31 +26,6 @@ class RacingStore implements CallStateStore {
   }
   compareAndSet(callSid: string, expected: number, state: LiveCallState, ttlSec: number): Promise<boolean> {
     return this.inner.compareAndSet(callSid, expected, state, ttlSec);
-  }
-}
-
-/**
- * One process's view of a shared store: it remembers what it wrote itself (as the Redis store
- * does) and counts its round trips. Two of them over the same memory are two service processes.
- */
-class ProcessStore implements CallStateStore {
-  private readonly written = new RememberedWrites();
-  reads = 0;
-  writes = 0;
-  constructor(private readonly shared: MemoryCallStateStore) {}
-  async get(callSid: string): Promise<Versioned<LiveCallState> | null> {
-    this.reads++;
-    return this.shared.get(callSid);
-  }
-  async compareAndSet(callSid: string, expected: number, state: LiveCallState, ttlSec: number): Promise<boolean> {
-    this.writes++;
-    this.written.forget(callSid);
-    const done = await this.shared.compareAndSet(callSid, expected, state, ttlSec);
-    if (done) this.written.wrote(callSid, expected + 1, JSON.stringify(state));
-    return done;
-  }
-  lastWritten(callSid: string): Versioned<LiveCallState> | null {
-    return this.written.get(callSid);
   }
 }
 
@@ -85,42 +59,6 @@ describe('the coordinator over a shared state store', () => {
     const stored = (await memory.get(callSid(1)))!;
     expect(stored.version).toBe(2);
     expect(stored.value.keys).toHaveLength(1);
-  });
-
-  it('moves a call whose last turn this process wrote with one round trip to the store (the write), not two', async () => {
-    const a = new ProcessStore(new MemoryCallStateStore());
-    const calls = make(a);
-    await calls.incoming({ callSid: callSid(4), caller: '+8613800000300' });
-    const before = { reads: a.reads, writes: a.writes };
-    const reply = await calls.input({ callSid: callSid(4), step: 1, input: { kind: 'key', key: '2' } });
-    expect(reply.kind).toBe('advanced');
-    expect({ reads: a.reads - before.reads, writes: a.writes - before.writes }).toEqual({ reads: 0, writes: 1 });
-    // A retry of that request writes nothing: it is answered from a read, never from what was remembered.
-    const retry = await calls.input({ callSid: callSid(4), step: 1, input: { kind: 'key', key: '2' } });
-    expect(retry).toEqual({ turn: reply.turn, kind: 'repeated' });
-    expect(a.reads - before.reads).toBe(1);
-  });
-
-  it('never answers from what it remembers once another process moved the call on', async () => {
-    const shared = new MemoryCallStateStore();
-    const a = new ProcessStore(shared);
-    const b = new ProcessStore(shared);
-    const onA = make(a);
-    const onB = make(b);
-    const sid = callSid(5);
-    await onA.incoming({ callSid: sid, caller: '+8613800000300' });
-    // B takes the next turn: A's remembered state is now one version behind.
-    const moved = await onB.input({ callSid: sid, step: 1, input: { kind: 'key', key: '2' } });
-    expect(moved.kind).toBe('advanced');
-    // The next step comes to A, which remembers step 1: not "stale" from there, but read and moved on.
-    const next = await onA.input({ callSid: sid, step: moved.turn.step!, input: { kind: 'key', key: '1' } });
-    expect(next.kind).toBe('advanced');
-    // Twilio retries step 2 on B, which remembers step 2 as current: the write loses, B reads, and answers with A's turn.
-    const retried = await onB.input({ callSid: sid, step: moved.turn.step!, input: { kind: 'key', key: '1' } });
-    expect(retried).toEqual({ turn: next.turn, kind: 'repeated' });
-    const stored = (await shared.get(sid))!;
-    expect(stored.version).toBe(3);
-    expect(stored.value.step).toBe(next.turn.step);
   });
 
   it('apologises and queues to the default queue when the store is unreachable', async () => {

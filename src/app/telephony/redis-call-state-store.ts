@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { CallStateStore, Versioned } from '../../core/telephony/call-state-store.js';
 import { CallStateUnavailableError } from '../../core/telephony/live-call-errors.js';
 import type { LiveCallState } from '../../core/telephony/live-call-state.js';
-import { RememberedWrites } from '../../core/telephony/remembered-writes.js';
 
 /**
  * Compare-and-set in one round trip: the hash holds the version (`v`) and the state JSON (`s`);
@@ -22,14 +21,9 @@ type CasClient = Redis & {
   ivrCallStateCas(key: string, expected: string, next: string, json: string, ttlSec: string): Promise<number>;
 };
 
-/**
- * Live call state in Redis: one hash per CallSid under `prefix`, expiring `ttlSec` after its last
- * write. What this process wrote last is remembered (`lastWritten`), so a gather that follows this
- * process's own last turn can compare-and-set without reading first.
- */
+/** Live call state in Redis: one hash per CallSid under `prefix`, expiring `ttlSec` after its last write. */
 export class RedisCallStateStore implements CallStateStore {
   private readonly redis: CasClient;
-  private readonly written = new RememberedWrites();
 
   constructor(
     redis: Redis,
@@ -50,15 +44,10 @@ export class RedisCallStateStore implements CallStateStore {
   }
 
   async compareAndSet(callSid: string, expectedVersion: number, state: LiveCallState, ttlSec: number): Promise<boolean> {
-    const json = JSON.stringify(state);
-    this.written.forget(callSid);
-    const done = await this.guard(() => this.redis.ivrCallStateCas(this.key(callSid), String(expectedVersion), String(expectedVersion + 1), json, String(ttlSec)));
-    if (done === 1) this.written.wrote(callSid, expectedVersion + 1, json);
+    const done = await this.guard(() =>
+      this.redis.ivrCallStateCas(this.key(callSid), String(expectedVersion), String(expectedVersion + 1), JSON.stringify(state), String(ttlSec)),
+    );
     return done === 1;
-  }
-
-  lastWritten(callSid: string): Versioned<LiveCallState> | null {
-    return this.written.get(callSid);
   }
 
   private async guard<T>(op: () => Promise<T>): Promise<T> {

@@ -18,12 +18,6 @@ export interface CallStateStore {
    * `expectedVersion` (0: nothing stored), and (re)sets the TTL. False when another writer won.
    */
   compareAndSet(callSid: string, expectedVersion: number, state: LiveCallState, ttlSec: number): Promise<boolean>;
-  /**
-   * The state this process last wrote for the call, if it remembers it, without asking the store
-   * (a fresh copy; null otherwise). Only a guess that saves a read: another process may have
-   * written since, which the compare-and-set that acts on it finds out.
-   */
-  lastWritten?(callSid: string): Versioned<LiveCallState> | null;
 }
 
 /**

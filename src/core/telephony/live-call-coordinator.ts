@@ -48,9 +48,8 @@ export interface StepRequest {
 
 /**
  * Drives live calls over a shared state store, one webhook at a time. Nothing about a call is
- * kept in memory that an answer relies on: each webhook reads the state, computes the next one
- * and writes it back with a compare-and-set on its version (the state this process wrote last
- * may stand in for the read when it leads to a write, which the compare-and-set confirms). Twilio's retries and concurrent duplicates are told apart by
+ * kept in memory: each webhook reads the state, computes the next one and writes it back with a
+ * compare-and-set on its version. Twilio's retries and concurrent duplicates are told apart by
  * the step number each request carries: only a request for the current step moves the call; any
  * other gets the turn already stored.
  */
@@ -196,21 +195,12 @@ export class LiveCallCoordinator {
     return this.opts.configs.get(s.configVersion, nowMs) ?? this.opts.configs.current;
   }
 
-  /**
-   * Read, compute, compare-and-set; on a lost race, read again and recompute. `firstRead`: a read
-   * already made (undefined: read now). Before the first read, the state this process wrote last
-   * is tried instead (one round trip to the store instead of two): if it leads to a write, the
-   * compare-and-set tells whether it was still current; an answer that writes nothing (a retry, a
-   * stale step) is never taken from it but computed again from a read.
-   */
+  /** Read, compute, compare-and-set; on a lost race, read again and recompute. `firstRead`: a read already made (undefined: read now). */
   private async update<R>(
     callSid: string,
     firstRead: Versioned<LiveCallState> | null | undefined,
     fn: (cur: Versioned<LiveCallState> | null) => { next?: LiveCallState; reply: R },
   ): Promise<R> {
-    const guess = firstRead === undefined ? (this.opts.store.lastWritten?.(callSid) ?? null) : null;
-    const fromGuess = guess ? attemptOn(guess, fn) : null;
-    if (fromGuess?.next && (await this.opts.store.compareAndSet(callSid, guess!.version, fromGuess.next, this.opts.ttlSec))) return fromGuess.reply;
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       const cur = attempt === 0 && firstRead !== undefined ? firstRead : await this.opts.store.get(callSid);
       const { next, reply } = fn(cur);
@@ -218,15 +208,6 @@ export class LiveCallCoordinator {
       if (await this.opts.store.compareAndSet(callSid, cur?.version ?? 0, next, this.opts.ttlSec)) return reply;
     }
     throw new CallStateContentionError(callSid, this.maxAttempts);
-  }
-}
-
-/** What `fn` makes of a guessed state; null when it fails on it (the read that follows decides). */
-function attemptOn<R>(guess: Versioned<LiveCallState>, fn: (cur: Versioned<LiveCallState>) => { next?: LiveCallState; reply: R }): { next?: LiveCallState; reply: R } | null {
-  try {
-    return fn(guess);
-  } catch {
-    return null;
   }
 }
 
