@@ -66,7 +66,7 @@ function settle(done: (err: Error | null, body?: unknown) => void, parse: () => 
 
 type Headers = Record<string, string | string[] | undefined>;
 
-export function parseForm(headers: Headers, raw: Buffer): Record<string, unknown> {
+function parseForm(headers: Headers, raw: Buffer): Record<string, unknown> {
   const charset = charsetOf(headers) ?? 'utf-8';
   if (charset !== 'utf-8' && charset !== 'iso-8859-1') throw unsupportedCharset(charset);
   const body = decode(inflate(headers, raw), charset);
@@ -88,7 +88,7 @@ export function parseForm(headers: Headers, raw: Buffer): Record<string, unknown
 /** JSON whitespace (RFC 8259): space, tab, line feed, carriage return. */
 const FIRST_NON_WHITESPACE = /^[ \t\n\r]*([^ \t\n\r]|$)/;
 
-export function parseJson(headers: Headers, raw: Buffer): unknown {
+function parseJson(headers: Headers, raw: Buffer): unknown {
   const charset = charsetOf(headers) ?? 'utf-8';
   if (!charset.startsWith('utf-')) throw unsupportedCharset(charset);
   const body = decode(inflate(headers, raw), charset);
