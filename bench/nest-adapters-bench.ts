@@ -1,6 +1,6 @@
 /**
- * What the HTTP layer alone costs per webhook, with NestJS's Express adapter (what the service
- * uses) and, when @nestjs/platform-fastify is installed, its Fastify adapter. The application is
+ * What the HTTP layer alone costs per webhook, with NestJS's Fastify adapter (what the service
+ * uses) and, when @nestjs/platform-express is installed, its Express adapter. The application is
  * shaped like the voice webhooks but does nothing else: a guard, an interceptor mapping the reply
  * to its XML, @Body and @Query, a form-encoded POST, a TwiML-sized XML answer; no Redis, no flow.
  * Each adapter runs in a child process driven by the webhooks bench's load generator (closed
@@ -20,6 +20,7 @@ import { map, type Observable } from 'rxjs';
 import type { LoadResult, LoadSpec } from './webhook-load.js';
 
 const FASTIFY = '@nestjs/platform-fastify';
+const EXPRESS = '@nestjs/platform-express';
 
 @Injectable()
 class SignedGuard implements CanActivate {
@@ -116,16 +117,16 @@ async function measure(adapter: 'express' | 'fastify', round: number): Promise<s
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 3);
-  let fastify = true;
+  let express = true;
   try {
-    await import(FASTIFY);
+    await import(EXPRESS);
   } catch {
-    fastify = false;
-    process.stdout.write(`${FASTIFY} is not installed: Express only (npm install ${FASTIFY}@<the @nestjs/core minor>)\n`);
+    express = false;
+    process.stdout.write(`${EXPRESS} is not installed: Fastify only (npm install --no-save ${EXPRESS}@<the @nestjs/core minor> for the comparison)\n`);
   }
   for (let i = 0; i < rounds; i++) {
-    process.stdout.write((await measure('express', i)) + '\n');
-    if (fastify) process.stdout.write((await measure('fastify', i)) + '\n');
+    if (express) process.stdout.write((await measure('express', i)) + '\n');
+    process.stdout.write((await measure('fastify', i)) + '\n');
   }
 }
 

@@ -65,6 +65,10 @@ export interface LoadResult {
   errorSamples: string[];
   /** open: the largest lateness of a send behind its due time, ms (the generator's own lag included). */
   maxSendLagMs: number;
+  /** Gathers measured from the moment each went out rather than from its due time: the answer alone. */
+  gathersFromSend: LatencySummary;
+  /** How late each counted gather went out behind its due time (open: the generator's own lag, and a call's previous answer). */
+  gatherSendLag: LatencySummary;
   /** CPU time of this process over the measured window, ms. */
   cpuMs: number;
   /** Requests answered over the whole run, warm-up included (for the service's CPU per request). */
@@ -72,6 +76,8 @@ export interface LoadResult {
 }
 
 const CALLER = '+8613800000300';
+/** Idle keep-alive connections older than this are not reused (below the service's 5 s keep-alive timeout). */
+const IDLE_REUSE_MS = 4000;
 
 /**
  * One keep-alive HTTP/1.1 connection, one request at a time, written and read by hand: the
@@ -83,6 +89,8 @@ class Conn {
   private readonly socket: Socket;
   private buf = '';
   private pending: ((status: number, text: string) => void) | null = null;
+  /** When the last answer arrived (performance.now()). */
+  idleSince = 0;
 
   constructor(host: string, port: number) {
     this.socket = tcpConnect({ host, port, noDelay: true });
@@ -117,6 +125,7 @@ class Conn {
     const status = Number(this.buf.slice(9, 12));
     const text = Buffer.from(this.buf.slice(head + 4, end), 'latin1').toString('utf8');
     this.buf = this.buf.slice(end);
+    this.idleSince = performance.now();
     const p = this.pending;
     this.pending = null;
     p?.(status, text);
@@ -171,6 +180,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const measureFrom = t0 + spec.warmupSec * 1000;
   const measureTo = measureFrom + spec.seconds * 1000;
   const gatherLat: number[] = [];
+  const gatherFromSend: number[] = [];
+  const gatherLag: number[] = [];
   const incomingLat: number[] = [];
   let errors = 0;
   const errorSamples: string[] = [];
@@ -213,8 +224,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     const signature = twilio.getExpectedTwilioSignature(spec.authToken, spec.baseUrl + path, params);
     const sentAt = performance.now();
     if (spec.mode === 'open') maxSendLagMs = Math.max(maxSendLagMs, sentAt - dueAt);
+    // A connection idle for longer than the service keeps one (Node's 5 s keep-alive timeout) may be
+    // closing on the other side as the request is written (a reset): such ones are dropped instead.
     let pooled = pool.pop();
-    while (pooled && !pooled.open) pooled = pool.pop();
+    while (pooled && (!pooled.open || sentAt - pooled.idleSince > IDLE_REUSE_MS)) {
+      pooled.close();
+      pooled = pool.pop();
+    }
     const conn = lane.conn?.open ? lane.conn : (pooled ?? connect());
     if (spec.mode === 'closed') lane.conn = conn;
     conn.post(
@@ -238,8 +254,13 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       // incoming: the first turn (step 1); gather: the call moved to the next step.
       const ok = status === 200 && next !== null && (isIncoming ? next === 1 : next === lane.step + 1);
       if (counted) {
-        if (ok) (isIncoming ? incomingLat : gatherLat).push(now - dueAt);
-        else error(`${path} → ${status} ${text.slice(0, 160)}`);
+        if (!ok) error(`${path} → ${status} ${text.slice(0, 160)}`);
+        else if (isIncoming) incomingLat.push(now - dueAt);
+        else {
+          gatherLat.push(now - dueAt);
+          gatherFromSend.push(now - sentAt);
+          gatherLag.push(sentAt - dueAt);
+        }
       }
       if (ok && lane.sent < lane.limit) {
         lane.step = next!;
@@ -316,6 +337,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     errors,
     errorSamples,
     maxSendLagMs,
+    gathersFromSend: summary(gatherFromSend),
+    gatherSendLag: summary(gatherLag),
     cpuMs,
     answered,
   };

@@ -21,6 +21,7 @@
  * BENCH_SERVER_NODE_ARGS (node flags for the service processes, e.g. "--cpu-prof").
  */
 
+import cluster from 'node:cluster';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ import { createApp } from '../src/app/create-app.js';
 import { createLogger } from '../src/infra/logging/logger.js';
 import { runWebCluster } from '../src/app/web-cluster.js';
 import { median } from './bench-util.js';
+import { watchServiceStats, type ServiceStats } from './service-stats.js';
 import type { LatencySummary, LoadResult, LoadSpec } from './webhook-load.js';
 
 const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
@@ -70,6 +72,12 @@ async function serve(prefix: string, workers: number): Promise<void> {
     concurrency: workers,
     log: logger,
     startWorker: async () => {
+      // Each service process watches its event loop and its garbage collector for the measured windows.
+      const stats = watchServiceStats();
+      process.on('message', (m: { serviceStats?: 'reset' | 'report' }) => {
+        if (m?.serviceStats === 'reset') stats.reset();
+        if (m?.serviceStats === 'report') process.send?.({ serviceStatsReport: stats.report() });
+      });
       const app = await createApp({ env, logger });
       const server = await app.listen(0, '127.0.0.1');
       process.once('SIGTERM', () => {
@@ -80,7 +88,49 @@ async function serve(prefix: string, workers: number): Promise<void> {
     },
     onReady: (port) => process.send?.({ port }),
   });
+  if (cluster.isPrimary && workers > 1) {
+    // The primary relays the bench's requests for statistics to every worker and answers with all of theirs.
+    let reports: ServiceStats[] = [];
+    cluster.on('message', (_w, m: { serviceStatsReport?: ServiceStats }) => {
+      if (!m?.serviceStatsReport) return;
+      reports.push(m.serviceStatsReport);
+      if (reports.length === Object.keys(cluster.workers ?? {}).length) {
+        process.send?.({ serviceStatsReports: reports });
+        reports = [];
+      }
+    });
+    process.on('message', (m: { serviceStats?: string }) => {
+      if (m?.serviceStats) for (const w of Object.values(cluster.workers ?? {})) w?.send(m);
+    });
+  }
 }
+
+/** Asks the service processes to start a window (`reset`) or for what they saw since (`report`). */
+function serviceStats(child: ChildProcess, what: 'reset'): void;
+function serviceStats(child: ChildProcess, what: 'report'): Promise<ServiceStats[]>;
+function serviceStats(child: ChildProcess, what: 'reset' | 'report'): void | Promise<ServiceStats[]> {
+  child.send({ serviceStats: what });
+  if (what === 'reset') return;
+  return new Promise((resolve) => {
+    const on = (m: { serviceStatsReports?: ServiceStats[]; serviceStatsReport?: ServiceStats }) => {
+      const reports = m?.serviceStatsReports ?? (m?.serviceStatsReport ? [m.serviceStatsReport] : null);
+      if (!reports) return;
+      child.off('message', on);
+      resolve(reports);
+    };
+    child.on('message', on);
+  });
+}
+
+const statsLine = (ss: ServiceStats[]) =>
+  ss
+    .map(
+      (s, i) =>
+        `process ${i + 1}: loop delay p99 ${s.loopP99Ms.toFixed(1)} ms max ${s.loopMaxMs.toFixed(1)} ms; ` +
+        `GC ${s.gcCount} pauses ${s.gcMs.toFixed(0)} ms (longest ${s.gcMaxMs.toFixed(1)} ms, ${s.gcMajorCount} major ${s.gcMajorMs.toFixed(0)} ms); ` +
+        `waited for a core ${s.runQueueWaitMs.toFixed(0)} ms`,
+    )
+    .join('; ');
 
 function startService(prefix: string): { child: ChildProcess; port: Promise<number>; exited: Promise<unknown> } {
   const execArgv = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
@@ -155,7 +205,10 @@ async function run(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of MODES) {
         const cpuBefore = treeCpuMs(service.child.pid!);
+        const windowStarts = setTimeout(() => serviceStats(service.child, 'reset'), WARMUP_SEC * 1000);
         const r = await load(spec(mode, round));
+        clearTimeout(windowStarts);
+        const seen = await serviceStats(service.child, 'report');
         const cpuPerRequestUs = ((treeCpuMs(service.child.pid!) - cpuBefore) / r.answered) * 1000;
         results[mode]!.push(r);
         serviceCpu[mode]!.push(cpuPerRequestUs);
@@ -166,6 +219,11 @@ async function run(): Promise<void> {
             `  service CPU ${cpuPerRequestUs.toFixed(0)} µs/request` +
             (mode === 'open' ? `  max send lag ${r.maxSendLagMs.toFixed(1)} ms` : ''),
         );
+        out(
+          `      gathers from their send: p50 ${ms(r.gathersFromSend.p50)} ms  p99 ${ms(r.gathersFromSend.p99)} ms  p99.9 ${ms(r.gathersFromSend.p999)} ms;  ` +
+            `send lag p99 ${ms(r.gatherSendLag.p99)} ms  p99.9 ${ms(r.gatherSendLag.p999)} ms`,
+        );
+        out(`      service ${statsLine(seen)}`);
         for (const e of r.errorSamples) out(`      error: ${e}`);
       }
     }

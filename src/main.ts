@@ -1,9 +1,27 @@
+import type { INestApplication } from '@nestjs/common';
 import { ConfigError, formatIssue } from './core/config/config-error.js';
 import { AppEnvError, loadAppEnv } from './app/config/app-env.js';
 import { createApp } from './app/create-app.js';
 import { InternalListener } from './app/listeners/internal-listener.js';
 import { createLogger } from './infra/logging/logger.js';
 import { runWebCluster } from './app/web-cluster.js';
+
+/**
+ * The public listener on HOST, or without HOST on every interface as Node listens by default
+ * (Fastify alone would take localhost): IPv6 and IPv4 on `::`, IPv4 alone where IPv6 is missing.
+ */
+async function listenPublic(app: INestApplication, port: number, host: string | null): Promise<void> {
+  if (host !== null) {
+    await app.listen(port, host);
+    return;
+  }
+  try {
+    await app.listen(port, '::');
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'EAFNOSUPPORT') throw err;
+    await app.listen(port, '0.0.0.0');
+  }
+}
 
 /** `npm start`: the live voice service, Twilio's webhooks on PORT and the internal pages on INTERNAL_PORT, configured by environment variables (docs/twilio.md). */
 async function main(): Promise<void> {
@@ -25,7 +43,7 @@ async function main(): Promise<void> {
       startWorker: async () => {
         const app = await createApp({ env, logger });
         app.enableShutdownHooks();
-        await (env.host === null ? app.listen(env.port) : app.listen(env.port, env.host));
+        await listenPublic(app, env.port, env.host);
         logger.info({ listener: 'public', host: env.host ?? 'all interfaces', port: env.port }, 'listening: Twilio webhooks and /health');
         const internal = await app.get(InternalListener).listen();
         logger.info({ listener: 'internal', host: internal.address, port: internal.port, token: env.internal.token === null ? 'not set' : 'required' }, 'listening: designer, agent desktop, event streams, /sms/stats');

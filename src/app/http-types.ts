@@ -1,22 +1,40 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+
 /**
- * The few parts of Express's request and response the service uses. @types/express is not a
- * dependency, so these are declared here rather than imported.
+ * The few parts of a request and its reply the service uses, as NestJS's Fastify adapter hands
+ * them to guards, interceptors, filters and `@Req()`/`@Res()`. fastify is the adapter's
+ * dependency, not ours, so these are declared here rather than imported; `raw` is Node's own
+ * request and response underneath.
  */
 export interface HttpRequest {
-  path: string;
-  originalUrl: string;
+  raw: IncomingMessage;
+  /** Path and query as requested. */
+  url: string;
   method: string;
+  headers: IncomingHttpHeaders;
   body?: unknown;
-  header(name: string): string | undefined;
 }
 
-export interface HttpResponse {
+export interface HttpReply {
+  raw: ServerResponse;
   statusCode: number;
-  headersSent: boolean;
-  status(code: number): HttpResponse;
-  type(contentType: string): HttpResponse;
-  send(body: string): HttpResponse;
-  json(body: unknown): HttpResponse;
+  /** Ended, or taken over with `hijack()`. */
+  sent: boolean;
+  code(status: number): HttpReply;
+  type(contentType: string): HttpReply;
+  send(body?: string): HttpReply;
+  /** The handler writes `raw` itself from now on (event streams): Fastify sends nothing more. */
+  hijack(): HttpReply;
 }
 
-export type NextFunction = (err?: unknown) => void;
+/** The path as requested, without the query (not decoded). */
+export function requestPath(req: HttpRequest): string {
+  const q = req.url.indexOf('?');
+  return q < 0 ? req.url : req.url.slice(0, q);
+}
+
+/** A request header (Node joins repeated ones, except Set-Cookie, into one value). */
+export function requestHeader(req: HttpRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}

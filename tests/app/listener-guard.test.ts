@@ -17,8 +17,9 @@ class WebhookController {
 }
 
 function contextFor(controller: new () => object, handler: string, internal: boolean): ExecutionContext {
-  const req = { method: 'GET', originalUrl: '/reports/customers', path: '/reports/customers', header: () => undefined };
-  if (internal) markInternal(req);
+  const raw = {};
+  const req = { raw, method: 'GET', url: '/reports/customers', headers: {} };
+  if (internal) markInternal(raw);
   return {
     getType: () => 'http',
     getClass: () => controller,

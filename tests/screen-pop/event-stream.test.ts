@@ -51,7 +51,7 @@ describe('the screen-pop event stream', () => {
     service = new AgentEventsService(streams, { ...DEFAULT_SCREEN_POP_SETTINGS, heartbeatMs: 20, retryMs: 1500 }, createLogger('silent'));
     server = createServer((req, res) => {
       const queues = new URL(req.url!, 'http://x').searchParams.get('queues')!;
-      void service.forAgent('desk-1', queues).then((sub) => service.stream(sub, req.headers['last-event-id'] as string | undefined, res));
+      void service.forAgent('desk-1', queues).then((sub) => service.stream(sub, req.headers['last-event-id'] as string | undefined, { raw: res, hijack: () => undefined }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   });

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { LiveCallCoordinator } from '../../core/telephony/live-call-coordinator.js';
-import type { HttpRequest, HttpResponse } from '../http-types.js';
+import { requestPath, type HttpReply, type HttpRequest } from '../http-types.js';
 import type { AppLogger } from '../../infra/logging/logger.js';
 import { latencyMs } from '../logging/request-timing.js';
 import { TwimlRenderer } from '../telephony/twiml-renderer.js';
@@ -25,6 +25,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   INTERNAL_TOKEN_INVALID: 401,
 };
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** Said when even the fault turn cannot be built: a caller never hears dead air. */
 const LAST_RESORT_TWIML =
   '<?xml version="1.0" encoding="UTF-8"?><Response><Say language="cmn-CN" voice="Polly.Zhiyu">抱歉，系统暂时出现故障，正在为您转接人工服务，请稍候。</Say><Enqueue>general</Enqueue></Response>';
@@ -45,36 +47,37 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<HttpRequest>();
-    const res = http.getResponse<HttpResponse>();
-    if (res.headersSent) return;
+    const res = http.getResponse<HttpReply>();
+    if (res.sent || res.raw.headersSent) return;
     const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : undefined;
     // A 404 repeats the URL, which may carry the internal token (?token=…): never log or echo it.
     const message = (err instanceof Error ? err.message : String(err)).replace(/([?&]token=)[A-Za-z0-9._~%+-]+/gi, '$1***');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const callSid = typeof body['CallSid'] === 'string' ? body['CallSid'] : undefined;
-    const base = { webhook: req.path, method: req.method, ...(callSid ? { callSid } : {}), latencyMs: latencyMs(req) };
+    const path = requestPath(req);
+    const base = { webhook: path, method: req.method, ...(callSid ? { callSid } : {}), latencyMs: latencyMs(req) };
 
     const known = code !== undefined ? STATUS_BY_CODE[code] : undefined;
     if (known !== undefined) {
       this.log.warn({ ...base, code, status: known }, message);
       // Errors that say more (a draft's issues, the version being served) carry their own fields.
       const fields = typeof (err as { responseFields?: unknown }).responseFields === 'function' ? (err as { responseFields(): Record<string, unknown> }).responseFields() : {};
-      res.status(known).type('application/json').json({ error: code, message, ...fields });
+      res.code(known).type(JSON_TYPE).send(JSON.stringify({ error: code, message, ...fields }));
       return;
     }
     if (err instanceof HttpException) {
       const status = err.getStatus();
       this.log.warn({ ...base, status }, message);
-      res.status(status).type('application/json').json({ error: `HTTP_${status}`, message });
+      res.code(status).type(JSON_TYPE).send(JSON.stringify({ error: `HTTP_${status}`, message }));
       return;
     }
-    if (req.path.startsWith('/voice/')) {
+    if (path.startsWith('/voice/')) {
       this.log.error({ ...base, code: code ?? 'INTERNAL_ERROR', status: 200, err: message, stack: err instanceof Error ? err.stack : undefined }, 'webhook failed; the caller hears an apology and is queued');
-      res.status(200).type('text/xml; charset=utf-8').send(this.faultTwiml(callSid ?? '', code ?? 'INTERNAL_ERROR'));
+      res.code(200).type('text/xml; charset=utf-8').send(this.faultTwiml(callSid ?? '', code ?? 'INTERNAL_ERROR'));
       return;
     }
     this.log.error({ ...base, status: 500, err: message, stack: err instanceof Error ? err.stack : undefined }, 'request failed');
-    res.status(500).type('application/json').json({ error: code ?? 'INTERNAL_ERROR', message: 'internal error' });
+    res.code(500).type(JSON_TYPE).send(JSON.stringify({ error: code ?? 'INTERNAL_ERROR', message: 'internal error' }));
   }
 
   private faultTwiml(callSid: string, code: string): string {

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { HttpResponse } from '../http-types.js';
+import type { HttpReply } from '../http-types.js';
 import { ServedOn } from '../listeners/listener.js';
 import { HealthService, type HealthReport } from './health.service.js';
 
@@ -11,9 +11,9 @@ export class HealthController {
 
   /** 200 while calls can be served (ok or degraded), 503 when they cannot (Redis down). */
   @Get()
-  async get(@Res({ passthrough: true }) res: HttpResponse): Promise<HealthReport> {
+  async get(@Res({ passthrough: true }) res: HttpReply): Promise<HealthReport> {
     const report = await this.health.check();
-    res.status(report.status === 'down' ? 503 : 200);
+    res.code(report.status === 'down' ? 503 : 200);
     return report;
   }
 }

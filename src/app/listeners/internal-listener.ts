@@ -7,9 +7,9 @@ import { APP_ENV } from '../tokens.js';
 import { markInternal } from './listener.js';
 
 /**
- * The second HTTP server, over the same Express application as the public one: one set of
- * providers (configuration versions, Redis, screen-pop streams) serves both, and each request
- * is marked with the listener that accepted it for ListenerGuard to route.
+ * The second HTTP server, over the same Fastify instance as the public one (its router, hooks and
+ * body parsers): one set of providers (configuration versions, Redis, screen-pop streams) serves
+ * both, and each request is marked with the listener that accepted it for ListenerGuard to route.
  */
 @Injectable()
 export class InternalListener implements BeforeApplicationShutdown {
@@ -23,10 +23,10 @@ export class InternalListener implements BeforeApplicationShutdown {
   /** The server (not listening until `listen`); tests hand it to supertest. */
   get server(): Server {
     if (!this.http) {
-      const express = this.adapterHost.httpAdapter.getInstance<(req: IncomingMessage, res: ServerResponse) => void>();
+      const fastify = this.adapterHost.httpAdapter.getInstance<{ routing(req: IncomingMessage, res: ServerResponse): void }>();
       this.http = createServer((req, res) => {
         markInternal(req);
-        express(req, res);
+        fastify.routing(req, res);
       });
     }
     return this.http;

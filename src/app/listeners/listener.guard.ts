@@ -1,8 +1,7 @@
-import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, NotFoundException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AppEnv } from '../config/app-env.js';
-import type { HttpRequest } from '../http-types.js';
+import { requestHeader, type HttpReply, type HttpRequest } from '../http-types.js';
 import { APP_ENV } from '../tokens.js';
 import { accessCookie, checkAccess, presentedTokens } from './internal-token.js';
 import { InternalTokenInvalidError, InternalTokenMissingError } from './internal-token-errors.js';
@@ -26,20 +25,21 @@ export class ListenerGuard implements CanActivate {
     const http = context.switchToHttp();
     const req = http.getRequest<HttpRequest>();
     const servedOn = this.reflector.getAllAndOverride<readonly Listener[] | undefined>(SERVED_ON, [context.getHandler(), context.getClass()]) ?? DEFAULT_SERVED_ON;
-    const listener = listenerOf(req);
-    if (!servedOn.includes(listener)) throw new NotFoundException(`Cannot ${req.method} ${req.originalUrl}`);
+    const listener = listenerOf(req.raw);
+    if (!servedOn.includes(listener)) throw new NotFoundException(`Cannot ${req.method} ${req.url}`);
     const token = this.env.internal.token;
-    if (listener === 'internal' && token !== null) this.checkToken(token, req, http.getResponse<ServerResponse>());
+    if (listener === 'internal' && token !== null) this.checkToken(token, req, http.getResponse<HttpReply>());
     return true;
   }
 
-  private checkToken(token: string, req: HttpRequest, res: ServerResponse): void {
-    const verdict = checkAccess(token, presentedTokens({ authorization: req.header('authorization'), cookie: req.header('cookie'), url: req.originalUrl }));
+  private checkToken(token: string, req: HttpRequest, reply: HttpReply): void {
+    const verdict = checkAccess(token, presentedTokens({ authorization: requestHeader(req, 'authorization'), cookie: requestHeader(req, 'cookie'), url: req.url }));
     if (!verdict.ok) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="ivr-sim internal"');
+      reply.raw.setHeader('WWW-Authenticate', 'Bearer realm="ivr-sim internal"');
       throw verdict.reason === 'missing' ? new InternalTokenMissingError() : new InternalTokenInvalidError();
     }
-    // Behind a TLS-terminating proxy the browser talks https: then the cookie is https-only too.
-    if (verdict.setCookie) res.appendHeader('Set-Cookie', accessCookie(token, req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'));
+    // Behind a TLS-terminating proxy the browser talks https: then the cookie is https-only too. Set on the
+    // response underneath, so that an event stream, which writes its head there itself, carries it as well.
+    if (verdict.setCookie) reply.raw.appendHeader('Set-Cookie', accessCookie(token, requestHeader(req, 'x-forwarded-proto')?.split(',')[0]?.trim() === 'https'));
   }
 }

@@ -1,15 +1,18 @@
-import type { HttpRequest as Request, HttpResponse as Response, NextFunction } from '../http-types.js';
+import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { HttpRequest } from '../http-types.js';
 
 const STARTED = Symbol('startedAt');
 
-/** Express middleware: notes when a request arrived, for the latency in its log line. */
-export function requestTiming(req: Request, _res: Response, next: NextFunction): void {
-  (req as Request & { [STARTED]?: number })[STARTED] = performance.now();
-  next();
+type Timed = IncomingMessage & { [STARTED]?: number };
+
+/** An onRequest hook: notes when a request arrived, for the latency in its log line. */
+export function noteRequestStart(req: HttpRequest, _reply: unknown, done: () => void): void {
+  (req.raw as Timed)[STARTED] = performance.now();
+  done();
 }
 
-export function latencyMs(req: Request): number | undefined {
-  const started = (req as Request & { [STARTED]?: number })[STARTED];
+export function latencyMs(req: HttpRequest): number | undefined {
+  const started = (req.raw as Timed)[STARTED];
   return started === undefined ? undefined : Math.round((performance.now() - started) * 100) / 100;
 }

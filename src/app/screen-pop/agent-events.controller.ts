@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
+import type { HttpReply } from '../http-types.js';
 import { ServedOn } from '../listeners/listener.js';
 import { AgentEventsService } from './agent-events.service.js';
 
@@ -14,13 +14,13 @@ export class AgentEventsController {
     @Param('agentId') agentId: string,
     @Query('queues') queues: unknown,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @Res() res: ServerResponse,
+    @Res() res: HttpReply,
   ): Promise<void> {
     await this.events.stream(await this.events.forAgent(agentId, queues), lastEventId, res);
   }
 
   @Get('queues/:queue/events')
-  async queue(@Param('queue') queue: string, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: ServerResponse): Promise<void> {
+  async queue(@Param('queue') queue: string, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: HttpReply): Promise<void> {
     await this.events.stream(this.events.forQueue(queue), lastEventId, res);
   }
 }

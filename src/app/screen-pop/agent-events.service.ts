@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { AgentQueuesError, parseQueueList, queuesOfAgent } from '../../core/screen-pop/agent-queues.js';
 import { decodeCursor, encodeCursor, inStreamOrder, isQueueId, type Positions } from '../../core/screen-pop/stream-cursor.js';
@@ -9,7 +8,7 @@ import { AgentRequestError } from './agent-request-error.js';
 import type { RedisScreenPopStreams, StreamedEntry } from './redis-screen-pop-streams.js';
 import type { ScreenPopSettings } from './screen-pop-settings.js';
 import { SCREEN_POP_SETTINGS, SCREEN_POP_STREAMS } from './screen-pop-tokens.js';
-import { SseStream } from './sse-stream.js';
+import { SseStream, type SseReply } from './sse-stream.js';
 
 const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 
@@ -83,8 +82,9 @@ export class AgentEventsService implements OnModuleDestroy {
    * Without a usable Last-Event-ID the stream starts at the newest entry of each queue. When
    * Redis fails, the stream ends and EventSource reconnects after `retry`.
    */
-  async stream(sub: Subscription, lastEventId: string | undefined, res: ServerResponse): Promise<void> {
-    const sse = new SseStream(res);
+  async stream(sub: Subscription, lastEventId: string | undefined, reply: SseReply): Promise<void> {
+    const sse = new SseStream(reply);
+    const res = reply.raw;
     const reader = this.streams.openReader();
     let stopped = false;
     const stop = () => {

@@ -1,14 +1,27 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import type { HttpReply } from '../http-types.js';
 
 /**
- * Server-Sent Events on a raw response: `id:`, `event:` and `data:` lines, comments for
- * heartbeats. Data is one line of JSON (JSON.stringify never emits a raw newline).
+ * Server-Sent Events on the response underneath a reply: `id:`, `event:` and `data:` lines,
+ * comments for heartbeats. Data is one line of JSON (JSON.stringify never emits a raw newline).
  */
-export class SseStream {
-  constructor(private readonly res: ServerResponse) {}
+/** What a stream needs of the reply: the response underneath, and a way to take it over. */
+export interface SseReply {
+  raw: ServerResponse;
+  hijack: HttpReply['hijack'] | (() => void);
+}
 
+export class SseStream {
+  private readonly res: ServerResponse;
+
+  constructor(private readonly reply: SseReply) {
+    this.res = reply.raw;
+  }
+
+  /** From here on the stream writes the response itself; until then an error is answered as any other. */
   open(retryMs: number): void {
+    this.reply.hijack();
     this.res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { HttpRequest as Request } from '../http-types.js';
+import { requestHeader, requestPath, type HttpRequest } from '../http-types.js';
 import { timingSafeEqual } from 'node:crypto';
 import twilio from 'twilio';
 import type { AppEnv } from '../config/app-env.js';
@@ -28,13 +28,13 @@ export class TwilioSignatureGuard implements CanActivate {
   constructor(@Inject(APP_ENV) private readonly env: AppEnv) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const req = context.switchToHttp().getRequest<Request>();
-    const path = req.path;
+    const req = context.switchToHttp().getRequest<HttpRequest>();
+    const path = requestPath(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (this.env.twilio.signatureValidation) {
-      const signature = req.header('x-twilio-signature');
+      const signature = requestHeader(req, 'x-twilio-signature');
       if (!signature) throw new TwilioSignatureMissingError(path);
-      const url = this.env.publicBaseUrl + req.originalUrl;
+      const url = this.env.publicBaseUrl + req.url;
       if (!signedAsRequested(this.env.twilio.authToken, signature, url, body) && !twilio.validateRequest(this.env.twilio.authToken, signature, url, body)) {
         throw new TwilioSignatureInvalidError(path);
       }

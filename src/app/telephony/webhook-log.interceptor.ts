@@ -1,5 +1,5 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { HttpRequest as Request, HttpResponse as Response } from '../http-types.js';
+import { requestPath, type HttpReply, type HttpRequest } from '../http-types.js';
 import { map, type Observable } from 'rxjs';
 import type { AppLogger } from '../../infra/logging/logger.js';
 import { latencyMs } from '../logging/request-timing.js';
@@ -13,11 +13,11 @@ export class WebhookLogInterceptor implements NestInterceptor<WebhookReply, stri
 
   intercept(context: ExecutionContext, next: CallHandler<WebhookReply>): Observable<string> {
     const http = context.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
+    const req = http.getRequest<HttpRequest>();
+    const res = http.getResponse<HttpReply>();
     return next.handle().pipe(
       map((reply) => {
-        const line = { webhook: req.path, ...reply.log, status: res.statusCode, latencyMs: latencyMs(req) };
+        const line = { webhook: requestPath(req), ...reply.log, status: res.statusCode, latencyMs: latencyMs(req) };
         if (reply.log['fault'] !== undefined) this.log.warn(line, 'webhook answered with a fault turn');
         else this.log.info(line, 'webhook');
         return reply.xml;
