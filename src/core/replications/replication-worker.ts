@@ -22,9 +22,9 @@ export type FromReplicationWorker =
 
 /** A job's replications, and its recorded day, computed with one set of deciders. */
 export interface JobReplicator {
-  replicate(index: number): ReplicationRows[];
+  replicate: (index: number) => ReplicationRows[];
   /** The recorded day's report against the job's first scenario, as `replay` gives it for the trace file. */
-  recordedDay(request: RecordedDayRequest): ReplayReport;
+  recordedDay: (request: RecordedDayRequest) => ReplayReport;
 }
 
 /** Builds the replicator of a job (in a worker thread, a queue worker or this thread alike). */
