@@ -1,5 +1,5 @@
-import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { FlowProducer, Job, Queue, QueueEvents } from '../queue/commonjs-packages.js';
+import type { Redis } from '../queue/commonjs-packages.js';
 import type { ReplayReport } from '../../core/replay/replay-report.js';
 import type { RecordedDayRequest, ReplicationRows } from '../../core/replications/replication.js';
 import { ReplicationsStoppedError, type ReplicationRunner } from '../../core/replications/replication-pool.js';
