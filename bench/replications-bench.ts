@@ -10,8 +10,8 @@
  * median of the ratios of each such pair:
  *
  * - the whole command, `replay data/traces/sample.jsonl --json --replications 100 --redis-url …`,
- *   from process start to exit: start-up, configuration, the recorded day's replay (which runs
- *   while the workers compute), waiting for the workers, the report;
+ *   from process start to exit: start-up, configuration, reading the trace, queueing, waiting for
+ *   the workers (one of which replays the recorded day too, as the flow's first job), the report;
  * - the replication phase alone: from queueing the replications to holding every block's figures
  *   (the queue runner the command uses, driven in this process).
  *

@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { Scenario } from '../core/replay/replay-run.js';
-import { readRecordedDay } from '../core/replications/recorded-day.js';
-import { plainScenario } from '../core/replications/replication.js';
+import type { InputInfo, ReplayReport } from '../core/replay/replay-report.js';
+import { readRecordedTrace } from '../core/replications/recorded-day.js';
+import { plainScenario, type RecordedDayRequest } from '../core/replications/replication.js';
 import { DEFAULT_FIRST_REPLICATIONS, DEFAULT_MAX_REPLICATIONS, runReplications, type ReplicationCount, type ReplicationOutcome } from '../core/replications/replication-plan.js';
 import { defaultThreads, LocalReplicationRunner, type ReplicationRunner } from '../core/replications/replication-pool.js';
 import type { ReplicationJob } from '../core/replications/replication-worker.js';
@@ -102,13 +103,20 @@ export interface ReplicationsUnderWay {
   result(): Promise<Replicated>;
   /** Stops them (the recorded replay failed): no thread left running, no job left queued. */
   cancel(): Promise<void>;
+  /**
+   * With --redis-url and `recordedDay` asked for: the recorded day's report, computed by a
+   * worker as the flow's first job, and the account of the trace's lines it gives as `input`.
+   */
+  recorded?: () => Promise<{ report: ReplayReport; input: InputInfo }>;
 }
 
 /**
  * Starts replaying the resampled days of a trace against the scenarios (all of them on the same
  * days) and returns as soon as they are under way: they depend only on the trace, the scenarios
  * and the seed, not on the recorded day's replay, which can run meanwhile. The resampling
- * interval is the first scenario's reporting interval.
+ * interval is the first scenario's reporting interval. With --redis-url, `recordedDay` (how the
+ * report names the inputs) asks a worker for the recorded day's report against the first
+ * scenario too (`recorded()`): warm, it has the day and the deciders at hand already.
  */
 export async function startReplications(
   io: CliIO,
@@ -116,13 +124,15 @@ export async function startReplications(
   scenarios: readonly Scenario[],
   reader: { onError: 'fail' | 'skip'; sort: boolean },
   options: ReplicationOptions,
+  recordedDay?: RecordedDayRequest['info'],
 ): Promise<ReplicationsUnderWay> {
   const first = scenarios[0]!;
   const queues = new Set(scenarios.flatMap((s) => s.staffing.queues.map((q) => q.id)));
-  const day = await readRecordedDay(resolve(trace), { ...reader, queues });
+  const { day, input } = await readRecordedTrace(resolve(trace), { ...reader, queues });
   const plan: ResamplingPlan = { seed: first.seed, intervalSec: (first.intervalMin ?? first.staffing.intervalMin) * 60, volumeCv: options.volumeCv };
   const job = { day, plan, scenarios: scenarios.map(plainScenario) };
-  const runner = options.queue ? await queueRunner(job, options.queue) : new LocalReplicationRunner(job, options.threads);
+  const recorded = options.queue && recordedDay ? { info: recordedDay, input } : undefined;
+  const runner = options.queue ? await queueRunner(job, options.queue, recorded) : new LocalReplicationRunner(job, options.threads);
   const bar = replicationProgress(io);
   const running = (async () => {
     try {
@@ -134,7 +144,7 @@ export async function startReplications(
   })();
   // Awaited by result(); a failure while the recorded day replays is reported from there.
   running.catch(() => {});
-  return {
+  const underWay: ReplicationsUnderWay = {
     async result() {
       bar.show();
       return { ...(await running), plan, method: resamplingMethod(plan) };
@@ -144,6 +154,9 @@ export async function startReplications(
       await running.catch(() => {});
     },
   };
+  const recordedReport = 'recordedReport' in runner ? runner.recordedReport : undefined;
+  if (recorded && recordedReport) underWay.recorded = async () => ({ report: await recordedReport(), input });
+  return underWay;
 }
 
 /**
@@ -178,12 +191,17 @@ export async function checkReplicationQueue(options: ReplicationOptions | undefi
   (await connectRedis(options.queue.url, redactUrl(options.queue.url))).disconnect();
 }
 
-async function queueRunner(job: ReplicationJob, q: NonNullable<ReplicationOptions['queue']>): Promise<ReplicationRunner> {
+async function queueRunner(
+  job: ReplicationJob,
+  q: NonNullable<ReplicationOptions['queue']>,
+  recorded: RecordedDayRequest | undefined,
+): Promise<ReplicationRunner & { recordedReport?: () => Promise<ReplayReport> }> {
   const shownUrl = redactUrl(q.url);
   const redis = await connectRedis(q.url, shownUrl);
-  const runner = new BullmqReplicationRunner(job, { redis, shownUrl, keyPrefix: q.keyPrefix, blockSize: q.blockSize, workerTimeoutSec: q.workerTimeoutSec });
+  const runner = new BullmqReplicationRunner(job, { redis, shownUrl, keyPrefix: q.keyPrefix, blockSize: q.blockSize, workerTimeoutSec: q.workerTimeoutSec, ...(recorded ? { recorded } : {}) });
   let inFlight: Promise<unknown> | undefined;
   return {
+    ...(recorded ? { recordedReport: () => runner.recordedReport() } : {}),
     run: (indices, onDone) => {
       const run = runner.run(indices, onDone);
       inFlight = run;

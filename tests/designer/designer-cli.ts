@@ -22,7 +22,7 @@ const DESIGNER_COMMANDS = ['graph', 'lint', 'paths', 'test-flows'];
  */
 export async function cli(...argv: string[]): Promise<CliResult> {
   const io = bufferIO();
-  const program = buildProgram(io);
+  const program = await buildProgram(io);
   if (DESIGNER_COMMANDS.every((name) => program.commands.some((c) => c.name() === name))) {
     const code = await runCli(argv, io);
     return { code, out: io.stdout, err: io.stderr };

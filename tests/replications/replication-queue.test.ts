@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,39 @@ describe('replications over BullMQ workers', () => {
     // The trace and scenarios are stored once, under their content hash.
     expect(await redis.keys(`${prefix}replications:bundle:*`)).toHaveLength(2);
     await Promise.all([stop(a), stop(b)]);
+  }, 120_000);
+
+  it('a worker replays the recorded day too, as the flow\'s first job: the same report, files and skipped lines as a local run', async () => {
+    const prefix = newPrefix();
+    const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-recorded-'));
+    try {
+      const lines = readFileSync(join(PACKAGE_ROOT, 'data/traces/sample.jsonl'), 'utf8').split('\n');
+      const trace = join(dir, 'with-bad-lines.jsonl');
+      writeFileSync(trace, [...lines.slice(0, 100), '{"callId": "bad"', ...lines.slice(100, 200), 'not json', ...lines.slice(200)].join('\n'));
+      const worker = await startWorker(prefix);
+      const replay = ['replay', trace, '--on-error', 'skip', '--replications', '4', '--seed', '3'];
+      const queued = await cli(...replay, '--redis-url', REDIS_URL, '--prefix', prefix, '--out', join(dir, 'queued'));
+      const local = await cli(...replay, '--threads', '1', '--out', join(dir, 'local'));
+      expect(queued.code, queued.err).toBe(0);
+      expect(queued.out.replaceAll('queued', 'local')).toBe(local.out);
+      expect(queued.err).toBe(local.err);
+      expect(queued.err).toContain('skipped 2 lines of');
+      for (const file of ['report.json', 'report.html']) expect(readFileSync(join(dir, 'queued', file), 'utf8')).toBe(readFileSync(join(dir, 'local', file), 'utf8'));
+      const json = await cli(...replay, '--json', '--redis-url', REDIS_URL, '--prefix', prefix);
+      expect(json.out).toBe((await cli(...replay, '--json', '--threads', '1')).out);
+      // A worker computed it: the flows' first jobs asked for the recorded day, and nothing else did.
+      const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+      try {
+        const done = await blocks.getCompleted();
+        expect(done.filter((j) => j.name === 'recorded-day')).toHaveLength(2);
+        expect(done.filter((j) => j.data.recorded !== undefined).every((j) => j.name === 'recorded-day' && j.data.indices.length === 0)).toBe(true);
+      } finally {
+        await blocks.close();
+      }
+      await stop(worker);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it('a worker killed in the middle of a block loses nothing: another takes the block over, same output', async () => {

@@ -10,8 +10,8 @@ import { registerGenCommand } from '../../src/cli/commands/gen.js';
 import { buildProgram } from '../../src/cli/main.js';
 
 /** The real ivr-sim program; gen is added here until main.ts registers it. */
-function program(io: CliIO): Command {
-  const p = buildProgram(io);
+async function program(io: CliIO): Promise<Command> {
+  const p = await buildProgram(io);
   if (!p.commands.some((c) => c.name() === 'gen')) {
     registerGenCommand(p, io);
     p.commands.at(-1)!.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
@@ -21,7 +21,7 @@ function program(io: CliIO): Command {
 
 async function gen(...args: string[]) {
   const io = bufferIO();
-  await program(io).parseAsync(['gen', ...args], { from: 'user' });
+  await (await program(io)).parseAsync(['gen', ...args], { from: 'user' });
   return io;
 }
 

@@ -11,7 +11,8 @@ import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
 import { checkOutputPath, writeOutputs } from '../output-path.js';
 import { formatReport } from '../report-table.js';
-import { besideReplications, checkReplicationQueue, parseReplicationFlags, startReplications, withReplicationOptions, type ReplicationFlags } from '../replication-options.js';
+import { besideReplications, checkReplicationQueue, parseReplicationFlags, startReplications, withReplicationOptions, type ReplicationFlags, type ReplicationsUnderWay } from '../replication-options.js';
+import type { InputInfo, ReplayReport } from '../../core/replay/replay-report.js';
 import { formatReplications } from '../replication-table.js';
 import { replicationsBlock } from '../../core/replications/replication-report.js';
 import { warningLines } from '../report-warnings.js';
@@ -61,6 +62,20 @@ export function progress(io: CliIO, label: string): { update(n: number): void; s
   };
 }
 
+/** The recorded day's report from the replication workers; should it fail, the replications are stopped too. */
+async function recordedBy(
+  recorded: NonNullable<ReplicationsUnderWay['recorded']>,
+  replications: ReplicationsUnderWay,
+): Promise<{ recorded: ReplayReport; input: InputInfo }> {
+  try {
+    const { report, input } = await recorded();
+    return { recorded: report, input };
+  } catch (err) {
+    await replications.cancel();
+    throw err;
+  }
+}
+
 export function registerReplayCommand(program: Command, io: CliIO): void {
   withBehaviourOptions(withReplicationOptions(withScenarioOptions(
     program
@@ -94,20 +109,29 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
       const acdLog = choice.acdLog && new AcdLogRecorder();
       if (acdLog) run.observeOutcomes((o, call) => acdLog.add(o, call, run.firstCallOfChain(o.callId)));
       const reader = { onError, sort: flags.sort ?? false };
-      // The other days do not depend on the recorded day's replay: they compute while it runs.
-      const { recorded: input, replications: replicating } = await besideReplications(
-        replications && (() => startReplications(io, trace, [run.scenario], reader, replications)),
-        async () => {
-          const bar = progress(io, 'replay');
-          try {
-            return await replayTrace(resolve(trace), [run], { ...reader, parallel, onProgress: (n) => bar.update(n) });
-          } finally {
-            bar.stop();
-          }
-        },
-      );
       const paths = run.scenario.config.paths;
-      const recorded = run.report({ trace, flowsDir: paths.flowsDir, rulesDir: paths.rulesDir, customersFile: paths.customersFile }, input);
+      const info = { trace, flowsDir: paths.flowsDir, rulesDir: paths.rulesDir, customersFile: paths.customersFile };
+      // With --redis-url a worker replays the recorded day too, as the flow's first job: it holds
+      // the day and the deciders for the replications anyway. Should the flow not start (a trace
+      // it cannot read, say), the replay below runs here and reports the error as usual.
+      const onWorkers = replications?.queue && !acdLog ? await startReplications(io, trace, [run.scenario], reader, replications, info).catch(() => undefined) : undefined;
+      const { recorded, input, replicating } = onWorkers?.recorded
+        ? { ...(await recordedBy(onWorkers.recorded, onWorkers)), replicating: onWorkers }
+        : await (async () => {
+            // The other days do not depend on the recorded day's replay: they compute while it runs.
+            const beside = await besideReplications(
+              replications && (() => startReplications(io, trace, [run.scenario], reader, replications)),
+              async () => {
+                const bar = progress(io, 'replay');
+                try {
+                  return await replayTrace(resolve(trace), [run], { ...reader, parallel, onProgress: (n) => bar.update(n) });
+                } finally {
+                  bar.stop();
+                }
+              },
+            );
+            return { recorded: run.report(info, beside.recorded), input: beside.recorded, replicating: beside.replications };
+          })();
       let report: typeof recorded & { replications?: ReturnType<typeof replicationsBlock> } = recorded;
       let intervals = '';
       if (replicating) {

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from '../../infra/queue/commonjs-packages.js';
 import type { Command } from 'commander';
 import { DEFAULT_REDIS_KEY_PREFIX, DEFAULT_REDIS_URL } from '../../infra/env/redis-env.js';
 import { redactUrl } from '../../infra/redis/redact-url.js';

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { CallDecider } from '../decision/call-decider.js';
 import { decideInputOf, decideTraceCall, replayCallOf, type CompactDecision } from '../replay/compact-decision.js';
+import { inputInfo } from '../replay/decided-batches.js';
 import type { InputInfo, ReplayReport, ScenarioInfo } from '../replay/replay-report.js';
 import { ReplayRun, type Scenario } from '../replay/replay-run.js';
 import type { CallOutcome } from '../simulation/call-outcome.js';
@@ -14,6 +15,11 @@ import type { RecordedDay } from './trace-resampler.js';
  * call's time of day.
  */
 export async function readRecordedDay(source: string | Readable, options: TraceReaderOptions): Promise<RecordedDay> {
+  return (await readRecordedTrace(source, options)).day;
+}
+
+/** `readRecordedDay`, with the account of the lines read that a replay of the file reports as its `input`. */
+export async function readRecordedTrace(source: string | Readable, options: TraceReaderOptions): Promise<{ day: RecordedDay; input: InputInfo }> {
   const reader = readTrace(source, options);
   const day: RecordedDay = { calls: [] };
   let offset: number | undefined;
@@ -25,7 +31,7 @@ export async function readRecordedDay(source: string | Readable, options: TraceR
     }
     day.calls.push({ call: replayCallOf(call, call.arrivalSec + offset), input: decideInputOf(call) });
   }
-  return day;
+  return { day, input: inputInfo(reader.stats()) };
 }
 
 export interface RecordedDayReplayOptions {
@@ -33,6 +39,13 @@ export interface RecordedDayReplayOptions {
   info?: Partial<Omit<ScenarioInfo, 'configVersion' | 'seed' | 'thresholdSec' | 'serviceLevelTarget' | 'intervalMin' | 'staffing'>>;
   /** Sees every simulated call's outcome, with the call as offered and the first call of its chain of retries. */
   onOutcome?: (o: CallOutcome, call: OfferedCall, firstCallOfChain: string) => void;
+  /** The report's `input` (e.g. `readRecordedTrace`'s, for the report a replay of the file gives); by default every call counts as a line read. */
+  input?: InputInfo;
+  /**
+   * Decides the calls instead of a decider of the run's own: one kept across days for the same
+   * configuration and seed (decisions depend only on the call, the configuration and the seed).
+   */
+  decider?: CallDecider;
 }
 
 /**
@@ -44,7 +57,7 @@ export interface RecordedDayReplayOptions {
  */
 export function replayRecordedDay(day: RecordedDay, scenario: Scenario, opts: RecordedDayReplayOptions = {}): ReplayReport {
   const run = new ReplayRun(scenario);
-  const decider: CallDecider = run.decider;
+  const decider: CallDecider = opts.decider ?? run.decider;
   if (scenario.behaviour) {
     const retried = new Set<string>();
     for (const { call } of day.calls) if (call.retryOf !== undefined) retried.add(call.retryOf);
@@ -60,7 +73,7 @@ export function replayRecordedDay(day: RecordedDay, scenario: Scenario, opts: Re
     const decision: CompactDecision | null = decideTraceCall(decider, scenario.seed, input, recipients);
     run.offer(call, decision);
   }
-  const input: InputInfo = { lines: day.calls.length, calls: day.calls.length, skipped: 0, skippedByReason: {}, blank: 0 };
+  const input: InputInfo = opts.input ?? { lines: day.calls.length, calls: day.calls.length, skipped: 0, skippedByReason: {}, blank: 0 };
   const paths = scenario.config.paths;
   return run.report({ trace: '', flowsDir: paths.flowsDir, rulesDir: paths.rulesDir, customersFile: paths.customersFile, ...opts.info }, input);
 }

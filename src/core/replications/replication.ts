@@ -1,9 +1,10 @@
 import type { ConfigPaths, Configuration } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import { decideTraceCall, type CompactDecision } from '../replay/compact-decision.js';
-import type { KpiRow } from '../replay/replay-report.js';
+import type { InputInfo, KpiRow, ReplayReport, ScenarioInfo } from '../replay/replay-report.js';
 import { ReplayRun, type Scenario } from '../replay/replay-run.js';
-import type { ResampledDay } from './trace-resampler.js';
+import { replayRecordedDay } from './recorded-day.js';
+import type { RecordedDay, ResampledDay } from './trace-resampler.js';
 import { NamedError } from '../errors/named-error.js';
 
 /** What a replication keeps of one scenario's report: the KPI rows overall, per segment and per queue. */
@@ -43,6 +44,12 @@ export function scenarioOf(plain: PlainScenario, config: Configuration): Scenari
   return { ...rest, config };
 }
 
+/** What the report of the recorded day needs besides the day: how it names the inputs, and the account of the lines read. */
+export interface RecordedDayRequest {
+  info: Pick<ScenarioInfo, 'trace' | 'flowsDir' | 'rulesDir' | 'customersFile'>;
+  input: InputInfo;
+}
+
 /**
  * Replays resampled days against a fixed set of scenarios. The deciders are built once and
  * kept (a decision depends only on the call and the seed); each day gets fresh contact centres.
@@ -52,6 +59,14 @@ export class Replicator {
 
   constructor(private readonly scenarios: readonly Scenario[]) {
     this.deciders = scenarios.map((s) => new CallDecider(s.config));
+  }
+
+  /**
+   * The recorded day itself against the first scenario: the report `replay` gives for the trace
+   * file (same calls, decisions and figures), decided by the deciders kept for the replications.
+   */
+  recordedDay(day: RecordedDay, request: RecordedDayRequest): ReplayReport {
+    return replayRecordedDay(day, this.scenarios[0]!, { info: request.info, input: request.input, decider: this.deciders[0]! });
   }
 
   /** Every scenario's KPI rows for one day; in compare, the scenarios see exactly the same calls. */

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ReplicationRows } from '../../core/replications/replication.js';
-import { replicatorFor } from '../../core/replications/replication-worker.js';
+import { jobReplicator, type JobReplicator } from '../../core/replications/replication-worker.js';
 import { unbundleJob, type ReplicationBundle } from './replication-bundle.js';
 import { VersionMismatchError, type BlockJobData, type BlockJobResult } from './replication-queue.js';
 import { NamedError } from '../../core/errors/named-error.js';
@@ -16,10 +16,11 @@ export class BundleMissingError extends NamedError {
 
 /**
  * Runs blocks of replications: checks the version, fetches the bundle once per content hash,
- * keeps one replicator per bundle, and reports progress after each replication.
+ * keeps one replicator per bundle, and reports progress after each replication. The recorded
+ * day's report, when a job asks for it, comes from the same replicator (its deciders warm).
  */
 export class BlockProcessor {
-  private readonly replicators = new Map<string, (index: number) => ReplicationRows[]>();
+  private readonly replicators = new Map<string, JobReplicator>();
 
   constructor(
     private readonly redis: Redis,
@@ -34,13 +35,14 @@ export class BlockProcessor {
       const key = this.bundleKey(data.bundle);
       const text = await this.redis.get(key);
       if (text === null) throw new BundleMissingError(key);
-      replicate = replicatorFor(unbundleJob(JSON.parse(text) as ReplicationBundle));
+      replicate = jobReplicator(unbundleJob(JSON.parse(text) as ReplicationBundle));
       this.replicators.clear(); // one run at a time is the common case: keep memory to one bundle
       this.replicators.set(data.bundle, replicate);
     }
+    if (data.recorded) return { indices: [], rows: [], report: replicate.recordedDay(data.recorded) };
     const rows: ReplicationRows[][] = [];
     for (const index of data.indices) {
-      rows.push(replicate(index));
+      rows.push(replicate.replicate(index));
       await progress(rows.length);
     }
     return { indices: data.indices, rows };

@@ -1,6 +1,7 @@
-import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { ReplicationRows } from '../../core/replications/replication.js';
+import { FlowProducer, Job, Queue, QueueEvents } from '../queue/commonjs-packages.js';
+import type { Redis } from '../queue/commonjs-packages.js';
+import type { ReplayReport } from '../../core/replay/replay-report.js';
+import type { RecordedDayRequest, ReplicationRows } from '../../core/replications/replication.js';
 import { ReplicationsStoppedError, type ReplicationRunner } from '../../core/replications/replication-pool.js';
 import type { ReplicationJob } from '../../core/replications/replication-worker.js';
 import { bundleJob, contentHash } from './replication-bundle.js';
@@ -44,25 +45,56 @@ export interface QueueRunnerOptions {
   blockSize: number;
   /** Fail when no worker has taken a block within this many seconds. */
   workerTimeoutSec: number;
+  /**
+   * Also have a worker replay the recorded day itself (first job of the first run; see
+   * `recordedReport`): warm, a worker holds the trace and the deciders already.
+   */
+  recorded?: RecordedDayRequest;
 }
 
 /**
  * Replications spread over `ivr-sim replication-worker` processes through BullMQ: the trace and
  * scenarios are stored once in Redis under their content hash; each run is a flow, a parent job
  * with one child per block of replications. A replication's figures depend only on its index, so
- * the output is that of a local run with the same seed, whoever computes which block.
+ * the output is that of a local run with the same seed, whoever computes which block. Asked
+ * for, the first run's flow also holds a job for the recorded day's report, taken first.
  */
 export class BullmqReplicationRunner implements ReplicationRunner {
   private bundle: string | undefined;
   /** Stops the run under way, if any (close() while it waits for its blocks). */
   private stopRun: (() => void) | undefined;
   private readonly keys: ReturnType<typeof replicationKeyPrefixes>;
+  /** The recorded day's report, while it is still to be queued or computed. */
+  private recorded: { request: RecordedDayRequest; queued: boolean; resolve: (r: ReplayReport) => void; reject: (err: Error) => void } | undefined;
+  private readonly recordedPromise: Promise<ReplayReport> | undefined;
 
   constructor(
     private readonly job: ReplicationJob,
     private readonly opts: QueueRunnerOptions,
   ) {
     this.keys = replicationKeyPrefixes(opts.keyPrefix);
+    const request = opts.recorded;
+    if (request) {
+      this.recordedPromise = new Promise<ReplayReport>((resolve, reject) => {
+        this.recorded = { request, queued: false, resolve, reject };
+      });
+      // Awaited through recordedReport(); a run that fails says why from there too.
+      this.recordedPromise.catch(() => {});
+    }
+  }
+
+  /** The recorded day's report (options.recorded), computed by a worker in the first run's flow; fails as that run does. */
+  recordedReport(): Promise<ReplayReport> {
+    if (!this.recordedPromise) throw new RangeError('the runner was not asked for the recorded day');
+    return this.recordedPromise;
+  }
+
+  private settleRecorded(outcome: { report: ReplayReport } | { err: Error }): void {
+    const recorded = this.recorded;
+    if (!recorded) return;
+    this.recorded = undefined;
+    if ('err' in outcome) recorded.reject(outcome.err);
+    else recorded.resolve(outcome.report);
   }
 
   private async storeBundle(): Promise<string> {
@@ -86,21 +118,24 @@ export class BullmqReplicationRunner implements ReplicationRunner {
       await events.waitUntilReady();
       const blocks = replicationBlocks(indices, blockSize);
       const version = productVersion();
+      const blockOpts = { attempts: 3, backoff: { type: 'fixed', delay: 1_000 }, failParentOnFailure: true, removeOnComplete: { age: 3_600 }, removeOnFail: { age: 86_400 } } as const;
+      // The recorded day goes first: workers take a run's jobs in the order they are listed.
+      const recorded = this.recorded && !this.recorded.queued ? this.recorded : undefined;
+      if (recorded) recorded.queued = true;
+      const recordedChild = recorded ? [{ name: 'recorded-day', queueName: BLOCK_QUEUE, data: { version, bundle, indices: [], recorded: recorded.request } satisfies BlockJobData, opts: blockOpts }] : [];
       const tree = await flow.add({
         name: 'replications',
         queueName: RUN_QUEUE,
         data: { bundle, replications: indices.length },
         opts: { removeOnComplete: true, removeOnFail: { age: 86_400 } },
-        children: blocks.map((b) => ({
-          name: 'block',
-          queueName: BLOCK_QUEUE,
-          data: { version, bundle, indices: b } satisfies BlockJobData,
-          opts: { attempts: 3, backoff: { type: 'fixed', delay: 1_000 }, failParentOnFailure: true, removeOnComplete: { age: 3_600 }, removeOnFail: { age: 86_400 } },
-        })),
+        children: [...recordedChild, ...blocks.map((b) => ({ name: 'block', queueName: BLOCK_QUEUE, data: { version, bundle, indices: b } satisfies BlockJobData, opts: blockOpts }))],
       });
       const ids = new Set(tree.children!.map((c) => c.job.id!));
+      const recordedId = recorded ? tree.children!.find((c) => c.job.name === 'recorded-day')!.job.id! : undefined;
       const progress = new Map<string, number>();
       const results = new Map<number, ReplicationRows[]>();
+      let recordedDone = recordedId === undefined;
+      const allIn = () => results.size === indices.length && recordedDone;
       let taken = false;
       await new Promise<void>((resolve, reject) => {
         let settled = false;
@@ -108,18 +143,22 @@ export class BullmqReplicationRunner implements ReplicationRunner {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          if (err) reject(err);
-          else resolve();
+          if (err) {
+            this.settleRecorded({ err });
+            reject(err);
+          } else resolve();
         };
         const catchUp = async (): Promise<void> => {
           try {
             const jobs = await Promise.all([...ids].map((id) => Job.fromId<BlockJobData, BlockJobResult>(queue, id)));
             for (const job of jobs) {
-              if (job?.returnvalue) job.returnvalue.indices.forEach((index, i) => results.set(index, job.returnvalue.rows[i] as ReplicationRows[]));
+              if (!job?.returnvalue) continue;
+              if (recordedId !== undefined && job.id === recordedId) recordedIn(recordedId, job.returnvalue);
+              else job.returnvalue.indices.forEach((index, i) => results.set(index, job.returnvalue.rows[i] as ReplicationRows[]));
             }
             const failed = (await Promise.all(jobs.map(async (job) => (job && (await job.isFailed()) ? job : undefined)))).find((job) => job !== undefined);
             if (failed) finish(new ReplicationQueueError(`a block of replications failed: ${failed.failedReason}`));
-            else if (results.size === indices.length) finish();
+            else if (allIn()) finish();
           } catch (err) {
             finish(err as Error);
           }
@@ -150,6 +189,12 @@ export class BullmqReplicationRunner implements ReplicationRunner {
           finish(new ReplicationsStoppedError());
         };
         const report = () => onDone?.([...progress.values()].reduce((a, b) => a + b, 0));
+        const recordedIn = (jobId: string, value: BlockJobResult) => {
+          if (recordedDone) return;
+          if (!value.report) return finish(new ReplicationQueueError(`job ${jobId} completed without the recorded day's report`));
+          recordedDone = true;
+          this.settleRecorded({ report: value.report });
+        };
         events.on('active', ({ jobId }) => {
           if (ids.has(jobId)) taken = true;
         });
@@ -164,10 +209,13 @@ export class BullmqReplicationRunner implements ReplicationRunner {
         });
         const completed = (jobId: string, value: BlockJobResult | null | undefined) => {
           if (!value) return finish(new ReplicationQueueError(`block ${jobId} completed without its figures`));
-          value.indices.forEach((index, i) => results.set(index, value.rows[i] as ReplicationRows[]));
-          progress.set(jobId, value.indices.length);
-          report();
-          if (results.size === indices.length) finish();
+          if (jobId === recordedId) recordedIn(jobId, value);
+          else {
+            value.indices.forEach((index, i) => results.set(index, value.rows[i] as ReplicationRows[]));
+            progress.set(jobId, value.indices.length);
+            report();
+          }
+          if (allIn()) finish();
         };
         events.on('completed', ({ jobId, returnvalue }) => {
           if (!ids.has(jobId)) return;
@@ -193,5 +241,6 @@ export class BullmqReplicationRunner implements ReplicationRunner {
 
   async close(): Promise<void> {
     this.stopRun?.();
+    this.settleRecorded({ err: new ReplicationsStoppedError() });
   }
 }

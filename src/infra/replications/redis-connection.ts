@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis } from '../queue/commonjs-packages.js';
 import { NamedError } from '../../core/errors/named-error.js';
 
 /** Redis could not be reached: no run was queued, nothing written. */

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../core/config/package-root.js';
 import { NamedError } from '../../core/errors/named-error.js';
+import type { ReplayReport } from '../../core/replay/replay-report.js';
+import type { RecordedDayRequest } from '../../core/replications/replication.js';
 
 /** Children: one job per block of replications. Parent: one job per run, done when its blocks are. */
 export const BLOCK_QUEUE = 'replication-blocks';
@@ -15,16 +17,22 @@ export function replicationKeyPrefixes(keyPrefix: string): { bull: string; bundl
 /** A bundle is kept a day after it was last stored: long enough for any run that uses it. */
 export const BUNDLE_TTL_SEC = 86_400;
 
-/** What a block job carries: the bundle's content hash, not its bytes. */
+/**
+ * What a block job carries: the bundle's content hash, not its bytes. A job with `recorded`
+ * (and no indices) asks for the recorded day's report instead of replications.
+ */
 export interface BlockJobData {
   version: string;
   bundle: string;
   indices: number[];
+  recorded?: RecordedDayRequest;
 }
 
 export interface BlockJobResult {
   indices: number[];
   rows: unknown[];
+  /** The recorded day's report, for a job that asked for it. */
+  report?: ReplayReport;
 }
 
 /** This product's version: a worker refuses blocks of another. */
