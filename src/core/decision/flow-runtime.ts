@@ -5,15 +5,25 @@ import type { IvrResult } from '../flows/ivr-result.js';
 import type { CustomerProfile, Language } from '../profile/customer-profile.js';
 import { deriveProfileFacts, type Facts } from '../profile/facts.js';
 import type { RuleSetResult } from './assemble.js';
-import type { Decision } from './decision.js';
+import type { StepNode } from '../flows/flow-stepper.js';
+import type { CompactDecision, Decision } from './decision.js';
 
 /** The parts of a decision that follow from the hand-off rules (shared between calls when memoised). */
 export type HandoffParts = Pick<Decision, 'route' | 'tags' | 'sms' | 'explanation'>;
 
+/** The same parts as a compact decision carries them. */
+export type CompactParts = Pick<CompactDecision, 'route' | 'sms' | 'tags'>;
+
 /** What the fast path remembers about one known caller: their segment, and the hand-off per distinct IVR result. */
 export interface CallerMemo {
   segResult?: RuleSetResult;
+  segment?: { id: string; priority: number; rule: string | null };
   handoff: Map<string, HandoffParts>;
+  /**
+   * The compact hand-off per node the caller left the IVR at (the node's context is everything of
+   * the IVR the rules read), indexed by outcome and language (`compactSlot`).
+   */
+  compact: Map<StepNode, (CompactParts | undefined)[]>;
 }
 
 export interface FlowRuntimeOptions {
@@ -73,8 +83,18 @@ export class FlowRuntime {
    */
   callerMemo(facts: Facts): CallerMemo {
     let memo = this.callers.get(facts);
-    if (!memo) this.callers.set(facts, (memo = { handoff: new Map() }));
+    if (!memo) this.callers.set(facts, (memo = { handoff: new Map(), compact: new Map() }));
     return memo;
+  }
+
+  /** Remembers a caller's compact hand-off for the node they left the IVR at (a bounded number per caller). */
+  rememberCompact(memo: CallerMemo, node: StepNode, slot: number, parts: CompactParts): void {
+    let bySlot = memo.compact.get(node);
+    if (!bySlot) {
+      if (memo.compact.size > 1000) memo.compact.clear();
+      memo.compact.set(node, (bySlot = []));
+    }
+    bySlot[slot] = parts;
   }
 
   /** Remembers a caller's hand-off for an IVR result (a bounded number per caller). */

@@ -34,6 +34,15 @@ const LEAD_SEC = 0.3;
 export class PromptCatalog {
   private readonly templates = new Map<string, Partial<Record<Language, CompiledTemplate>>>();
   private readonly rates: Record<Language, number>;
+  /** Each prompt's place in the tables of durations below (file order). */
+  private readonly indexById = new Map<string, number>();
+  private readonly idByIndex: string[] = [];
+  /** Durations of prompts that read no fact, per prompt and language (`index * LANGUAGES.length + language`); NaN until first asked. */
+  private readonly fixedSec: Float64Array;
+  /** The same table per facts object, for prompts that read facts. */
+  private readonly secByFacts = new WeakMap<object, Float64Array>();
+  /** Per prompt: its duration is the same for every caller (stated in the file, or a text that reads no fact). */
+  private readonly fixed: readonly boolean[];
 
   /** @param onError receives template syntax errors; without it they throw. */
   constructor(readonly file: PromptsFile, onError?: (id: string, language: Language, message: string) => void) {
@@ -51,7 +60,43 @@ export class PromptCatalog {
         }
       }
       this.templates.set(id, byLang);
+      this.indexById.set(id, this.idByIndex.length);
+      this.idByIndex.push(id);
     }
+    this.fixedSec = new Float64Array(this.idByIndex.length * LANGUAGES.length).fill(NaN);
+    this.fixed = this.idByIndex.map((id) => this.file.prompts[id]?.durationSec !== undefined || this.variables(id).length === 0);
+  }
+
+  /** A prompt's index in the duration tables (`durationAt`), -1 when the catalogue has no such prompt. */
+  indexOf(id: string): number {
+    return this.indexById.get(id) ?? -1;
+  }
+
+  /** Whether a prompt's duration is the same for every caller (it reads no fact). */
+  isFixed(index: number): boolean {
+    return this.fixed[index] === true;
+  }
+
+  /**
+   * `durationSec` by the prompt's index and the language's index in LANGUAGES: the same value,
+   * computed once per prompt and language (once per facts object for prompts that read facts)
+   * and then read from a table. For the replay's hot path, which hears prompts by the million.
+   */
+  durationAt(index: number, vars: Readonly<Record<string, unknown>>, language: Language, languageIndex: number): number {
+    const slot = index * LANGUAGES.length + languageIndex;
+    let d = this.fixedSec[slot]!;
+    if (d === d) return d;
+    const id = this.idByIndex[index]!;
+    if (this.fixed[index]) {
+      d = this.durationSec(id, vars, language);
+      this.fixedSec[slot] = d;
+      return d;
+    }
+    let mine = this.secByFacts.get(vars);
+    if (!mine) this.secByFacts.set(vars, (mine = new Float64Array(this.fixedSec.length).fill(NaN)));
+    d = mine[slot]!;
+    if (d !== d) mine[slot] = d = this.durationSec(id, vars, language);
+    return d;
   }
 
   has(id: string): boolean {
