@@ -122,8 +122,17 @@ export class CallDecider {
    */
   decideCompact(input: CompactInput, rotation: number, recipients: boolean): CompactDecision {
     const rules = this.config.rules;
-    const { profile, known, facts, language } = this.profileOf(input);
-    const pm = known ? this.runtime.callerMemo(facts) : undefined;
+    let profile: CustomerProfile;
+    let known: boolean;
+    if (input.profile) {
+      profile = input.profile;
+      known = true;
+    } else {
+      ({ profile, known } = this.config.customers.lookup(input.caller ?? ''));
+    }
+    const facts = known ? this.runtime.factsOf(profile, true) : this.runtime.unknownFactsOf(profile);
+    const language = input.language ?? profile.language ?? DEFAULT_LANGUAGE;
+    const pm = known || facts === this.runtime.unknownCallerFacts ? this.runtime.callerMemo(facts) : undefined;
     let segResult = pm?.segResult;
     if (segResult === undefined) {
       segResult = readRuleSet(rules.segments, this.fired(rules.segments, facts), facts);

@@ -45,6 +45,12 @@ export class FlowRuntime {
   private readonly referencePlayers = new Map<string, IvrPlayer>();
   private readonly factsByProfile = new WeakMap<CustomerProfile, Facts>();
   private readonly callers = new WeakMap<Facts, CallerMemo>();
+  /**
+   * The facts of every caller the customers file lacks, as one object, when nothing in the
+   * configuration reads what tells them apart (their number): their steps, prompt durations and
+   * hand-offs are then remembered like a directory caller's. Undefined when something reads it.
+   */
+  readonly unknownCallerFacts: Facts | undefined;
 
   constructor(
     readonly config: Configuration,
@@ -55,6 +61,17 @@ export class FlowRuntime {
       this.players.set(f.segment, new IvrPlayer(new FlowStepper(f, { memo: true, ...stepperOpts }), config.flows.prompts));
       this.referencePlayers.set(f.segment, new IvrPlayer(new FlowStepper(f, { memo: false }), config.flows.prompts));
     }
+    this.unknownCallerFacts = factsRead(config).has('phone') ? undefined : deriveProfileFacts({} as CustomerProfile, false);
+  }
+
+  /**
+   * The facts a caller missing from the customers file is decided on: `unknownCallerFacts` for
+   * the bare profile a lookup gives them (the number only), when there is such an object.
+   */
+  unknownFactsOf(profile: CustomerProfile): Facts {
+    const shared = this.unknownCallerFacts;
+    if (shared !== undefined && isBare(profile)) return shared;
+    return deriveProfileFacts(profile, false);
   }
 
   /** The memoised player of a segment's flow (the fast path, and live calls). */
@@ -108,4 +125,23 @@ export class FlowRuntime {
 export function handoffKey(ivr: IvrResult, language: Language): string {
   const d = ivr.diagnosis;
   return [ivr.outcome, ivr.intents.join(','), ivr.intent, ivr.hotKey, ivr.escalation, language, d ? `${d.result}|${d.symptom}|${d.outage}|${d.steps.join(',')}` : ''].join('\u0000');
+}
+
+/** A profile with nothing but the number (what a lookup gives a caller missing from the customers file). */
+function isBare(profile: CustomerProfile): boolean {
+  for (const k in profile) if (k !== 'phone') return false;
+  return true;
+}
+
+/** Every fact something in the configuration reads: rule conditions, flow guards, prompt, tag and SMS texts. */
+export function factsRead(config: Configuration): ReadonlySet<string> {
+  const out = new Set<string>();
+  const rules = config.rules;
+  for (const set of [rules.segments, rules.routing, rules.popups, rules.sms]) for (const facts of set.factsByRule) for (const f of facts) out.add(f);
+  for (const t of rules.templates.values()) for (const v of t.variables) out.add(v);
+  for (const texts of rules.tagTexts.values()) for (const t of Object.values(texts)) for (const v of t!.variables) out.add(v);
+  for (const f of config.flows.flows.values()) for (const g of f.guardFacts) out.add(g);
+  const prompts = config.flows.prompts;
+  for (const id of prompts.ids()) for (const v of prompts.variables(id)) out.add(v);
+  return out;
 }

@@ -68,7 +68,7 @@ export class FlowStepper {
   private readonly memo: boolean;
   private readonly maxNodes: number;
   private readonly scopes = new Map<string, FactsScope>();
-  /** The scope of a directory caller's facts object, which comes back call after call: its key is built once. */
+  /** The scope of a facts object: a directory caller's comes back call after call (FlowRuntime.factsOf), and its key is built once. */
   private readonly scopeByFacts = new WeakMap<Facts, FactsScope>();
   private generation = 0;
   private nodeCount = 0;
@@ -136,8 +136,7 @@ export class FlowStepper {
       scope = { nodes: new Map(), generation: this.generation };
       this.scopes.set(key, scope);
     }
-    // Only directory callers' facts are the same object from call to call (FlowRuntime.factsOf).
-    if (facts['known'] === true) this.scopeByFacts.set(facts, scope);
+    this.scopeByFacts.set(facts, scope);
     return scope;
   }
 

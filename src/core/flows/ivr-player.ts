@@ -201,6 +201,8 @@ export class IvrCall {
   declare private steps: number;
   /** The language's index in LANGUAGES when the player compiles its edges' prompts, else -1. */
   declare private readonly languageIndex: number;
+  /** The caller's table of prompt durations (PromptCatalog.durationsOf), fetched by the first compiled edge. */
+  declare private durations: Float64Array | null;
 
   constructor(player: IvrPlayer, facts: Facts, opts: PlayOptions, turnStartSec: number, keys: { key: string; atSec: number }[], noInputFloorSec: number | null) {
     this.result = null;
@@ -222,6 +224,7 @@ export class IvrCall {
     this.opts = opts;
     this.steps = 0;
     this.languageIndex = player.compiles ? LANGUAGES.indexOf(opts.language) : -1;
+    this.durations = null;
   }
 
   /** The input window: the waiting state's prompts, then the timeout. */
@@ -359,7 +362,7 @@ export class IvrCall {
     const render = transcript !== undefined || opts.spoken === true;
     if (!render && this.languageIndex >= 0) {
       const plan = edge.plan ?? (edge.plan = planOf(edge.says, prompts));
-      if (plan !== NO_PLAN) return planSec(plan, prompts, facts, opts.language, this.languageIndex, opts.rotation);
+      if (plan !== NO_PLAN) return planSec(plan, prompts, this.durations ?? (this.durations = prompts.durationsOf(facts)), facts, opts.language, this.languageIndex, opts.rotation);
     }
     let d = 0;
     if (transcript) transcript.push({ atSec: roundSec(at), kind: 'state', state: edge.node.state.path });
@@ -439,16 +442,19 @@ function planOf(says: readonly SayAction[], prompts: PromptCatalog): SayPlan {
 }
 
 /** What playing a compiled edge takes: the same sum, in the same order, as playing its says one by one (pickPrompt, durationSec). */
-function planSec(plan: SayPlan, prompts: PromptCatalog, facts: Facts, language: Language, languageIndex: number, rotation: number): number {
+function planSec(plan: SayPlan, prompts: PromptCatalog, table: Float64Array, facts: Facts, language: Language, languageIndex: number, rotation: number): number {
   const sum = plan.sumSec;
   if (sum !== null) {
     const known = sum[languageIndex]!;
     if (known === known) return known;
   }
   let d = 0;
-  for (const say of plan.says) {
-    const i = typeof say === 'number' ? say : say[rotation % say.length]!;
-    d += prompts.durationAt(i, facts, language, languageIndex);
+  const says = plan.says;
+  for (let k = 0; k < says.length; k++) {
+    const say = says[k]!;
+    const i = typeof say === 'number' ? say : say[rotation % say.length];
+    // pickPrompt's rotation index can miss (a rotation that is not a whole number): nothing is said.
+    if (i !== undefined) d += prompts.durationIn(table, i, facts, language, languageIndex);
   }
   if (sum !== null) sum[languageIndex] = d;
   return d;

@@ -77,25 +77,28 @@ export class PromptCatalog {
     return this.fixed[index] === true;
   }
 
+  /** The table of a facts object's prompt durations, by prompt and language index (NaN: not known yet; see `durationIn`). */
+  durationsOf(vars: Readonly<Record<string, unknown>>): Float64Array {
+    let table = this.secByFacts.get(vars);
+    if (!table) this.secByFacts.set(vars, (table = new Float64Array(this.fixedSec.length).fill(NaN)));
+    return table;
+  }
+
   /**
-   * `durationSec` by the prompt's index and the language's index in LANGUAGES: the same value,
-   * computed once per prompt and language (once per facts object for prompts that read facts)
-   * and then read from a table. For the replay's hot path, which hears prompts by the million.
+   * `durationSec` by the prompt's index and the language's index in LANGUAGES, read from the
+   * facts' table (`durationsOf`): computed once per prompt and language for prompts that read no
+   * fact, once per facts object for the others. The replay hears prompts by the million.
    */
-  durationAt(index: number, vars: Readonly<Record<string, unknown>>, language: Language, languageIndex: number): number {
+  durationIn(table: Float64Array, index: number, vars: Readonly<Record<string, unknown>>, language: Language, languageIndex: number): number {
     const slot = index * LANGUAGES.length + languageIndex;
-    let d = this.fixedSec[slot]!;
+    let d = table[slot]!;
     if (d === d) return d;
-    const id = this.idByIndex[index]!;
-    if (this.fixed[index]) {
-      d = this.durationSec(id, vars, language);
-      this.fixedSec[slot] = d;
-      return d;
+    d = this.fixedSec[slot]!;
+    if (d !== d) {
+      d = this.durationSec(this.idByIndex[index]!, vars, language);
+      if (this.fixed[index]) this.fixedSec[slot] = d;
     }
-    let mine = this.secByFacts.get(vars);
-    if (!mine) this.secByFacts.set(vars, (mine = new Float64Array(this.fixedSec.length).fill(NaN)));
-    d = mine[slot]!;
-    if (d !== d) mine[slot] = d = this.durationSec(id, vars, language);
+    table[slot] = d;
     return d;
   }
 
