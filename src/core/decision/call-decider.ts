@@ -18,7 +18,7 @@ import {
   type RuleSetResult,
 } from './assemble.js';
 import type { CompactDecision, Decision } from './decision.js';
-import { FlowRuntime, handoffKey, type CompactParts, type HandoffParts } from './flow-runtime.js';
+import { FlowRuntime, handoffKey, type CallerMemo, type CompactParts, type HandoffParts } from './flow-runtime.js';
 
 export interface CallInput {
   callId: string;
@@ -40,11 +40,27 @@ export interface CallInput {
  * low bits depend on every character): rolling promotions rotate reproducibly and evenly.
  */
 export function rotationOf(callId: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < callId.length; i++) {
-    h ^= callId.charCodeAt(i);
+  return rotationAfter(FNV_OFFSET, callId);
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+
+/** The hash state after a prefix: `rotationAfter(rotationPrefix(p), id)` is `rotationOf(p + id)`, without building the string. */
+export function rotationPrefix(prefix: string): number {
+  return fnv(FNV_OFFSET, prefix);
+}
+
+function fnv(state: number, text: string): number {
+  let h = state;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return h;
+}
+
+export function rotationAfter(prefixState: number, callId: string): number {
+  let h = fnv(prefixState, callId);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -130,9 +146,16 @@ export class CallDecider {
     } else {
       ({ profile, known } = this.config.customers.lookup(input.caller ?? ''));
     }
-    const facts = known ? this.runtime.factsOf(profile, true) : this.runtime.unknownFactsOf(profile);
+    let facts: Facts;
+    let pm: CallerMemo | undefined;
+    if (known) {
+      pm = this.runtime.memoOf(profile);
+      facts = pm.facts;
+    } else {
+      facts = this.runtime.unknownFactsOf(profile);
+      if (facts === this.runtime.unknownCallerFacts) pm = this.runtime.callerMemo(facts);
+    }
     const language = input.language ?? profile.language ?? DEFAULT_LANGUAGE;
-    const pm = known || facts === this.runtime.unknownCallerFacts ? this.runtime.callerMemo(facts) : undefined;
     let segResult = pm?.segResult;
     if (segResult === undefined) {
       segResult = readRuleSet(rules.segments, this.fired(rules.segments, facts), facts);
@@ -151,8 +174,13 @@ export class CallDecider {
     const slot = pm && languageIndex >= 0 ? OUTCOME_INDEX[ivr.outcome] * LANGUAGES.length + languageIndex : -1;
     let parts: CompactParts | undefined = slot >= 0 ? pm!.compact.get(call.endNode)?.[slot] : undefined;
     if (parts === undefined) {
-      const h = this.runSync(this.handoffSteps(known, facts, language, segment, segResult, ivr));
-      parts = { route: h.route, sms: h.sms, tags: h.tags.length === 0 ? NO_TAGS : h.tags.map((t) => t.key) };
+      const key = pm ? handoffKey(ivr, language) : '';
+      parts = pm?.compactByKey.get(key);
+      if (parts === undefined) {
+        const h = this.runSync(this.handoffSteps(known, facts, language, segment, segResult, ivr));
+        parts = { route: h.route, sms: h.sms, tags: h.tags.length === 0 ? NO_TAGS : h.tags.map((t) => t.key) };
+        if (pm) this.runtime.rememberCompactByKey(pm, key, parts);
+      }
       if (slot >= 0) this.runtime.rememberCompact(pm!, call.endNode, slot, parts);
     }
     const c: CompactDecision = { segment: segment.id, outcome: ivr.outcome, ivrSec: ivr.ivrSec, hotKey: ivr.hotKey, route: parts.route, sms: parts.sms, tags: parts.tags };

@@ -16,6 +16,8 @@ export type CompactParts = Pick<CompactDecision, 'route' | 'sms' | 'tags'>;
 
 /** What the fast path remembers about one known caller: their segment, and the hand-off per distinct IVR result. */
 export interface CallerMemo {
+  /** The facts the caller is decided on. */
+  readonly facts: Facts;
   segResult?: RuleSetResult;
   segment?: { id: string; priority: number; rule: string | null };
   handoff: Map<string, HandoffParts>;
@@ -24,6 +26,8 @@ export interface CallerMemo {
    * the IVR the rules read), indexed by outcome and language (`compactSlot`).
    */
   compact: Map<StepNode, (CompactParts | undefined)[]>;
+  /** The same by the IVR result's hand-off key (`handoffKey`): end nodes that differ only in what the rules do not read share it. */
+  compactByKey: Map<string, CompactParts>;
 }
 
 export interface FlowRuntimeOptions {
@@ -45,6 +49,7 @@ export class FlowRuntime {
   private readonly referencePlayers = new Map<string, IvrPlayer>();
   private readonly factsByProfile = new WeakMap<CustomerProfile, Facts>();
   private readonly callers = new WeakMap<Facts, CallerMemo>();
+  private readonly memoByProfile = new WeakMap<CustomerProfile, CallerMemo>();
   /**
    * The facts of every caller the customers file lacks, as one object, when nothing in the
    * configuration reads what tells them apart (their number): their steps, prompt durations and
@@ -100,11 +105,23 @@ export class FlowRuntime {
    */
   callerMemo(facts: Facts): CallerMemo {
     let memo = this.callers.get(facts);
-    if (!memo) this.callers.set(facts, (memo = { handoff: new Map(), compact: new Map() }));
+    if (!memo) this.callers.set(facts, (memo = { facts, handoff: new Map(), compact: new Map(), compactByKey: new Map() }));
+    return memo;
+  }
+
+  /** The memo of a directory (or inline) profile, found by the profile in one look-up: the replay's hot path. */
+  memoOf(profile: CustomerProfile): CallerMemo {
+    let memo = this.memoByProfile.get(profile);
+    if (!memo) this.memoByProfile.set(profile, (memo = this.callerMemo(this.factsOf(profile, true))));
     return memo;
   }
 
   /** Remembers a caller's compact hand-off for the node they left the IVR at (a bounded number per caller). */
+  rememberCompactByKey(memo: CallerMemo, key: string, parts: CompactParts): void {
+    if (memo.compactByKey.size > 1000) memo.compactByKey.clear();
+    memo.compactByKey.set(key, parts);
+  }
+
   rememberCompact(memo: CallerMemo, node: StepNode, slot: number, parts: CompactParts): void {
     let bySlot = memo.compact.get(node);
     if (!bySlot) {

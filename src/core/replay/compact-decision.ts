@@ -1,4 +1,4 @@
-import { rotationOf, type CallDecider } from '../decision/call-decider.js';
+import { rotationAfter, rotationPrefix, type CallDecider } from '../decision/call-decider.js';
 import type { CompactDecision, Decision } from '../decision/decision.js';
 import type { TraceCall } from '../trace/trace-call.js';
 
@@ -67,5 +67,13 @@ export function replayCallOf(call: TraceCall, arrivalSec = call.arrivalSec): Rep
  */
 export function decideTraceCall(decider: CallDecider, seed: number, call: DecideInput, recipients: boolean): CompactDecision | null {
   if (call.queue !== undefined) return null;
-  return decider.decideCompact(call, rotationOf(`${seed}:${call.callId}`), recipients);
+  if (seed !== lastSeed) {
+    lastSeed = seed;
+    lastSeedPrefix = rotationPrefix(`${seed}:`);
+  }
+  // rotationOf(`${seed}:${callId}`), without building that string for every call.
+  return decider.decideCompact(call, rotationAfter(lastSeedPrefix, call.callId), recipients);
 }
+
+let lastSeed = NaN;
+let lastSeedPrefix = 0;
