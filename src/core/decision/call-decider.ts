@@ -73,7 +73,10 @@ export function rotationAfter(prefixState: number, callId: string): number {
 export type CompactInput = Pick<CallInput, 'callId' | 'caller' | 'profile' | 'keys' | 'language' | 'hangupInIvrSec'>;
 
 const NO_TAGS: readonly string[] = [];
-const OUTCOME_INDEX: Readonly<Record<IvrResult['outcome'], number>> = { selfServed: 0, handoff: 1, hangup: 2 };
+/** An outcome's index among a memo's slots (a comparison: a keyed look-up by the outcome's name costs more on this path). */
+function outcomeIndex(outcome: IvrResult['outcome']): number {
+  return outcome === 'handoff' ? 1 : outcome === 'hangup' ? 2 : 0;
+}
 
 /** A rule set the decision needs evaluated against some facts. */
 interface EvaluationRequest {
@@ -171,7 +174,7 @@ export class CallDecider {
     const call = player.playCall(facts, input.keys, { language, rotation, hangupAtSec: input.hangupInIvrSec, outline: true });
     const ivr = call.result!;
     const languageIndex = LANGUAGES.indexOf(language);
-    const slot = pm && languageIndex >= 0 ? OUTCOME_INDEX[ivr.outcome] * LANGUAGES.length + languageIndex : -1;
+    const slot = pm && languageIndex >= 0 ? outcomeIndex(ivr.outcome) * LANGUAGES.length + languageIndex : -1;
     let parts: CompactParts | undefined = slot >= 0 ? pm!.compact.get(call.endNode)?.[slot] : undefined;
     if (parts === undefined) {
       const key = pm ? handoffKey(ivr, language) : '';
