@@ -1,7 +1,7 @@
 import type { Configuration } from '../configuration/configuration.js';
 import type { IvrResult } from '../flows/ivr-result.js';
 import type { KeyPress } from '../flows/key-presses.js';
-import { DEFAULT_LANGUAGE, type CustomerProfile, type Language } from '../profile/customer-profile.js';
+import { DEFAULT_LANGUAGE, LANGUAGES, type CustomerProfile, type Language } from '../profile/customer-profile.js';
 import type { Facts } from '../profile/facts.js';
 import type { LoadedRuleSet, RuleKind } from '../rules/rule-files.js';
 import {
@@ -15,9 +15,10 @@ import {
   tagsOf,
   type FiredFlags,
   type RuleResults,
+  type RuleSetResult,
 } from './assemble.js';
-import type { Decision } from './decision.js';
-import { FlowRuntime, handoffKey, type HandoffParts } from './flow-runtime.js';
+import type { CompactDecision, Decision } from './decision.js';
+import { FlowRuntime, handoffKey, type CallerMemo, type CompactParts, type HandoffParts } from './flow-runtime.js';
 
 export interface CallInput {
   callId: string;
@@ -39,17 +40,42 @@ export interface CallInput {
  * low bits depend on every character): rolling promotions rotate reproducibly and evenly.
  */
 export function rotationOf(callId: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < callId.length; i++) {
-    h ^= callId.charCodeAt(i);
+  return rotationAfter(FNV_OFFSET, callId);
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+
+/** The hash state after a prefix: `rotationAfter(rotationPrefix(p), id)` is `rotationOf(p + id)`, without building the string. */
+export function rotationPrefix(prefix: string): number {
+  return fnv(FNV_OFFSET, prefix);
+}
+
+function fnv(state: number, text: string): number {
+  let h = state;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return h;
+}
+
+export function rotationAfter(prefixState: number, callId: string): number {
+  let h = fnv(prefixState, callId);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** What `decideCompact` reads of a call (a trace call carries exactly this). */
+export type CompactInput = Pick<CallInput, 'callId' | 'caller' | 'profile' | 'keys' | 'language' | 'hangupInIvrSec'>;
+
+const NO_TAGS: readonly string[] = [];
+/** An outcome's index among a memo's slots (a comparison: a keyed look-up by the outcome's name costs more on this path). */
+function outcomeIndex(outcome: IvrResult['outcome']): number {
+  return outcome === 'handoff' ? 1 : outcome === 'hangup' ? 2 : 0;
 }
 
 /** A rule set the decision needs evaluated against some facts. */
@@ -105,14 +131,78 @@ export class CallDecider {
     return this.runSync(this.decisionSteps(input, false, ivr));
   }
 
-  private runSync(steps: Generator<EvaluationRequest, Decision, FiredFlags>): Decision {
-    let r = steps.next();
-    while (!r.done) {
-      const { set, facts } = r.value;
-      let buf = this.buffers.get(set.kind);
-      if (!buf) this.buffers.set(set.kind, (buf = new Uint8Array(set.compiled.size)));
-      r = steps.next(set.compiled.evaluateFired(facts, buf));
+  /**
+   * A call decided as a replay keeps it: exactly `compactDecision(decide(input))` (and whom the
+   * SMS go to, with `recipients`), built without the full Decision. The IVR is played from the
+   * memoised steps with each edge's prompt durations read from tables (no key log), and a
+   * directory caller's compact hand-off is remembered per node they left the IVR at, outcome and
+   * language: a repeated call costs the walk and one object. Held to the reference path by
+   * tests/decision/compact-equivalence.test.ts.
+   */
+  decideCompact(input: CompactInput, rotation: number, recipients: boolean): CompactDecision {
+    const rules = this.config.rules;
+    let profile: CustomerProfile;
+    let known: boolean;
+    if (input.profile) {
+      profile = input.profile;
+      known = true;
+    } else {
+      ({ profile, known } = this.config.customers.lookup(input.caller ?? ''));
     }
+    let facts: Facts;
+    let pm: CallerMemo | undefined;
+    if (known) {
+      pm = this.runtime.memoOf(profile);
+      facts = pm.facts;
+    } else {
+      facts = this.runtime.unknownFactsOf(profile);
+      if (facts === this.runtime.unknownCallerFacts) pm = this.runtime.callerMemo(facts);
+    }
+    const language = input.language ?? profile.language ?? DEFAULT_LANGUAGE;
+    let segResult = pm?.segResult;
+    if (segResult === undefined) {
+      segResult = readRuleSet(rules.segments, this.fired(rules.segments, facts), facts);
+      if (pm) pm.segResult = segResult;
+    }
+    let segment = pm?.segment;
+    if (segment === undefined) {
+      segment = segmentOf(rules, segResult);
+      if (pm) pm.segment = segment;
+    }
+    const player = this.runtime.player(segment.id);
+    if (!player) throw new Error(`no flow for segment "${segment.id}"`);
+    const call = player.playCall(facts, input.keys, { language, rotation, hangupAtSec: input.hangupInIvrSec, outline: true });
+    const ivr = call.result!;
+    const languageIndex = LANGUAGES.indexOf(language);
+    const slot = pm && languageIndex >= 0 ? outcomeIndex(ivr.outcome) * LANGUAGES.length + languageIndex : -1;
+    let parts: CompactParts | undefined = slot >= 0 ? pm!.compact.get(call.endNode)?.[slot] : undefined;
+    if (parts === undefined) {
+      const key = pm ? handoffKey(ivr, language) : '';
+      parts = pm?.compactByKey.get(key);
+      if (parts === undefined) {
+        const h = this.runSync(this.handoffSteps(known, facts, language, segment, segResult, ivr));
+        parts = { route: h.route, sms: h.sms, tags: h.tags.length === 0 ? NO_TAGS : h.tags.map((t) => t.key) };
+        if (pm) this.runtime.rememberCompactByKey(pm, key, parts);
+      }
+      if (slot >= 0) this.runtime.rememberCompact(pm!, call.endNode, slot, parts);
+    }
+    const c: CompactDecision = { segment: segment.id, outcome: ivr.outcome, ivrSec: ivr.ivrSec, hotKey: ivr.hotKey, route: parts.route, sms: parts.sms, tags: parts.tags };
+    if (recipients && parts.sms.length > 0) {
+      const { phone, timeZone } = profile;
+      c.recipient = timeZone === undefined ? { phone } : { phone, timeZone };
+    }
+    return c;
+  }
+
+  private fired(set: LoadedRuleSet, facts: Facts): FiredFlags {
+    let buf = this.buffers.get(set.kind);
+    if (!buf) this.buffers.set(set.kind, (buf = new Uint8Array(set.compiled.size)));
+    return set.compiled.evaluateFired(facts, buf);
+  }
+
+  private runSync<T>(steps: Generator<EvaluationRequest, T, FiredFlags>): T {
+    let r = steps.next();
+    while (!r.done) r = steps.next(this.fired(r.value.set, r.value.facts));
     return r.value;
   }
 
@@ -137,6 +227,21 @@ export class CallDecider {
     const key = pm ? handoffKey(ivr, language) : '';
     const remembered = pm?.handoff.get(key);
     if (remembered) return this.decisionOf(input, profile, known, language, segment, ivr, remembered);
+    const parts = yield* this.handoffSteps(known, facts, language, segment, segResult, ivr);
+    if (pm) this.runtime.rememberHandoff(pm, key, parts);
+    return this.decisionOf(input, profile, known, language, segment, ivr, parts);
+  }
+
+  /** The hand-off rules for a call out of the IVR: route, tags, SMS and their explanation. */
+  private *handoffSteps(
+    known: boolean,
+    facts: Facts,
+    language: Language,
+    segment: { id: string; priority: number; rule: string | null },
+    segResult: RuleSetResult,
+    ivr: IvrResult,
+  ): Generator<EvaluationRequest, HandoffParts, FiredFlags> {
+    const rules = this.config.rules;
     const cf = callFacts(facts, segment, ivr);
     const handoff = ivr.outcome === 'handoff';
     const results: RuleResults = {
@@ -145,9 +250,7 @@ export class CallDecider {
       popups: handoff ? readRuleSet(rules.popups, yield { set: rules.popups, facts: cf }, cf) : EMPTY_RESULT,
       sms: readRuleSet(rules.sms, yield { set: rules.sms, facts: cf }, cf),
     };
-    const parts = this.handoffParts(known, language, segment, ivr, cf, results);
-    if (pm) this.runtime.rememberHandoff(pm, key, parts);
-    return this.decisionOf(input, profile, known, language, segment, ivr, parts);
+    return this.handoffParts(known, language, segment, ivr, cf, results);
   }
 
   profileOf(input: CallInput): { profile: CustomerProfile; known: boolean; facts: Facts; language: Language } {

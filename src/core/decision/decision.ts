@@ -57,3 +57,22 @@ export interface Decision {
   };
   transcript?: TranscriptEntry[];
 }
+
+/**
+ * What a replay keeps of a decision: exactly what the contact centre, the KPIs, the contact
+ * policy, compare's differ and staff's forecaster read. Plain data, the same whether the call
+ * was decided in the replay's thread or in a worker (see decided-batch-wire.ts).
+ */
+export interface CompactDecision {
+  segment: string;
+  outcome: IvrResult['outcome'];
+  ivrSec: number;
+  hotKey: string | null;
+  /** Where a handed-off call queues; null when the caller self-served or hung up. */
+  route: Pick<RoutedTo, 'queue' | 'priority' | 'overflow'> | null;
+  sms: readonly Pick<SmsRequest, 'template' | 'class'>[];
+  /** Keys of the pop-up tags. */
+  tags: readonly string[];
+  /** Whom the SMS would go to, for a scenario's contact policy: only then, and only when the call asks for SMS. */
+  recipient?: { phone: string; timeZone?: string };
+}

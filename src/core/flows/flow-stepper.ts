@@ -28,6 +28,21 @@ export interface StepNode {
 export interface StepEdge {
   readonly node: StepNode;
   readonly says: readonly SayAction[];
+  /** The says compiled against a prompt catalogue by the first call that took this memoised edge (see ivr-player.ts). */
+  plan: SayPlan | undefined;
+}
+
+/**
+ * An edge's prompts as table indices: per say, the prompt's index in the catalogue's duration
+ * tables, or the indices it rotates among (rolling promotions).
+ */
+export interface SayPlan {
+  readonly says: readonly (number | readonly number[])[];
+  /**
+   * The edge's summed duration per language when it is the same for every call (no rotation, no
+   * prompt that reads a fact; NaN until a call asks), else null.
+   */
+  readonly sumSec: Float64Array | null;
 }
 
 export interface FlowStepperOptions {
@@ -44,6 +59,8 @@ export interface FlowStepperOptions {
 interface FactsScope {
   start?: StepEdge;
   nodes: Map<string, StepNode>;
+  /** The memo's generation the scope belongs to (the memo is cleared when it grows past its bound). */
+  generation: number;
 }
 
 /** Runs a flow's XState machine one event at a time, optionally memoised. */
@@ -51,6 +68,9 @@ export class FlowStepper {
   private readonly memo: boolean;
   private readonly maxNodes: number;
   private readonly scopes = new Map<string, FactsScope>();
+  /** The scope of a facts object: a directory caller's comes back call after call (FlowRuntime.factsOf), and its key is built once. */
+  private readonly scopeByFacts = new WeakMap<Facts, FactsScope>();
+  private generation = 0;
   private nodeCount = 0;
 
   constructor(
@@ -66,7 +86,7 @@ export class FlowStepper {
     const scope = this.scope(facts);
     if (scope?.start) return scope.start;
     const [snapshot, actions] = initialTransition(this.flow.machine, { facts });
-    const edge: StepEdge = { node: this.intern(scope, snapshot), says: saysOf(actions) };
+    const edge: StepEdge = { node: this.intern(scope, snapshot), says: saysOf(actions), plan: undefined };
     if (scope) scope.start = edge;
     return edge;
   }
@@ -77,7 +97,7 @@ export class FlowStepper {
     if (cached) return cached;
     const scope = this.scope(facts);
     const [snapshot, actions] = transition(this.flow.machine, node.snapshot, { type: eventType });
-    const edge: StepEdge = { node: this.intern(scope, snapshot), says: saysOf(actions) };
+    const edge: StepEdge = { node: this.intern(scope, snapshot), says: saysOf(actions), plan: undefined };
     if (scope) node.edges.set(eventType, edge);
     return edge;
   }
@@ -96,18 +116,27 @@ export class FlowStepper {
     return this.intern(undefined, snapshot);
   }
 
+  /** Whether steps are remembered (false: XState for every step, the reference). */
+  get memoised(): boolean {
+    return this.memo;
+  }
+
   private scope(facts: Facts): FactsScope | undefined {
     if (!this.memo) return undefined;
+    const known = this.scopeByFacts.get(facts);
+    if (known !== undefined && known.generation === this.generation) return known;
     const key = scopeKey(this.flow, facts);
     let scope = this.scopes.get(key);
     if (!scope) {
       if (this.nodeCount > this.maxNodes) {
         this.scopes.clear();
         this.nodeCount = 0;
+        this.generation++;
       }
-      scope = { nodes: new Map() };
+      scope = { nodes: new Map(), generation: this.generation };
       this.scopes.set(key, scope);
     }
+    this.scopeByFacts.set(facts, scope);
     return scope;
   }
 

@@ -1,11 +1,12 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import type { Language } from '../profile/customer-profile.js';
+import { LANGUAGES, type Language } from '../profile/customer-profile.js';
 import type { Facts } from '../profile/facts.js';
 import type { PromptCatalog } from '../prompts/prompt-catalog.js';
-import type { FlowStepper, SayAction, StepEdge, StepNode } from './flow-stepper.js';
+import type { FlowStepper, SayAction, SayPlan, StepEdge, StepNode } from './flow-stepper.js';
 import { ivrResultOf, roundSec, type IvrOutcome, type IvrResult, type TranscriptEntry } from './ivr-result.js';
 import type { KeyPress } from './key-presses.js';
 import { NamedError } from '../errors/named-error.js';
+import { DTMF_KEYS } from './flow-types.js';
 
 /**
  * The IVR, played. One resumable player: the CLI, the replay and the designer hand it a list of
@@ -98,6 +99,8 @@ export interface PlayOptions {
   spoken?: boolean;
   /** The caller hangs up at this time (seconds from arrival) unless the call has left the IVR. */
   hangupAtSec?: number | undefined;
+  /** Keep no log of the keys taken (the result's `keys` stays empty): for a replay's compact decisions, which do not read it. */
+  outline?: boolean;
 }
 
 export function pickPrompt(say: SayAction, rotation: number): string | undefined {
@@ -107,10 +110,15 @@ export function pickPrompt(say: SayAction, rotation: number): string | undefined
 
 /** Plays one flow. Stateless apart from the stepper's memo: calls in progress are IvrCall objects or IvrPause JSON. */
 export class IvrPlayer {
+  /** Whether the edges are memoised, and so worth compiling (SayPlan) the first time a call takes them. */
+  readonly compiles: boolean;
+
   constructor(
     readonly stepper: FlowStepper,
     readonly prompts: PromptCatalog,
-  ) {}
+  ) {
+    this.compiles = stepper.memoised;
+  }
 
   get flowId(): string {
     return this.stepper.flow.id;
@@ -118,11 +126,16 @@ export class IvrPlayer {
 
   /** Plays a whole call: each key is offered at the next wait (see IvrCall.offer). Pure. */
   play(facts: Facts, keys: readonly KeyPress[], opts: PlayOptions): IvrResult {
+    return this.playCall(facts, keys, opts).result!;
+  }
+
+  /** `play`, giving the finished call (its `result`, and the node it ended at: `endNode`). */
+  playCall(facts: Facts, keys: readonly KeyPress[], opts: PlayOptions): IvrCall {
     const call = this.start(facts, opts);
     let k = 0;
     while (call.result === null) if (call.offer(keys[k])) k++;
     call.result.unusedKeys = keys.length - k;
-    return call.result;
+    return call;
   }
 
   /** The call enters the flow and plays up to its first wait (or its end). */
@@ -165,6 +178,8 @@ export class IvrCall {
   declare result: IvrResult | null;
   /** The wait the call is in (when `result` is null). */
   declare node: StepNode;
+  /** The node the call left the IVR at (when `result` is set): its context is the result's. */
+  declare endNode: StepNode;
   /** When the current turn started. */
   declare turnStartSec: number;
   declare promptsStartSec: number;
@@ -184,10 +199,15 @@ export class IvrCall {
   declare private readonly player: IvrPlayer;
   declare private readonly opts: PlayOptions;
   declare private steps: number;
+  /** The language's index in LANGUAGES when the player compiles its edges' prompts, else -1. */
+  declare private readonly languageIndex: number;
+  /** The caller's table of prompt durations (PromptCatalog.durationsOf), fetched by the first compiled edge. */
+  declare private durations: Float64Array | null;
 
   constructor(player: IvrPlayer, facts: Facts, opts: PlayOptions, turnStartSec: number, keys: { key: string; atSec: number }[], noInputFloorSec: number | null) {
     this.result = null;
     this.node = NO_NODE;
+    this.endNode = NO_NODE;
     this.turnStartSec = turnStartSec;
     this.promptsStartSec = 0;
     this.promptSec = 0;
@@ -203,6 +223,8 @@ export class IvrCall {
     this.player = player;
     this.opts = opts;
     this.steps = 0;
+    this.languageIndex = player.compiles ? LANGUAGES.indexOf(opts.language) : -1;
+    this.durations = null;
   }
 
   /** The input window: the waiting state's prompts, then the timeout. */
@@ -230,10 +252,10 @@ export class IvrCall {
     const after = this.bargeIn ? afterSec : Math.max(afterSec, this.promptSec);
     const at = this.promptsStartSec + after;
     if (this.hangsUpBefore(at)) return false;
-    this.keys.push({ key, atSec: roundSec(at) });
+    if (this.opts.outline !== true) this.keys.push({ key, atSec: roundSec(at) });
     this.transcript?.push({ atSec: roundSec(at), kind: 'key', state: this.node.state.path, key, bargeIn: after < this.promptSec });
     this.noInputFloorSec = null;
-    this.next(`KEY.${key}`, at);
+    this.next(KEY_EVENTS.get(key) ?? `KEY.${key}`, at);
     return true;
   }
 
@@ -338,6 +360,10 @@ export class IvrCall {
     const prompts = this.player.prompts;
     const transcript = this.transcript;
     const render = transcript !== undefined || opts.spoken === true;
+    if (!render && this.languageIndex >= 0) {
+      const plan = edge.plan ?? (edge.plan = planOf(edge.says, prompts));
+      if (plan !== NO_PLAN) return planSec(plan, prompts, this.durations ?? (this.durations = prompts.durationsOf(facts)), facts, opts.language, this.languageIndex, opts.rotation);
+    }
     let d = 0;
     if (transcript) transcript.push({ atSec: roundSec(at), kind: 'state', state: edge.node.state.path });
     for (const say of edge.says) {
@@ -366,6 +392,7 @@ export class IvrCall {
 
   private finish(node: StepNode, outcome: IvrOutcome, at: number): void {
     this.endSec = at;
+    this.endNode = node;
     const result = ivrResultOf(outcome, node.state.path, at, node.context, this.keys, 0);
     if (this.transcript) result.transcript = this.transcript;
     this.result = result;
@@ -382,6 +409,55 @@ export function hangUpPaused(pause: IvrPause, elapsedSec: number): IvrResult {
   const atSec = pause.turnStartSec + clamp(elapsedSec, 0, Math.max(0, lastSec));
   const c = pause.snapshot?.context as unknown as Parameters<typeof ivrResultOf>[3];
   return ivrResultOf('hangup', pause.state, atSec, c ?? null, pause.keys.map((k) => ({ key: k.key, atSec: k.atSec })), 0);
+}
+
+/** The event of each DTMF key, built once rather than per key pressed. */
+const KEY_EVENTS: ReadonlyMap<string, string> = new Map(DTMF_KEYS.map((k) => [k, `KEY.${k}`]));
+
+/** The plan of an edge whose says cannot be compiled (a prompt the catalogue lacks): it is played say by say, which reports the error. */
+const NO_PLAN: SayPlan = { says: [], sumSec: null };
+
+/** Compiles an edge's says against the catalogue (see SayPlan). */
+function planOf(says: readonly SayAction[], prompts: PromptCatalog): SayPlan {
+  const out: (number | readonly number[])[] = [];
+  let fixed = true;
+  const indexOf = (id: string | undefined): number => {
+    const i = id ? prompts.indexOf(id) : -1;
+    if (i >= 0 && !prompts.isFixed(i)) fixed = false;
+    return i;
+  };
+  for (const say of says) {
+    if (say.rotate && say.rotate.length) {
+      const ids = say.rotate.map(indexOf);
+      if (ids.includes(-1)) return NO_PLAN;
+      out.push(ids);
+      fixed = false;
+    } else if (say.prompt) {
+      const i = indexOf(say.prompt);
+      if (i < 0) return NO_PLAN;
+      out.push(i);
+    }
+  }
+  return { says: out, sumSec: fixed ? new Float64Array(LANGUAGES.length).fill(NaN) : null };
+}
+
+/** What playing a compiled edge takes: the same sum, in the same order, as playing its says one by one (pickPrompt, durationSec). */
+function planSec(plan: SayPlan, prompts: PromptCatalog, table: Float64Array, facts: Facts, language: Language, languageIndex: number, rotation: number): number {
+  const sum = plan.sumSec;
+  if (sum !== null) {
+    const known = sum[languageIndex]!;
+    if (known === known) return known;
+  }
+  let d = 0;
+  const says = plan.says;
+  for (let k = 0; k < says.length; k++) {
+    const say = says[k]!;
+    const i = typeof say === 'number' ? say : say[rotation % say.length];
+    // pickPrompt's rotation index can miss (a rotation that is not a whole number): nothing is said.
+    if (i !== undefined) d += prompts.durationIn(table, i, facts, language, languageIndex);
+  }
+  if (sum !== null) sum[languageIndex] = d;
+  return d;
 }
 
 /** Stands for the node of a call that has not reached one yet (never read: `run` sets the node or the result). */

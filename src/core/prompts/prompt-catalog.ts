@@ -34,6 +34,15 @@ const LEAD_SEC = 0.3;
 export class PromptCatalog {
   private readonly templates = new Map<string, Partial<Record<Language, CompiledTemplate>>>();
   private readonly rates: Record<Language, number>;
+  /** Each prompt's place in the tables of durations below (file order). */
+  private readonly indexById = new Map<string, number>();
+  private readonly idByIndex: string[] = [];
+  /** Durations of prompts that read no fact, per prompt and language (`index * LANGUAGES.length + language`); NaN until first asked. */
+  private readonly fixedSec: Float64Array;
+  /** The same table per facts object, for prompts that read facts. */
+  private readonly secByFacts = new WeakMap<object, Float64Array>();
+  /** Per prompt: its duration is the same for every caller (stated in the file, or a text that reads no fact). */
+  private readonly fixed: readonly boolean[];
 
   /** @param onError receives template syntax errors; without it they throw. */
   constructor(readonly file: PromptsFile, onError?: (id: string, language: Language, message: string) => void) {
@@ -51,7 +60,46 @@ export class PromptCatalog {
         }
       }
       this.templates.set(id, byLang);
+      this.indexById.set(id, this.idByIndex.length);
+      this.idByIndex.push(id);
     }
+    this.fixedSec = new Float64Array(this.idByIndex.length * LANGUAGES.length).fill(NaN);
+    this.fixed = this.idByIndex.map((id) => this.file.prompts[id]?.durationSec !== undefined || this.variables(id).length === 0);
+  }
+
+  /** A prompt's index in the duration tables (`durationAt`), -1 when the catalogue has no such prompt. */
+  indexOf(id: string): number {
+    return this.indexById.get(id) ?? -1;
+  }
+
+  /** Whether a prompt's duration is the same for every caller (it reads no fact). */
+  isFixed(index: number): boolean {
+    return this.fixed[index] === true;
+  }
+
+  /** The table of a facts object's prompt durations, by prompt and language index (NaN: not known yet; see `durationIn`). */
+  durationsOf(vars: Readonly<Record<string, unknown>>): Float64Array {
+    let table = this.secByFacts.get(vars);
+    if (!table) this.secByFacts.set(vars, (table = new Float64Array(this.fixedSec.length).fill(NaN)));
+    return table;
+  }
+
+  /**
+   * `durationSec` by the prompt's index and the language's index in LANGUAGES, read from the
+   * facts' table (`durationsOf`): computed once per prompt and language for prompts that read no
+   * fact, once per facts object for the others. The replay hears prompts by the million.
+   */
+  durationIn(table: Float64Array, index: number, vars: Readonly<Record<string, unknown>>, language: Language, languageIndex: number): number {
+    const slot = index * LANGUAGES.length + languageIndex;
+    let d = table[slot]!;
+    if (d === d) return d;
+    d = this.fixedSec[slot]!;
+    if (d !== d) {
+      d = this.durationSec(this.idByIndex[index]!, vars, language);
+      if (this.fixed[index]) this.fixedSec[slot] = d;
+    }
+    table[slot] = d;
+    return d;
   }
 
   has(id: string): boolean {

@@ -1,25 +1,6 @@
-import { rotationOf, type CallDecider, type CallInput } from '../decision/call-decider.js';
-import type { Decision, RoutedTo, SmsRequest } from '../decision/decision.js';
+import { rotationAfter, rotationPrefix, type CallDecider } from '../decision/call-decider.js';
+import type { CompactDecision, Decision } from '../decision/decision.js';
 import type { TraceCall } from '../trace/trace-call.js';
-
-/**
- * What a replay keeps of a decision: exactly what the contact centre, the KPIs, the contact
- * policy, compare's differ and staff's forecaster read. Plain data, the same whether the call
- * was decided in the replay's thread or in a worker (see decided-batch-wire.ts).
- */
-export interface CompactDecision {
-  segment: string;
-  outcome: Decision['flow']['outcome'];
-  ivrSec: number;
-  hotKey: string | null;
-  /** Where a handed-off call queues; null when the caller self-served or hung up. */
-  route: Pick<RoutedTo, 'queue' | 'priority' | 'overflow'> | null;
-  sms: readonly Pick<SmsRequest, 'template' | 'class'>[];
-  /** Keys of the pop-up tags. */
-  tags: readonly string[];
-  /** Whom the SMS would go to, for a scenario's contact policy: only then, and only when the call asks for SMS. */
-  recipient?: { phone: string; timeZone?: string };
-}
 
 /**
  * What a replay keeps of a trace line once it is decided: what the contact centre and the KPIs
@@ -29,6 +10,8 @@ export interface CompactDecision {
 export type ReplayCall = Pick<TraceCall, 'callId' | 'arrivalSec' | 'talkSec' | 'wrapSec' | 'patienceSec' | 'queue' | 'priority' | 'retryOf'> & {
   observed?: { answered?: boolean };
 };
+
+export type { CompactDecision } from '../decision/decision.js';
 
 const NO_TAGS: readonly string[] = [];
 
@@ -84,17 +67,13 @@ export function replayCallOf(call: TraceCall, arrivalSec = call.arrivalSec): Rep
  */
 export function decideTraceCall(decider: CallDecider, seed: number, call: DecideInput, recipients: boolean): CompactDecision | null {
   if (call.queue !== undefined) return null;
-  const input: CallInput = { callId: call.callId, keys: call.keys, rotation: rotationOf(`${seed}:${call.callId}`) };
-  if (call.caller !== undefined) input.caller = call.caller;
-  if (call.profile !== undefined) input.profile = call.profile;
-  if (call.language !== undefined) input.language = call.language;
-  if (call.hangupInIvrSec !== undefined) input.hangupInIvrSec = call.hangupInIvrSec;
-  const decision = decider.decide(input);
-  const c = compactDecision(decision);
-  if (recipients && decision.sms.length > 0) {
-    const phone = decision.caller.phone;
-    const { timeZone } = decider.profileOf(input).profile;
-    c.recipient = timeZone === undefined ? { phone } : { phone, timeZone };
+  if (seed !== lastSeed) {
+    lastSeed = seed;
+    lastSeedPrefix = rotationPrefix(`${seed}:`);
   }
-  return c;
+  // rotationOf(`${seed}:${callId}`), without building that string for every call.
+  return decider.decideCompact(call, rotationAfter(lastSeedPrefix, call.callId), recipients);
 }
+
+let lastSeed = NaN;
+let lastSeedPrefix = 0;
