@@ -46,12 +46,15 @@ export function scanTraceLine(text: string): CheckedLine | undefined {
         j++;
       }
       if (j === start) return undefined; // every string field here has minLength 1 (or is an enum, or parsed)
-      const value = text.slice(start, j);
-      if (field === CALL_ID) callId = value.length >= SLICE_MIN ? ownCopy(text, start - 1, j + 1) : value;
-      else if (field === CALLER) caller = value;
-      else if (field === KEYS) keysText = value;
-      else if (field === QUEUE) queue = value;
-      else language = value;
+      if (field === QUEUE) {
+        queue = j - start === lastQueue.length && textAt(text, start, lastQueue) ? lastQueue : (lastQueue = text.slice(start, j));
+      } else {
+        const value = text.slice(start, j);
+        if (field === CALL_ID) callId = value.length >= SLICE_MIN ? ownCopy(text, start - 1, j + 1) : value;
+        else if (field === CALLER) caller = value;
+        else if (field === KEYS) keysText = value;
+        else language = value;
+      }
       i = j + 1;
     } else {
       const end = numberEnd(text, i);
@@ -132,21 +135,34 @@ const FIELDS: ReadonlyArray<[number, string]> = [
   [LANGUAGE, 'language'],
 ];
 const FIELD_LENGTH: Record<number, number> = Object.fromEntries(FIELDS.map(([bit, name]) => [bit, name.length]));
-/** Field names with their closing quote and colon, by first letter. */
-const BY_FIRST = new Map<number, Array<[number, string]>>();
-for (const [bit, name] of FIELDS) {
-  const c = name.charCodeAt(0);
-  if (!BY_FIRST.has(c)) BY_FIRST.set(c, []);
-  BY_FIRST.get(c)!.push([bit, name + '":']);
-}
+/** Field names with their closing quote and colon, by the char code of their first letter (all below 128). */
+const BY_FIRST: Array<Array<{ bit: number; tail: string }> | undefined> = new Array(128).fill(undefined);
+for (const [bit, name] of FIELDS) (BY_FIRST[name.charCodeAt(0)] ??= []).push({ bit, tail: name + '":' });
 
 /** The known field whose name starts at `i` (just after its opening quote), or UNKNOWN. */
 function fieldAt(text: string, i: number): number {
-  const candidates = BY_FIRST.get(text.charCodeAt(i));
+  const candidates = BY_FIRST[text.charCodeAt(i)];
   if (candidates === undefined) return UNKNOWN;
-  for (const [bit, tail] of candidates) if (text.startsWith(tail, i)) return bit;
+  for (let k = 0; k < candidates.length; k++) {
+    const { bit, tail } = candidates[k]!;
+    if (textAt(text, i, tail)) return bit;
+  }
   return UNKNOWN;
 }
+
+/** Whether `text` holds `part` at `i` (a loop over char codes: cheaper than startsWith here). */
+function textAt(text: string, i: number, part: string): boolean {
+  const m = part.length;
+  if (i + m > text.length) return false;
+  for (let k = 0; k < m; k++) if (text.charCodeAt(i + k) !== part.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * The last queue name read: a trace names a few queues over and over, and lines naming the
+ * one before share its string instead of each holding a copy.
+ */
+let lastQueue = '';
 
 /** Where a JSON number starting at `i` ends (JSON's grammar, no sign: negatives go the full way), or -1. */
 function numberEnd(text: string, i: number): number {
