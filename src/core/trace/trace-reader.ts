@@ -122,7 +122,7 @@ export class TraceReader implements AsyncIterable<TraceCall> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<TraceCall> {
-    return this.calls();
+    return flatten(this.batches());
   }
 
   /**
@@ -134,10 +134,6 @@ export class TraceReader implements AsyncIterable<TraceCall> {
     if (this.started) throw new Error('a TraceReader reads its source once; create another to read again');
     this.started = true;
     return this.callBatches();
-  }
-
-  private async *calls(): AsyncGenerator<TraceCall> {
-    for await (const batch of this.batches()) yield* batch;
   }
 
   private async *callBatches(): AsyncGenerator<TraceCall[]> {
@@ -316,6 +312,10 @@ export class TraceReader implements AsyncIterable<TraceCall> {
 }
 
 /** A reader over a trace file or stream; see TraceReader. */
+async function* flatten(batches: AsyncGenerator<TraceCall[]>): AsyncGenerator<TraceCall> {
+  for await (const batch of batches) yield* batch;
+}
+
 export function readTrace(source: string | Readable, options: TraceReaderOptions = {}): TraceReader {
   return new TraceReader(source, options);
 }
