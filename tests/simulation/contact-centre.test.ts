@@ -280,6 +280,29 @@ describe('streaming input', () => {
     expect(() => centre.offer(call({ at: 300, seq: 3, queuedSec: 299 }))).toThrow(/queuedSec/);
   });
 
+  it('checks every call on its own even when it shares the route of the call before (routes are checked once)', () => {
+    nextSeq = 0;
+    const centre = new ContactCentre(staffing([{ id: 'floor', skills: { general: 1 }, agents: 1 }]), { onOutcome: () => {} });
+    const route = { queue: 'general', priority: 10, overflow: [] };
+    centre.offer(call({ at: 100, route }));
+    const bad: Array<[Partial<OfferedCall>, RegExp]> = [
+      [{ talkSec: -1 }, /talkSec/],
+      [{ talkSec: Number.NaN }, /talkSec/],
+      [{ wrapSec: -1 }, /wrapSec/],
+      [{ patienceSec: -1 }, /patienceSec/],
+      [{ queuedSec: 99 }, /queuedSec/],
+      [{ seq: 1.5 }, /seq/],
+    ];
+    for (const [fields, message] of bad) {
+      expect(() => centre.offer(call({ at: 200, route, ...fields }))).toThrow(message);
+    }
+    centre.offer(call({ at: 200, route }));
+    // A route seen for the first time is checked, whatever came before.
+    expect(() => centre.offer(call({ at: 300, route: { queue: 'general', priority: Number.NaN, overflow: [] } }))).toThrow(/priority/);
+    expect(() => centre.offer(call({ at: 300, route: { queue: 'general', priority: 1, overflow: [{ afterSec: 10, queue: 'nowhere' }] } }))).toThrow(/nowhere/);
+    expect(() => centre.offer(call({ at: 300, route: { queue: 'general', priority: 1, overflow: [{ afterSec: -1, queue: 'vip' }] } }))).toThrow(/afterSec|seconds/);
+  });
+
   it('reports calls that no agent will ever take as neither answered nor abandoned when drained', () => {
     nextSeq = 0;
     const { byId } = simulate(staffing([{ id: 'floor', skills: { general: 1 }, agents: 1 }]), [
