@@ -74,6 +74,24 @@ describe('reading a JSON Lines trace', () => {
     const { calls } = await readAll(`\ufeff${JSON.stringify(call('a', 0))}\r\n${JSON.stringify(call('b', 1))}`);
     expect(calls.map((c) => c.callId)).toEqual(['a', 'b']);
   });
+
+  it('reads the same lines however the source cuts them into chunks (mid-line, between \\r and \\n, chunks without a line break)', async () => {
+    const text =
+      `\ufeff${JSON.stringify(call('a', 0, { queue: 'general', patienceSec: 12.5 }))}\r\n\r\n` +
+      `${JSON.stringify(call('b', 1, { keys: '1,2' }))}\n   \n{"callId":"c", "arrivalSec":2,"talkSec":3}\r\nnope\n` +
+      `${JSON.stringify(call('d', 3.25, { caller: '+8613800000001' }))}\r\n${JSON.stringify(call('e', 4))}`;
+    const whole = await readAll(text, { onError: 'skip' });
+    expect(whole.calls.map((c) => c.callId)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(whole.stats).toMatchObject({ read: 6, calls: 5, skipped: 1, blank: 2 });
+    for (const size of [1, 2, 3, 7, 16, 41, 64, 100]) {
+      const pieces = text.match(new RegExp(`[^]{1,${size}}`, 'g'))!;
+      const reader = readTrace(Readable.from(pieces), { onError: 'skip' });
+      const calls: TraceCall[] = [];
+      for await (const c of reader) calls.push(c);
+      expect(calls, `chunks of ${size}`).toEqual(whole.calls);
+      expect(reader.stats(), `chunks of ${size}`).toEqual(whole.stats);
+    }
+  });
 });
 
 describe('reading a CSV trace', () => {
