@@ -328,6 +328,22 @@ describe('streaming input', () => {
     expect(centre.callsInProgress).toBe(0);
   });
 
+  it('a call whose outcome is out no longer counts as in progress, when answered, abandoned or stranded', () => {
+    nextSeq = 0;
+    const inProgress: Array<[string, number]> = [];
+    const centre: ContactCentre = new ContactCentre(staffing([{ id: 'floor', skills: { general: 1 }, wrapSec: 0, agents: 1 }]), {
+      startSec: 0,
+      onOutcome: (o) => inProgress.push([o.callId, centre.callsInProgress]),
+    });
+    centre.offer(call({ at: 0, callId: 'answered', talkSec: 100 }));
+    centre.offer(call({ at: 1, callId: 'gives-up', patienceSec: 5 }));
+    centre.offer(call({ at: 2, callId: 'stranded', route: { queue: 'vip', priority: 10, overflow: [] } }));
+    centre.finish();
+    // Answered (settled before the next call is offered): only its agent is busy. Gives up: the
+    // agent still busy and the stranded call waiting. Stranded: nothing left.
+    expect(inProgress).toEqual([['answered', 1], ['gives-up', 2], ['stranded', 0]]);
+  });
+
   it('forgets the patience and overflow timers of answered calls, so long patience costs no memory', () => {
     nextSeq = 0;
     const centre = new ContactCentre(staffing([{ id: 'floor', skills: { general: 1 }, agents: 1 }]), { onOutcome: () => {} });

@@ -159,15 +159,14 @@ export class ContactCentre {
     this.schedule(call.queuedSec, QUEUE_ENTRY, call.seq, state, undefined, undefined, undefined);
   }
 
-  /** The call is settled: out of the active list, its record kept for the next call. */
-  private retire(state: CallState): void {
+  /** The call is settled: out of the active list (before its outcome goes out, so listeners see it gone). */
+  private deactivate(state: CallState): void {
     const last = this.active.pop()!;
     if (last !== state) {
       this.active[state.activeIndex] = last;
       last.activeIndex = state.activeIndex;
     }
     state.activeIndex = -1;
-    this.spareStates.push(state);
   }
 
   /**
@@ -406,7 +405,7 @@ export class ContactCentre {
     const call = state.call;
     this.leaveQueues(state);
     this.emit(state, false, true, this.clock - call.queuedSec, undefined, 0, 0, undefined);
-    this.retire(state);
+    this.spareStates.push(state); // its outcome is out: the record serves the next call
     const again = this.onAbandon?.(call, this.clock);
     if (again === undefined) return;
     checkOfferedCall(again, this.queueIds);
@@ -457,7 +456,7 @@ export class ContactCentre {
     const wrapSec = call.wrapSec ?? pool.wrapSec;
     this.schedule(this.clock + call.talkSec, TALK_END, call.seq, undefined, pool, wrapSec, undefined);
     this.emit(state, true, false, this.clock - call.queuedSec, this.clock, call.talkSec, wrapSec, pool.id);
-    this.retire(state);
+    this.spareStates.push(state); // its outcome is out: the record serves the next call
   }
 
   /** Takes the call out of every queue and cancels its timers; their records are kept for reuse. */
@@ -492,6 +491,7 @@ export class ContactCentre {
     wrapSec: number,
     agentGroup: string | undefined,
   ): void {
+    this.deactivate(state);
     const { call } = state;
     const outcome: CallOutcome = {
       seq: call.seq,
@@ -529,7 +529,7 @@ export class ContactCentre {
     for (const state of [...this.active].sort((a, b) => a.call.seq - b.call.seq)) {
       this.leaveQueues(state);
       this.emit(state, false, false, this.clock - state.call.queuedSec, undefined, 0, 0, undefined);
-      this.retire(state);
+      this.spareStates.push(state); // its outcome is out: the record serves the next call
     }
   }
 
