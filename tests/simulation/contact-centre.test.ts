@@ -280,6 +280,29 @@ describe('streaming input', () => {
     expect(() => centre.offer(call({ at: 300, seq: 3, queuedSec: 299 }))).toThrow(/queuedSec/);
   });
 
+  it('checks every call on its own even when it shares the route of the call before (routes are checked once)', () => {
+    nextSeq = 0;
+    const centre = new ContactCentre(staffing([{ id: 'floor', skills: { general: 1 }, agents: 1 }]), { onOutcome: () => {} });
+    const route = { queue: 'general', priority: 10, overflow: [] };
+    centre.offer(call({ at: 100, route }));
+    const bad: Array<[Partial<OfferedCall>, RegExp]> = [
+      [{ talkSec: -1 }, /talkSec/],
+      [{ talkSec: Number.NaN }, /talkSec/],
+      [{ wrapSec: -1 }, /wrapSec/],
+      [{ patienceSec: -1 }, /patienceSec/],
+      [{ queuedSec: 99 }, /queuedSec/],
+      [{ seq: 1.5 }, /seq/],
+    ];
+    for (const [fields, message] of bad) {
+      expect(() => centre.offer(call({ at: 200, route, ...fields }))).toThrow(message);
+    }
+    centre.offer(call({ at: 200, route }));
+    // A route seen for the first time is checked, whatever came before.
+    expect(() => centre.offer(call({ at: 300, route: { queue: 'general', priority: Number.NaN, overflow: [] } }))).toThrow(/priority/);
+    expect(() => centre.offer(call({ at: 300, route: { queue: 'general', priority: 1, overflow: [{ afterSec: 10, queue: 'nowhere' }] } }))).toThrow(/nowhere/);
+    expect(() => centre.offer(call({ at: 300, route: { queue: 'general', priority: 1, overflow: [{ afterSec: -1, queue: 'vip' }] } }))).toThrow(/afterSec|seconds/);
+  });
+
   it('reports calls that no agent will ever take as neither answered nor abandoned when drained', () => {
     nextSeq = 0;
     const { byId } = simulate(staffing([{ id: 'floor', skills: { general: 1 }, agents: 1 }]), [
@@ -303,6 +326,22 @@ describe('streaming input', () => {
     expect(seen.length).toBeGreaterThanOrEqual(999);
     centre.finish();
     expect(centre.callsInProgress).toBe(0);
+  });
+
+  it('a call whose outcome is out no longer counts as in progress, when answered, abandoned or stranded', () => {
+    nextSeq = 0;
+    const inProgress: Array<[string, number]> = [];
+    const centre: ContactCentre = new ContactCentre(staffing([{ id: 'floor', skills: { general: 1 }, wrapSec: 0, agents: 1 }]), {
+      startSec: 0,
+      onOutcome: (o) => inProgress.push([o.callId, centre.callsInProgress]),
+    });
+    centre.offer(call({ at: 0, callId: 'answered', talkSec: 100 }));
+    centre.offer(call({ at: 1, callId: 'gives-up', patienceSec: 5 }));
+    centre.offer(call({ at: 2, callId: 'stranded', route: { queue: 'vip', priority: 10, overflow: [] } }));
+    centre.finish();
+    // Answered (settled before the next call is offered): only its agent is busy. Gives up: the
+    // agent still busy and the stranded call waiting. Stranded: nothing left.
+    expect(inProgress).toEqual([['answered', 1], ['gives-up', 2], ['stranded', 0]]);
   });
 
   it('forgets the patience and overflow timers of answered calls, so long patience costs no memory', () => {

@@ -124,6 +124,27 @@ describe('the fast trace-line scanner', () => {
     }
   });
 
+  it('reads a line where it lies in a longer text as it reads the line cut out, and nothing past its end', () => {
+    const random = mulberry32(5);
+    const lines = randomLines(31, 3_000);
+    const text = lines.join('\n');
+    let from = 0;
+    for (const line of lines) {
+      const to = from + line.length;
+      expect(scanTraceLine(text, from, to), line).toStrictEqual(scanTraceLine(line));
+      // Any proper prefix, with the rest of the text after it, is a line of its own: never read past `to`.
+      const cut = from + Math.floor(random() * line.length);
+      expect(scanTraceLine(text, from, cut), text.slice(from, cut)).toStrictEqual(scanTraceLine(text.slice(from, cut)));
+      from = to + 1;
+    }
+    const whole = '{"callId":"a","arrivalSec":1,"talkSec":12}';
+    // Cut inside the last number, inside a name, before the brace: each must be refused, not read on.
+    for (const cut of [whole.length - 2, whole.length - 1, whole.indexOf('talk') + 2, 14]) {
+      expect(scanTraceLine(whole, 0, cut), whole.slice(0, cut)).toBeUndefined();
+    }
+    expect(scanTraceLine(`xx${whole}yy`, 2, 2 + whole.length)).toStrictEqual(scanTraceLine(whole));
+  });
+
   it('a reader gives the same calls and counts whichever way each line is read', async () => {
     const lines = randomLines(23, 5_000).map((l, i) => l.replace(/"callId":"[^"]*"/, `"callId":"u${i}"`));
     const text = lines.join('\n') + '\n';

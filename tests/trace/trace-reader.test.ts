@@ -74,6 +74,24 @@ describe('reading a JSON Lines trace', () => {
     const { calls } = await readAll(`\ufeff${JSON.stringify(call('a', 0))}\r\n${JSON.stringify(call('b', 1))}`);
     expect(calls.map((c) => c.callId)).toEqual(['a', 'b']);
   });
+
+  it('reads the same lines however the source cuts them into chunks (mid-line, between \\r and \\n, chunks without a line break)', async () => {
+    const text =
+      `\ufeff${JSON.stringify(call('a', 0, { queue: 'general', patienceSec: 12.5 }))}\r\n\r\n` +
+      `${JSON.stringify(call('b', 1, { keys: '1,2' }))}\n   \n{"callId":"c", "arrivalSec":2,"talkSec":3}\r\nnope\n` +
+      `${JSON.stringify(call('d', 3.25, { caller: '+8613800000001' }))}\r\n${JSON.stringify(call('e', 4))}`;
+    const whole = await readAll(text, { onError: 'skip' });
+    expect(whole.calls.map((c) => c.callId)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(whole.stats).toMatchObject({ read: 6, calls: 5, skipped: 1, blank: 2 });
+    for (const size of [1, 2, 3, 7, 16, 41, 64, 100]) {
+      const pieces = text.match(new RegExp(`[^]{1,${size}}`, 'g'))!;
+      const reader = readTrace(Readable.from(pieces), { onError: 'skip' });
+      const calls: TraceCall[] = [];
+      for await (const c of reader) calls.push(c);
+      expect(calls, `chunks of ${size}`).toEqual(whole.calls);
+      expect(reader.stats(), `chunks of ${size}`).toEqual(whole.stats);
+    }
+  });
 });
 
 describe('reading a CSV trace', () => {
@@ -293,6 +311,64 @@ describe('streaming', () => {
     const reader = readTrace(Readable.from([jsonl(call('a', 0))]));
     reader[Symbol.asyncIterator]();
     expect(() => reader[Symbol.asyncIterator]()).toThrow(/reads its source once/);
+    expect(() => reader.batches()).toThrow(/reads its source once/);
+  });
+});
+
+describe('batches: the same calls a chunk at a time', () => {
+  // Several chunks, so that batches end where the chunks do and calls span them.
+  const chunked = (text: string) => Readable.from(text.match(/[^]{1,97}/g)!);
+  async function both(text: string, opts: TraceReaderOptions) {
+    const one = readTrace(chunked(text), opts);
+    const single: TraceCall[] = [];
+    for await (const c of one) single.push(c);
+    const many = readTrace(chunked(text), opts);
+    const batched: TraceCall[] = [];
+    let batches = 0;
+    for await (const b of many.batches()) {
+      expect(b.length).toBeGreaterThan(0);
+      batches++;
+      batched.push(...b);
+    }
+    return { single, batched, batches, stats: [one.stats(), many.stats()] };
+  }
+  const lines = [
+    ...Array.from({ length: 40 }, (_, i) => call(`c${i}`, i * 2, i % 3 === 0 ? { queue: 'general', patienceSec: 30 } : { keys: '1,2' })),
+    'nope',
+    call('c5', 100),
+    call('late', 50),
+    '',
+    { callId: 'r', arrivalSec: 120, talkSec: 5, retryOf: 'c7' },
+  ];
+
+  it('skip mode: every call, field and count as the per-call iterator gives them', async () => {
+    const { single, batched, batches, stats } = await both(jsonl(...lines), { onError: 'skip', queues: new Set(['general']) });
+    expect(batched).toEqual(single);
+    expect(single).toHaveLength(41);
+    expect(batches).toBeGreaterThan(1);
+    expect(stats[1]).toEqual(stats[0]);
+  });
+
+  it('sorted: the same order', async () => {
+    const { single, batched } = await both(jsonl(...lines.filter((l) => typeof l !== 'string')), { onError: 'skip', sort: true });
+    expect(batched).toEqual(single);
+    expect(batched.map((c) => c.callId).slice(0, 3)).toEqual(['c0', 'c1', 'c2']);
+  });
+
+  it('fail mode: the calls before the first bad line, then the same error', async () => {
+    const text = jsonl(...lines);
+    const single: string[] = [];
+    const batched: string[] = [];
+    const e1 = await (async () => {
+      for await (const c of readTrace(chunked(text))) single.push(c.callId);
+    })().catch((e: unknown) => e);
+    const e2 = await (async () => {
+      for await (const b of readTrace(chunked(text)).batches()) batched.push(...b.map((c) => c.callId));
+    })().catch((e: unknown) => e);
+    expect(e2).toBeInstanceOf(TraceError);
+    expect((e2 as TraceError).issues).toEqual((e1 as TraceError).issues);
+    expect(batched).toEqual(single);
+    expect(batched).toHaveLength(40);
   });
 });
 

@@ -26,6 +26,8 @@ export class StaffingGaps {
   /** Per queue: interval → calls that reached it unstaffed. */
   private readonly unstaffed = new Map<string, Map<number, number>>();
   private readonly neverStaffed = new Set<string>();
+  private lastQueue: string | undefined;
+  private lastTable: Uint8Array | undefined;
 
   constructor(
     private readonly staffing: Staffing,
@@ -44,7 +46,12 @@ export class StaffingGaps {
 
   /** A call joins `queue` at `queuedSec` (the replay's clock). */
   note(queue: string, queuedSec: number): void {
-    const table = this.staffed.get(queue);
+    // Calls name the same few queues over and over: the last one's table saves a lookup per call.
+    let table = this.lastTable;
+    if (queue !== this.lastQueue) {
+      table = this.lastTable = this.staffed.get(queue);
+      this.lastQueue = queue;
+    }
     if (table === undefined) return;
     const secOfDay = ((queuedSec % DAY_SEC) + DAY_SEC) % DAY_SEC;
     if (table[Math.floor(secOfDay / 60)] === 1) return;

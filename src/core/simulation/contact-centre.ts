@@ -41,7 +41,7 @@ import {
   entryBefore,
   eventBefore,
   type CallState,
-  type EventSpec,
+  type EventKind,
   type QueueEntry,
   type QueueState,
   type SimEvent,
@@ -79,7 +79,13 @@ export class ContactCentre {
   private pools: AgentPool[] = [];
   /** Skills per pool, best first. */
   private skills: Array<Array<{ queue: QueueState; skillPriority: number }>> = [];
-  private readonly active = new Set<CallState>();
+  /** Calls offered and not yet settled, in no particular order (each knows its index). */
+  private readonly active: CallState[] = [];
+  // Records of settled calls and handled events, reused for the next ones: a million calls then
+  // allocate a few hundred of each instead of a million, and the garbage collector has less to do.
+  private readonly spareEvents: SimEvent[] = [];
+  private readonly spareStates: CallState[] = [];
+  private readonly spareEntries: QueueEntry[] = [];
   private readonly queueIds: ReadonlySet<string>;
   private startSec: number | undefined;
   private clock = 0;
@@ -89,6 +95,8 @@ export class ContactCentre {
   private lastArrival = -Infinity;
   private eventCount = 0;
   private finished = false;
+  /** The route of the last call offered, checked then. */
+  private checkedRoute: OfferedCall['route'] | undefined;
 
   constructor(
     private readonly staffing: Staffing,
@@ -109,7 +117,7 @@ export class ContactCentre {
 
   /** Calls offered whose outcome is not yet final, or whose agent is still busy with them. */
   get callsInProgress(): number {
-    return this.active.size + this.busyAgents();
+    return this.active.length + this.busyAgents();
   }
 
   /** Events scheduled and not yet handled; stays bounded by the calls in progress and the groups. */
@@ -123,7 +131,8 @@ export class ContactCentre {
    */
   offer(call: OfferedCall): void {
     if (this.finished) throw new SimulationError('FINISHED', 'no calls can be offered after finish()', call.callId);
-    checkOfferedCall(call, this.queueIds);
+    checkOfferedCall(call, this.queueIds, this.checkedRoute);
+    this.checkedRoute = call.route;
     this.checkOrder(call);
     if (this.startSec === undefined) this.start(Math.floor(call.arrivalSec / this.intervalSec) * this.intervalSec);
     this.advanceTo(call.arrivalSec);
@@ -134,17 +143,30 @@ export class ContactCentre {
 
   /** A call joins the floor: it enters the queues at its queuedSec. */
   private admit(call: OfferedCall): void {
-    const state: CallState = {
-      call,
-      entries: [],
-      timers: [],
-      lastQueue: this.queueById.get(call.route.queue)!,
-      overflowed: false,
-      overflowQueue: undefined,
-      waiting: false,
-    };
-    this.active.add(state);
-    this.schedule({ time: call.queuedSec, kind: QUEUE_ENTRY, seq: call.seq, call: state });
+    const lastQueue = this.queueById.get(call.route.queue)!;
+    let state = this.spareStates.pop();
+    if (state === undefined) {
+      state = { call, entries: [], timers: [], lastQueue, overflowed: false, overflowQueue: undefined, waiting: false, activeIndex: -1 };
+    } else {
+      state.call = call;
+      state.lastQueue = lastQueue;
+      state.overflowed = false;
+      state.overflowQueue = undefined;
+      state.waiting = false;
+    }
+    state.activeIndex = this.active.length;
+    this.active.push(state);
+    this.schedule(call.queuedSec, QUEUE_ENTRY, call.seq, state, undefined, undefined, undefined);
+  }
+
+  /** The call is settled: out of the active list (before its outcome goes out, so listeners see it gone). */
+  private deactivate(state: CallState): void {
+    const last = this.active.pop()!;
+    if (last !== state) {
+      this.active[state.activeIndex] = last;
+      last.activeIndex = state.activeIndex;
+    }
+    state.activeIndex = -1;
   }
 
   /**
@@ -155,7 +177,8 @@ export class ContactCentre {
     if (t <= this.horizon) return;
     this.horizon = t;
     if (this.startSec === undefined) return;
-    this.run((next) => next.time < t);
+    // The common case, once per offered call: a loop of its own rather than a closure per call.
+    for (let next = this.events.peek(); next !== undefined && next.time < t; next = this.events.peek()) this.handleInstant(next.time);
   }
 
   /** Simulates until every offered call is over: answered and wrapped up, abandoned, or stranded. */
@@ -171,7 +194,7 @@ export class ContactCentre {
       }
       return true;
     });
-    if (this.active.size > 0 && this.allStranded()) this.endStranded();
+    if (this.active.length > 0 && this.allStranded()) this.endStranded();
     this.flushSeries();
   }
 
@@ -251,6 +274,14 @@ export class ContactCentre {
 
   /** Calls must come in arrival order, and not before time already simulated. */
   private checkOrder(call: OfferedCall): void {
+    // One test on the way of every call; the wording of a failure is kept out of it, so that
+    // this stays small enough to be inlined.
+    const at = call.arrivalSec;
+    if (call.seq > this.lastSeq && at >= this.lastArrival && at >= this.horizon && !(this.startSec !== undefined && at < this.startSec)) return;
+    this.outOfOrder(call);
+  }
+
+  private outOfOrder(call: OfferedCall): never {
     if (call.seq <= this.lastSeq) {
       throw new SimulationError('OUT_OF_ORDER', `seq ${call.seq} does not follow seq ${this.lastSeq}`, call.callId);
     }
@@ -264,6 +295,7 @@ export class ContactCentre {
     if (this.startSec !== undefined && call.arrivalSec < this.startSec) {
       throw new SimulationError('OUT_OF_ORDER', `arrives at ${call.arrivalSec}s, before the clock starts (${this.startSec}s)`, call.callId);
     }
+    throw new SimulationError('OUT_OF_ORDER', `arrives at ${call.arrivalSec}s, out of order`, call.callId);
   }
 
   // --- the event loop --------------------------------------------------------------------
@@ -272,28 +304,35 @@ export class ContactCentre {
     for (;;) {
       const next = this.events.peek();
       if (next === undefined || !proceed(next)) return;
-      const t = next.time;
-      this.clock = t;
-      let changed = false;
-      for (let event = this.events.peek(); event !== undefined && event.time === t; event = this.events.peek()) {
-        if (event.kind === ABANDON && changed) {
-          // Agents free at this instant answer before anyone's patience runs out.
-          this.dispatch();
-          changed = false;
-          continue;
-        }
-        this.events.pop();
-        this.handle(event);
-        if (event.kind !== ABANDON) changed = true;
-      }
-      this.dispatch();
+      this.handleInstant(next.time);
     }
+  }
+
+  /** Handles every event at `t` (the earliest scheduled), then lets agents choose. */
+  private handleInstant(t: number): void {
+    this.clock = t;
+    let changed = false;
+    for (let event = this.events.peek(); event !== undefined && event.time === t; event = this.events.peek()) {
+      if (event.kind === ABANDON && changed) {
+        // Agents free at this instant answer before anyone's patience runs out.
+        this.dispatch();
+        changed = false;
+        continue;
+      }
+      this.events.pop();
+      const kind = event.kind;
+      this.handle(event);
+      if (kind !== ABANDON) changed = true;
+      // Overflow and abandonment events are the call's timers: leaveQueues hands them back.
+      if (kind !== ABANDON && kind !== OVERFLOW) this.spareEvents.push(event);
+    }
+    this.dispatch();
   }
 
   private handle(event: SimEvent): void {
     switch (event.kind) {
       case TALK_END:
-        if (event.wrapSec! > 0) this.schedule({ time: this.clock + event.wrapSec!, kind: WRAP_END, seq: event.seq, pool: event.pool! });
+        if (event.wrapSec! > 0) this.schedule(this.clock + event.wrapSec!, WRAP_END, event.seq, undefined, event.pool!, undefined, undefined);
         else event.pool!.release(this.clock);
         return;
       case WRAP_END:
@@ -321,11 +360,12 @@ export class ContactCentre {
     const { call } = state;
     state.waiting = true;
     this.join(state, state.lastQueue, call.route.priority);
-    call.route.overflow.forEach((step, i) =>
-      this.addTimer(state, { time: call.queuedSec + step.afterSec, kind: OVERFLOW, seq: call.seq, call: state, step: i }),
-    );
+    const overflow = call.route.overflow;
+    for (let i = 0; i < overflow.length; i++) {
+      state.timers.push(this.schedule(call.queuedSec + overflow[i]!.afterSec, OVERFLOW, call.seq, state, undefined, undefined, i));
+    }
     if (call.patienceSec !== undefined && Number.isFinite(call.patienceSec)) {
-      this.addTimer(state, { time: call.queuedSec + call.patienceSec, kind: ABANDON, seq: call.seq, call: state });
+      state.timers.push(this.schedule(call.queuedSec + call.patienceSec, ABANDON, call.seq, state, undefined, undefined, undefined));
     }
   }
 
@@ -348,16 +388,25 @@ export class ContactCentre {
   }
 
   private join(state: CallState, queue: QueueState, priority: number): void {
-    const entry: QueueEntry = { heapIndex: -1, call: state, queue, priority };
+    let entry = this.spareEntries.pop();
+    if (entry === undefined) {
+      entry = { heapIndex: -1, call: state, queue, priority };
+    } else {
+      entry.call = state;
+      entry.queue = queue;
+      entry.priority = priority;
+    }
     state.entries.push(entry);
     queue.waiting.push(entry);
     queue.length.set(this.clock, queue.waiting.size);
   }
 
   private abandon(state: CallState): void {
+    const call = state.call;
     this.leaveQueues(state);
-    this.emit(state, { answered: false, abandoned: true, waitSec: this.clock - state.call.queuedSec });
-    const again = this.onAbandon?.(state.call, this.clock);
+    this.emit(state, false, true, this.clock - call.queuedSec, undefined, 0, 0, undefined);
+    this.spareStates.push(state); // its outcome is out: the record serves the next call
+    const again = this.onAbandon?.(call, this.clock);
     if (again === undefined) return;
     checkOfferedCall(again, this.queueIds);
     if (!(again.arrivalSec >= this.clock)) {
@@ -405,34 +454,44 @@ export class ContactCentre {
     state.lastQueue = queue;
     pool.seize(this.clock);
     const wrapSec = call.wrapSec ?? pool.wrapSec;
-    this.schedule({ time: this.clock + call.talkSec, kind: TALK_END, seq: call.seq, pool, wrapSec });
-    this.emit(state, {
-      answered: true,
-      abandoned: false,
-      waitSec: this.clock - call.queuedSec,
-      answeredSec: this.clock,
-      talkSec: call.talkSec,
-      wrapSec,
-      agentGroup: pool.id,
-    });
+    this.schedule(this.clock + call.talkSec, TALK_END, call.seq, undefined, pool, wrapSec, undefined);
+    this.emit(state, true, false, this.clock - call.queuedSec, this.clock, call.talkSec, wrapSec, pool.id);
+    this.spareStates.push(state); // its outcome is out: the record serves the next call
   }
 
+  /** Takes the call out of every queue and cancels its timers; their records are kept for reuse. */
   private leaveQueues(state: CallState): void {
-    for (const entry of state.entries) {
+    const entries = state.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       entry.queue.waiting.remove(entry);
       entry.queue.length.set(this.clock, entry.queue.waiting.size);
+      this.spareEntries.push(entry);
     }
-    state.entries = [];
-    for (const timer of state.timers) this.events.remove(timer);
-    state.timers = [];
+    while (entries.length > 0) entries.pop(); // cheaper than setting the length
+    const timers = state.timers;
+    for (let i = 0; i < timers.length; i++) {
+      const timer = timers[i]!;
+      // A timer already handled (popped) is no longer in the heap; either way nothing else holds it.
+      this.events.remove(timer);
+      timer.call = undefined;
+      this.spareEvents.push(timer);
+    }
+    while (timers.length > 0) timers.pop();
     state.waiting = false;
   }
 
   private emit(
     state: CallState,
-    fate: Pick<CallOutcome, 'answered' | 'abandoned' | 'waitSec'> & Partial<Pick<CallOutcome, 'answeredSec' | 'talkSec' | 'wrapSec' | 'agentGroup'>>,
+    answered: boolean,
+    abandoned: boolean,
+    waitSec: number,
+    answeredSec: number | undefined,
+    talkSec: number,
+    wrapSec: number,
+    agentGroup: string | undefined,
   ): void {
-    this.active.delete(state);
+    this.deactivate(state);
     const { call } = state;
     const outcome: CallOutcome = {
       seq: call.seq,
@@ -440,17 +499,17 @@ export class ContactCentre {
       segment: call.segment,
       queue: state.lastQueue.id,
       entryQueue: call.route.queue,
-      answered: fate.answered,
-      abandoned: fate.abandoned,
-      waitSec: fate.waitSec,
+      answered,
+      abandoned,
+      waitSec,
       arrivalSec: call.arrivalSec,
       queuedSec: call.queuedSec,
-      talkSec: fate.talkSec ?? 0,
-      wrapSec: fate.wrapSec ?? 0,
+      talkSec,
+      wrapSec,
       overflowed: state.overflowed,
     };
-    if (fate.answeredSec !== undefined) outcome.answeredSec = fate.answeredSec;
-    if (fate.agentGroup !== undefined) outcome.agentGroup = fate.agentGroup;
+    if (answeredSec !== undefined) outcome.answeredSec = answeredSec;
+    if (agentGroup !== undefined) outcome.agentGroup = agentGroup;
     if (state.overflowQueue !== undefined) outcome.overflowQueue = state.overflowQueue;
     this.onOutcome(outcome, call);
   }
@@ -469,31 +528,38 @@ export class ContactCentre {
   private endStranded(): void {
     for (const state of [...this.active].sort((a, b) => a.call.seq - b.call.seq)) {
       this.leaveQueues(state);
-      this.emit(state, { answered: false, abandoned: false, waitSec: this.clock - state.call.queuedSec });
+      this.emit(state, false, false, this.clock - state.call.queuedSec, undefined, 0, 0, undefined);
+      this.spareStates.push(state); // its outcome is out: the record serves the next call
     }
   }
 
   // --- bookkeeping -----------------------------------------------------------------------
 
-  private schedule(event: EventSpec): SimEvent {
-    // Every event gets the same fields in the same order: one object shape keeps the heap fast.
-    const full: SimEvent = {
-      heapIndex: -1,
-      time: event.time,
-      kind: event.kind,
-      seq: event.seq,
-      order: this.eventCount++,
-      call: event.call,
-      pool: event.pool,
-      wrapSec: event.wrapSec,
-      step: event.step,
-    };
-    this.events.push(full);
-    return full;
-  }
-
-  private addTimer(state: CallState, event: EventSpec): void {
-    state.timers.push(this.schedule(event));
+  private schedule(
+    time: number,
+    kind: EventKind,
+    seq: number,
+    call: CallState | undefined,
+    pool: AgentPool | undefined,
+    wrapSec: number | undefined,
+    step: number | undefined,
+  ): SimEvent {
+    let event = this.spareEvents.pop();
+    if (event === undefined) {
+      // Every event gets the same fields in the same order: one object shape keeps the heap fast.
+      event = { heapIndex: -1, time, kind, seq, order: this.eventCount++, call, pool, wrapSec, step };
+    } else {
+      event.time = time;
+      event.kind = kind;
+      event.seq = seq;
+      event.order = this.eventCount++;
+      event.call = call;
+      event.pool = pool;
+      event.wrapSec = wrapSec;
+      event.step = step;
+    }
+    this.events.push(event);
+    return event;
   }
 
   private scheduleShiftChange(pool: AgentPool): void {
@@ -502,7 +568,7 @@ export class ContactCentre {
     const within = this.clock - dayStart;
     const next = pool.schedule.find((p) => p.minute * 60 > within);
     const time = next === undefined ? dayStart + DAY_SEC : dayStart + next.minute * 60;
-    this.schedule({ time, kind: SHIFT_CHANGE, seq: pool.index, pool });
+    this.schedule(time, SHIFT_CHANGE, pool.index, undefined, pool, undefined, undefined);
   }
 
   private busyAgents(): number {

@@ -10,6 +10,9 @@ export class IntervalIntegral {
   private since: number;
   private readonly areas: number[] = [];
   private readonly maxima: number[] = [];
+  /** The slot holding `since` and where its interval ends, once known (-Infinity: not known). */
+  private currentSlot = 0;
+  private currentEnd = -Infinity;
 
   constructor(
     private readonly intervalSec: number,
@@ -36,6 +39,14 @@ export class IntervalIntegral {
   advance(now: number): void {
     let from = this.since;
     if (now <= from) return;
+    if (now < this.currentEnd) {
+      // Still inside the interval `since` is in: the loop below would do exactly this.
+      const slot = this.currentSlot;
+      this.areas[slot]! += this.value * (now - from);
+      if (this.value > this.maxima[slot]!) this.maxima[slot] = this.value;
+      this.since = now;
+      return;
+    }
     const base = Math.floor(this.startSec / this.intervalSec);
     while (from < now) {
       const interval = Math.floor(from / this.intervalSec);
@@ -50,6 +61,14 @@ export class IntervalIntegral {
       from = to;
     }
     this.since = now;
+    const interval = Math.floor(now / this.intervalSec);
+    const slot = interval - base;
+    if (slot < this.areas.length) {
+      this.currentSlot = slot;
+      this.currentEnd = (interval + 1) * this.intervalSec;
+    } else {
+      this.currentEnd = -Infinity;
+    }
   }
 
   /** Area and maximum of interval `slot` (0 = the interval holding startSec). */

@@ -122,6 +122,10 @@ export class QueueKpiAccumulator {
   private readonly agents = new Map<string, Map<number, Sums>>();
   private firstInterval = Infinity;
   private lastInterval = -Infinity;
+  /** The sums the last call went to, with their queue key and interval. */
+  private lastSums: Sums | undefined;
+  private lastKey = '';
+  private lastCallInterval = NaN;
 
   constructor(options: QueueKpiOptions) {
     if (!(options.thresholdSec >= 0)) throw new RangeError(`threshold must be >= 0 seconds, got ${options.thresholdSec}`);
@@ -134,7 +138,14 @@ export class QueueKpiAccumulator {
 
   add(outcome: CallOutcome): void {
     const interval = Math.floor(outcome.queuedSec / this.intervalSec);
-    const sums = this.slot(this.calls, this.keyBy(outcome), interval);
+    const key = this.keyBy(outcome);
+    let sums = this.lastSums;
+    // Calls come mostly in queue-entry order: the previous call's sums are usually this one's.
+    if (sums === undefined || interval !== this.lastCallInterval || key !== this.lastKey) {
+      sums = this.lastSums = this.slot(this.calls, key, interval);
+      this.lastKey = key;
+      this.lastCallInterval = interval;
+    }
     sums.offered += 1;
     if (outcome.answered) {
       sums.answered += 1;

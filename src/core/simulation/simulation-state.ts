@@ -33,9 +33,6 @@ export interface SimEvent extends HeapItem {
   step: number | undefined;
 }
 
-/** What a caller says when scheduling an event; the heap fills in the rest. */
-export type EventSpec = Pick<SimEvent, 'time' | 'kind' | 'seq'> & Partial<Pick<SimEvent, 'call' | 'pool' | 'wrapSec' | 'step'>>;
-
 export interface QueueState {
   id: string;
   index: number;
@@ -64,6 +61,8 @@ export interface CallState {
   overflowQueue: string | undefined;
   /** In the queues (as opposed to not yet there, or done). */
   waiting: boolean;
+  /** Position in the contact centre's list of active calls, or -1 once settled. */
+  activeIndex: number;
 }
 
 /** Earlier time first; at one instant, by kind, then call order, then scheduling order. */

@@ -11,9 +11,10 @@ import type { CheckedLine } from './trace-line-check.js';
  * `undefined`, and the reader then takes the full validating path, which also words the errors.
  * tests/trace/trace-line-scanner.test.ts holds the two equal.
  */
-export function scanTraceLine(text: string): CheckedLine | undefined {
-  const n = text.length;
-  if (n < 2 || text.charCodeAt(0) !== OPEN || text.charCodeAt(n - 1) !== CLOSE) return undefined;
+export function scanTraceLine(text: string, from = 0, to = text.length): CheckedLine | undefined {
+  // The line is text[from, to): a reader scans its chunk in place, without a string per line.
+  const n = to;
+  if (n - from < 2 || text.charCodeAt(from) !== OPEN || text.charCodeAt(n - 1) !== CLOSE) return undefined;
   let seen = 0;
   let callId: string | undefined;
   let caller: string | undefined;
@@ -26,16 +27,16 @@ export function scanTraceLine(text: string): CheckedLine | undefined {
   let patienceSec = NaN;
   let hangupInIvrSec = NaN;
   let priority = NaN;
-  let i = 1;
-  if (n === 2) return undefined; // {} lacks the required fields
+  let i = from + 1;
+  if (n - from === 2) return undefined; // {} lacks the required fields
   for (;;) {
-    if (text.charCodeAt(i) !== QUOTE) return undefined;
-    const field = fieldAt(text, i + 1);
+    if (i >= n || text.charCodeAt(i) !== QUOTE) return undefined;
+    const field = fieldAt(text, i + 1, n);
     if (field === UNKNOWN || seen & field) return undefined; // unknown or repeated: the full path decides
     seen |= field;
     i += FIELD_LENGTH[field]! + 3; // "name":
     if (field & STRING_FIELDS) {
-      if (text.charCodeAt(i) !== QUOTE) return undefined;
+      if (i >= n || text.charCodeAt(i) !== QUOTE) return undefined;
       const start = i + 1;
       let j = start;
       for (;;) {
@@ -46,15 +47,18 @@ export function scanTraceLine(text: string): CheckedLine | undefined {
         j++;
       }
       if (j === start) return undefined; // every string field here has minLength 1 (or is an enum, or parsed)
-      const value = text.slice(start, j);
-      if (field === CALL_ID) callId = value.length >= SLICE_MIN ? ownCopy(text, start - 1, j + 1) : value;
-      else if (field === CALLER) caller = value;
-      else if (field === KEYS) keysText = value;
-      else if (field === QUEUE) queue = value;
-      else language = value;
+      if (field === QUEUE) {
+        queue = j - start === lastQueue.length && textAt(text, start, n, lastQueue) ? lastQueue : (lastQueue = text.slice(start, j));
+      } else {
+        const value = text.slice(start, j);
+        if (field === CALL_ID) callId = value.length >= SLICE_MIN ? ownCopy(text, start - 1, j + 1) : value;
+        else if (field === CALLER) caller = value;
+        else if (field === KEYS) keysText = value;
+        else language = value;
+      }
       i = j + 1;
     } else {
-      const end = numberEnd(text, i);
+      const end = numberEnd(text, i, n);
       if (end < 0) return undefined;
       const value = numberValue(text, i, end);
       if (!(value >= 0) || value === Infinity) return undefined; // every number here has minimum 0
@@ -66,7 +70,7 @@ export function scanTraceLine(text: string): CheckedLine | undefined {
       else priority = value;
       i = end;
     }
-    const c = text.charCodeAt(i);
+    const c = i < n ? text.charCodeAt(i) : -1;
     if (c === COMMA) {
       i++;
       continue;
@@ -132,40 +136,54 @@ const FIELDS: ReadonlyArray<[number, string]> = [
   [LANGUAGE, 'language'],
 ];
 const FIELD_LENGTH: Record<number, number> = Object.fromEntries(FIELDS.map(([bit, name]) => [bit, name.length]));
-/** Field names with their closing quote and colon, by first letter. */
-const BY_FIRST = new Map<number, Array<[number, string]>>();
-for (const [bit, name] of FIELDS) {
-  const c = name.charCodeAt(0);
-  if (!BY_FIRST.has(c)) BY_FIRST.set(c, []);
-  BY_FIRST.get(c)!.push([bit, name + '":']);
-}
+/** Field names with their closing quote and colon, by the char code of their first letter (all below 128). */
+const BY_FIRST: Array<Array<{ bit: number; tail: string }> | undefined> = new Array(128).fill(undefined);
+for (const [bit, name] of FIELDS) (BY_FIRST[name.charCodeAt(0)] ??= []).push({ bit, tail: name + '":' });
 
 /** The known field whose name starts at `i` (just after its opening quote), or UNKNOWN. */
-function fieldAt(text: string, i: number): number {
-  const candidates = BY_FIRST.get(text.charCodeAt(i));
+function fieldAt(text: string, i: number, n: number): number {
+  const candidates = BY_FIRST[text.charCodeAt(i)];
   if (candidates === undefined) return UNKNOWN;
-  for (const [bit, tail] of candidates) if (text.startsWith(tail, i)) return bit;
+  for (let k = 0; k < candidates.length; k++) {
+    const { bit, tail } = candidates[k]!;
+    if (textAt(text, i, n, tail)) return bit;
+  }
   return UNKNOWN;
 }
 
+/** Whether `text` holds `part` at `i`, ending by `n` (a loop over char codes: cheaper than startsWith here). */
+function textAt(text: string, i: number, n: number, part: string): boolean {
+  const m = part.length;
+  if (i + m > n) return false;
+  for (let k = 0; k < m; k++) if (text.charCodeAt(i + k) !== part.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * The last queue name read: a trace names a few queues over and over, and lines naming the
+ * one before share its string instead of each holding a copy.
+ */
+let lastQueue = '';
+
 /** Where a JSON number starting at `i` ends (JSON's grammar, no sign: negatives go the full way), or -1. */
-function numberEnd(text: string, i: number): number {
-  const n = text.length;
+function numberEnd(text: string, i: number, n: number): number {
+  // Nothing at or after n is read: the line may be part of a longer text.
   let j = i;
+  if (j >= n) return -1;
   const first = text.charCodeAt(j);
   if (first === ZERO) j++;
   else if (first > ZERO && first <= ZERO + 9) while (j < n && isDigit(text.charCodeAt(j))) j++;
   else return -1;
-  if (text.charCodeAt(j) === DOT) {
+  if (j < n && text.charCodeAt(j) === DOT) {
     j++;
     const from = j;
     while (j < n && isDigit(text.charCodeAt(j))) j++;
     if (j === from) return -1;
   }
-  const e = text.charCodeAt(j);
+  const e = j < n ? text.charCodeAt(j) : -1;
   if (e === 0x65 || e === 0x45) {
     j++;
-    const sign = text.charCodeAt(j);
+    const sign = j < n ? text.charCodeAt(j) : -1;
     if (sign === 0x2b || sign === 0x2d) j++;
     const from = j;
     while (j < n && isDigit(text.charCodeAt(j))) j++;

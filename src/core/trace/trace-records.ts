@@ -27,11 +27,13 @@ export async function* jsonlRecords(input: Readable): AsyncGenerator<TraceRecord
   input.setEncoding('utf8');
   let rest = '';
   let line = 0;
-  const one = (text: string): TraceRecord => {
+  /** The line text[from, to): scanned where it lies, cut out only when the scanner cannot read it. */
+  const one = (chunk: string, from: number, to: number): TraceRecord => {
     line++;
-    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const checked = scanTraceLine(text);
+    if (line === 1 && chunk.charCodeAt(from) === 0xfeff) from++;
+    const checked = scanTraceLine(chunk, from, to);
     if (checked) return { kind: 'checked', line, checked };
+    const text = chunk.slice(from, to);
     if (text.trim() === '') return { kind: 'blank', count: 1 };
     try {
       return { kind: 'value', line, value: JSON.parse(text) as unknown, problems: [] };
@@ -40,19 +42,32 @@ export async function* jsonlRecords(input: Readable): AsyncGenerator<TraceRecord
       return { kind: 'syntax', line, problems: [{ field: '', message: `not valid JSON${at.column === undefined ? '' : ` at column ${at.column}`}: ${at.reason}` }] };
     }
   };
+  const lineEnd = (text: string, start: number, nl: number) => (nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
   for await (const chunk of input as AsyncIterable<string>) {
-    rest += chunk;
     const batch: TraceRecord[] = [];
     let start = 0;
-    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n', start)) {
-      batch.push(one(rest.slice(start, rest.charCodeAt(nl - 1) === 13 ? nl - 1 : nl)));
+    let nl = chunk.indexOf('\n');
+    if (rest !== '') {
+      if (nl < 0) {
+        rest += chunk;
+        continue;
+      }
+      // The line the previous chunk began; the chunk's own lines are read where they lie in it
+      // (a flat string, where joining it to the rest first would make one to flatten).
+      const head = rest + chunk.slice(0, nl);
+      batch.push(one(head, 0, lineEnd(head, 0, head.length)));
+      start = nl + 1;
+      nl = chunk.indexOf('\n', start);
+    }
+    for (; nl >= 0; nl = chunk.indexOf('\n', start)) {
+      batch.push(one(chunk, start, lineEnd(chunk, start, nl)));
       start = nl + 1;
     }
-    rest = rest.slice(start);
+    rest = chunk.slice(start);
     if (batch.length) yield batch;
   }
   // A last line without a newline is still a line; a file ending in a newline has no extra one.
-  if (rest !== '') yield [one(rest.endsWith('\r') ? rest.slice(0, -1) : rest)];
+  if (rest !== '') yield [one(rest, 0, rest.endsWith('\r') ? rest.length - 1 : rest.length)];
 }
 
 interface CsvRow {
