@@ -64,11 +64,32 @@ export class MemoryContactLedger implements ContactLedger {
   private readonly sids = new Set<string>();
   private readonly unknown = new Set<string>();
 
+  private sweptAtMs = Number.NaN;
+
   /**
    * @param trackKeys remember every message key, to refuse duplicates and to release a message;
    * a replay, which has neither, turns it off and the ledger keeps only the times of messages
+   * @param forgetAfterMs no window the ledger is asked about is longer: once every such span it
+   * forgets the customers who are not opted out and have no message within it, whom the windows
+   * can no longer count (a replay of weeks keeps the callers of the last window or two, not all)
    */
-  constructor(private readonly opts: { trackKeys?: boolean } = {}) {}
+  constructor(private readonly opts: { trackKeys?: boolean; forgetAfterMs?: number } = {}) {}
+
+  /** Customers the ledger holds something about. */
+  get customerCount(): number {
+    return this.customers.size;
+  }
+
+  private sweep(nowMs: number): void {
+    const forget = this.opts.forgetAfterMs;
+    if (forget === undefined || nowMs - this.sweptAtMs < forget) return;
+    if (!Number.isNaN(this.sweptAtMs)) {
+      const from = nowMs - forget;
+      const forgotten = (lists: readonly SentList<string>[]) => lists.every((l) => l.atMs.length === 0 || l.atMs[l.atMs.length - 1]! <= from);
+      for (const [phone, c] of this.customers) if (!c.optedOut && forgotten(c.byTemplate) && forgotten(c.byClass)) this.customers.delete(phone);
+    }
+    this.sweptAtMs = nowMs;
+  }
 
   private customer(phone: string): Customer {
     let c = this.customers.get(phone);
@@ -91,6 +112,7 @@ export class MemoryContactLedger implements ContactLedger {
     if (track && this.keys.has(msg.key)) return { kind: 'duplicate' };
     const reason = limitVerdict(policy, this.stateOfSync(msg.phone, msg.template, msg.class, policy, msg.atMs));
     if (reason) return { kind: 'suppressed', reason };
+    this.sweep(msg.atMs);
     const c = this.customer(msg.phone);
     // Without keys tracked (a replay) the lists keep times only, and release cannot find a message.
     const key = track ? msg.key : null;

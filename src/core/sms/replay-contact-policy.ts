@@ -55,13 +55,17 @@ const byName = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntrie
  * gives the instant of the trace's midnight (traces written with arrivalTime).
  */
 export class ReplayContactPolicy {
-  private readonly ledger = new MemoryContactLedger({ trackKeys: false });
+  private readonly ledger: MemoryContactLedger;
   private readonly pending = new IndexedHeap<Pending>((a, b) => a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq));
   private readonly counts = new Map<string, ContactPolicyCounts>();
   private dayZeroMs = 0;
   private seq = 0;
 
-  constructor(readonly policy: ContactPolicy) {}
+  constructor(readonly policy: ContactPolicy) {
+    // Messages are taken in time order, and no window of the policy is longer than its longest cap's.
+    const windows = Object.values(policy.classes).flatMap((c) => [c.perTemplate?.windowMs ?? 0, c.overall?.windowMs ?? 0]);
+    this.ledger = new MemoryContactLedger({ trackKeys: false, forgetAfterMs: Math.max(0, ...windows) });
+  }
 
   setDayZero(epochMs: number): void {
     this.dayZeroMs = epochMs;
