@@ -408,6 +408,37 @@ describe('between threads', () => {
     expect(shapes).toBeLessThan(2500 / 4);
   });
 
+  it('a batch encoded call by call as it is decided crosses as the same batch encoded whole', async () => {
+    const decider = new CallDecider(loadConfiguration());
+    const decide = (c: Parameters<typeof decideTraceCall>[2]) => decideTraceCall(decider, 1, c, true);
+    const batches: TraceBatch[] = [];
+    for await (const b of decideTrace(readTrace(generatedTimed, {}), [decide], 100)) batches.push(b);
+    const whole = new BatchEncoder(1);
+    const byCall = new BatchEncoder(1, 16);
+    const decoder = new BatchDecoder(1);
+    for (const b of batches.slice(0, 3)) {
+      const d = b as DecidedBatch;
+      byCall.begin(false);
+      d.calls.forEach((c, i) => byCall.addDecided(c, c.arrivalSec, d.decisions[i]!));
+      const wire = byCall.take(d.origin);
+      expect(decoder.decode(structuredClone(wire, { transfer: transferables(wire) }))).toStrictEqual(asTyped(b));
+      expect(wire.decided!.newShapes).toEqual(whole.encode(b).decided!.newShapes);
+    }
+    expect(() => byCall.addDecided(batches[0]!.calls[0]!, 0, [null])).toThrow(/begun/);
+  });
+
+  it('the replay decides a handed-over batch a few calls at a time, in order', async () => {
+    const decider = new CallDecider(loadConfiguration());
+    const batches: TraceBatch[] = [];
+    for await (const b of decideTrace(readTrace(generatedTimed, {}), [], 150, () => true)) batches.push(b);
+    const batch = batches[0] as UndecidedBatch;
+    const chunks = [...decideHere(batch, [(c) => decideTraceCall(decider, 1, c, false)])];
+    expect(chunks.map((c) => c.calls.length)).toEqual([64, 64, 22]);
+    expect(chunks.flatMap((c) => c.calls)).toEqual(batch.calls);
+    expect(chunks[0]!.origin).toEqual(batch.origin);
+    expect(chunks.flatMap((c) => c.decisions).map(([d]) => d?.segment)).toEqual(batch.inputs.map((i) => decideTraceCall(decider, 1, i, false)?.segment));
+  });
+
   it('errors keep their class, message, issues and exit code', () => {
     const trace = new TraceError('TRACE_INVALID', 't.jsonl', [{ line: 3, field: '/talkSec', message: 'must be a number', reason: 'schema' }], true);
     const config = new ConfigError([{ file: 'rules/routing.json', path: '/rules/0', message: 'bad', severity: 'error' }]);

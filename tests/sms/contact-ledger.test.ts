@@ -142,3 +142,27 @@ describe('the Redis ledger under concurrency', () => {
     }
   });
 });
+
+describe('the in-memory ledger of a replay (keys not tracked, messages in time order)', () => {
+  it('forgets customers with nothing in the longest window, and counts exactly as a ledger that keeps them all', () => {
+    const week = 168 * HOUR;
+    const forgetting = new MemoryContactLedger({ trackKeys: false, forgetAfterMs: week });
+    const keeping = new MemoryContactLedger({ trackKeys: false });
+    const verdicts: [string, string][] = [];
+    for (let day = 0; day < 30; day++) {
+      // A new caller every day, and one who texts every third day and opted out on day 1.
+      for (const [phone, template] of [[`+86139000000${String(day).padStart(2, '0')}`, 'addon-offer'], ['+8613800000009', day % 3 === 0 ? 'addon-offer' : 'plan-offer']] as const) {
+        const m = msg(template, T0 + day * 24 * HOUR, 'marketing', phone);
+        if (day === 1 && phone === '+8613800000009') for (const l of [forgetting, keeping]) l.optOutSync(phone);
+        verdicts.push([forgetting.checkAndRecordSync(m, marketing).kind, keeping.checkAndRecordSync(m, marketing).kind]);
+      }
+    }
+    expect(verdicts.every(([a, b]) => a === b)).toBe(true);
+    expect(verdicts.some(([a]) => a === 'suppressed')).toBe(true);
+    expect(keeping.customerCount).toBe(31);
+    // The callers of the last one or two weeks, and the one who opted out.
+    expect(forgetting.customerCount).toBeGreaterThanOrEqual(8);
+    expect(forgetting.customerCount).toBeLessThanOrEqual(15);
+    expect(forgetting.stateOfSync('+8613900000000', 'addon-offer', 'marketing', marketing, T0 + 30 * 24 * HOUR)).toEqual({ optedOut: false, sentOfTemplate: 0, sentOfClass: 0 });
+  });
+});

@@ -5,9 +5,9 @@ import { isMainThread, parentPort, workerData, type MessagePort } from 'node:wor
 import { loadConfiguration, type ConfigPaths } from '../configuration/configuration.js';
 import { CallDecider } from '../decision/call-decider.js';
 import { readTrace, type TraceReaderOptions } from '../trace/trace-reader.js';
-import { decideTraceCall, type DecideInput } from './compact-decision.js';
+import { decideTraceCall, type CompactDecision, type DecideInput } from './compact-decision.js';
 import { BatchEncoder, transferables, type WireBatch } from './decided-batch-wire.js';
-import { decideTrace, decisionsKey, inputInfo, shareDecisions } from './decided-batches.js';
+import { decisionsKey, inputInfo, shareDecisions, type TraceBatch } from './decided-batches.js';
 import type { InputInfo } from './replay-report.js';
 import { serializeError, type SerializedError } from './worker-error.js';
 
@@ -62,16 +62,45 @@ export async function serveDecisions(port: MessagePort, init: DecideWorkerInit):
       const decider = new CallDecider(config);
       return (call: DecideInput) => decideTraceCall(decider, seed, call, recipients);
     }), keys);
-    const encoder = new BatchEncoder(deciders.length);
+    const encoder = new BatchEncoder(deciders.length, init.batchSize);
     const reader = readTrace(init.trace, { ...init.reader, queues: new Set(init.reader.queues) });
     const leaveUndecided = () => init.window - credits < init.handOffBelow;
-    for await (const batch of decideTrace(reader, deciders, init.batchSize, leaveUndecided)) {
-      const wire = encoder.encode(batch);
+    let origin: TraceBatch['origin'];
+    const post = async () => {
+      const wire = encoder.take(origin);
+      origin = undefined;
       if (credits === 0) stalls++;
       while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
       credits--;
       port.postMessage({ type: 'batch', inFlight: init.window - credits, batch: wire } satisfies FromWorker, transferables(wire));
+    };
+    // As decideTrace, call by call into the batch's columns (see BatchEncoder): a failure first
+    // posts the calls before it, and whether a batch is left undecided is asked as it starts.
+    const row = new Array<CompactDecision | null>(deciders.length);
+    let offset: number | undefined;
+    encoder.begin(leaveUndecided());
+    try {
+      for await (const read of reader) {
+        if (offset === undefined) {
+          origin = reader.stats().origin;
+          offset = origin?.secOfDay ?? 0;
+        }
+        const arrivalSec = offset === 0 ? read.arrivalSec : read.arrivalSec + offset;
+        if (encoder.undecidedBatch) encoder.addUndecided(read, arrivalSec, read);
+        else {
+          for (let k = 0; k < deciders.length; k++) row[k] = deciders[k]!(read);
+          encoder.addDecided(read, arrivalSec, row);
+        }
+        if (encoder.size >= init.batchSize) {
+          await post();
+          encoder.begin(leaveUndecided());
+        }
+      }
+    } catch (err) {
+      if (encoder.size > 0) await post();
+      throw err;
     }
+    if (encoder.size > 0) await post();
     send({ type: 'done', input: inputInfo(reader.stats()), stalls });
   } catch (err) {
     send({ type: 'error', error: serializeError(err) });

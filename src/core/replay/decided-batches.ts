@@ -104,22 +104,31 @@ export async function* decideTrace(
   if (batch.calls.length > 0) yield batch;
 }
 
+/** Calls decided in the receiving thread per batch it hands on (see `decideHere`). */
+export const DECIDE_HERE_CHUNK = 64;
+
 /**
- * A batch as the runs take it: decided already, or decided now with this thread's deciders.
+ * A batch as the runs take it: decided already, or decided now with this thread's deciders, a
+ * few calls at a time (`chunk`): decisions offered soon after they are made die young, where the
+ * decisions of a whole batch held until its last call is decided outlive minor collections.
  * As in `decideTrace`, a decider's error lets out the calls decided before it first.
  */
-export function* decideHere(batch: TraceBatch, deciders: readonly TraceCallDecider[]): Generator<DecidedBatch> {
+export function* decideHere(batch: TraceBatch, deciders: readonly TraceCallDecider[], chunk = DECIDE_HERE_CHUNK): Generator<DecidedBatch> {
   if (!('inputs' in batch)) {
     yield batch;
     return;
   }
-  const decided: DecidedBatch = { calls: [], decisions: [] };
+  let decided: DecidedBatch = { calls: [], decisions: [] };
   if (batch.origin) decided.origin = batch.origin;
   try {
     for (let i = 0; i < batch.calls.length; i++) {
       const input = batch.inputs[i]!;
       decided.decisions.push(deciders.map((decide) => decide(input)));
       decided.calls.push(batch.calls[i]!);
+      if (decided.calls.length >= chunk && i + 1 < batch.calls.length) {
+        yield decided;
+        decided = { calls: [], decisions: [] };
+      }
     }
   } catch (err) {
     if (decided.calls.length > 0) yield decided;

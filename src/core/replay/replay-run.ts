@@ -262,16 +262,17 @@ export class ReplayRun {
     }
     const q = this.byQueue.report();
     const s = this.bySegment.report();
-    const ivrOf = (key: string) => this.ivr.byKey.get(key) ?? emptyIvrSums();
+    const ivrByKey = this.ivr.byKey;
+    const ivrOf = (key: string) => ivrByKey.get(key) ?? emptyIvrSums();
 
     const bySegment: Record<string, KpiRow> = {};
-    const segments = [...this.ivr.byKey.keys()].filter((k) => k.startsWith('segment:')).map((k) => k.slice(8)).sort();
+    const segments = [...ivrByKey.keys()].filter((k) => k.startsWith('segment:')).map((k) => k.slice(8)).sort();
     for (const seg of segments) bySegment[seg] = kpiRow(ivrOf(`segment:${seg}`), s.queues.find((x) => x.queue === seg)?.overall, false);
 
     const byQueue: Record<string, KpiRow> = {};
     for (const queue of this.scenario.staffing.queues.map((x) => x.id)) {
       const kq = q.queues.find((x) => x.queue === queue)?.overall;
-      if (!kq && !this.ivr.byKey.has(`queue:${queue}`)) continue;
+      if (!kq && !ivrByKey.has(`queue:${queue}`)) continue;
       byQueue[queue] = { ...kpiRow(ivrOf(`queue:${queue}`), kq, false), containmentRate: null };
     }
 

@@ -24,12 +24,22 @@ interface Pending {
   heapIndex: number;
   atMs: number;
   seq: number;
-  key: string;
+  callId: string;
   phone: string;
   template: string;
   class: SmsClass;
   timeZone: string | undefined;
   deferred: boolean;
+}
+
+/** '+' and digits only: what normalisePhone returns, and returns unchanged (most callers' numbers, read from a trace). */
+function isNormalised(phone: string): boolean {
+  if (phone.length < 2 || phone.charCodeAt(0) !== 43) return false;
+  for (let i = 1; i < phone.length; i++) {
+    const c = phone.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 const emptyCounts = (): ContactPolicyCounts => ({ requested: 0, sent: 0, deferred: 0, suppressed: {} });
@@ -45,13 +55,17 @@ const byName = <T>(o: Record<string, T>): Record<string, T> => Object.fromEntrie
  * gives the instant of the trace's midnight (traces written with arrivalTime).
  */
 export class ReplayContactPolicy {
-  private readonly ledger = new MemoryContactLedger({ trackKeys: false });
+  private readonly ledger: MemoryContactLedger;
   private readonly pending = new IndexedHeap<Pending>((a, b) => a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq));
   private readonly counts = new Map<string, ContactPolicyCounts>();
   private dayZeroMs = 0;
   private seq = 0;
 
-  constructor(readonly policy: ContactPolicy) {}
+  constructor(readonly policy: ContactPolicy) {
+    // Messages are taken in time order, and no window of the policy is longer than its longest cap's.
+    const windows = Object.values(policy.classes).flatMap((c) => [c.perTemplate?.windowMs ?? 0, c.overall?.windowMs ?? 0]);
+    this.ledger = new MemoryContactLedger({ trackKeys: false, forgetAfterMs: Math.max(0, ...windows) });
+  }
 
   setDayZero(epochMs: number): void {
     this.dayZeroMs = epochMs;
@@ -66,10 +80,10 @@ export class ReplayContactPolicy {
   /** The messages of one decided call; `decidedSec` must not precede the last `advanceTo`. */
   add(callId: string, phone: string, timeZone: string | undefined, sms: readonly Pick<SmsRequest, 'template' | 'class'>[], decidedSec: number): void {
     const atMs = this.dayZeroMs + Math.round(decidedSec * 1000);
-    const number = normalisePhone(phone);
+    const number = isNormalised(phone) ? phone : normalisePhone(phone);
     for (const r of sms) {
       this.countsOf(r.template).requested++;
-      this.pending.push({ heapIndex: -1, atMs, seq: this.seq++, key: `${callId}.${r.template}`, phone: number, template: r.template, class: r.class, timeZone, deferred: false });
+      this.pending.push({ heapIndex: -1, atMs, seq: this.seq++, callId, phone: number, template: r.template, class: r.class, timeZone, deferred: false });
     }
   }
 
@@ -116,7 +130,7 @@ export class ReplayContactPolicy {
       this.pending.push(p);
       return;
     }
-    const r = this.ledger.checkAndRecordSync({ key: p.key, phone: p.phone, template: p.template, class: p.class, atMs: p.atMs }, cls);
+    const r = this.ledger.checkAndRecordSync({ key: `${p.callId}.${p.template}`, phone: p.phone, template: p.template, class: p.class, atMs: p.atMs }, cls);
     if (r.kind === 'recorded') this.countsOf(p.template).sent++;
     else if (r.kind === 'suppressed') this.suppress(p, r.reason);
   }
