@@ -77,6 +77,16 @@ afterAll(async () => {
 
 const cli = (...args: string[]) => run(process.execPath, [build.cli, ...args]);
 const REPLAY = ['replay', 'data/traces/sample.jsonl', '--replications', '6', '--seed', '4'];
+/**
+ * For the kill tests (queued with `--block-size 30`): one block of 30 replications, long enough (about a second) for the test to
+ * see a worker holding it before that worker is killed, however fast a replication gets.
+ */
+const REPLAY_30 = ['replay', 'data/traces/sample.jsonl', '--replications', '30', '--seed', '4'];
+
+/** The replications' block being worked on, if any (the flow's other job is the recorded day's replay). */
+async function activeBlock(blocks: Queue): Promise<{ processedOn?: number } | undefined> {
+  return (await blocks.getActive()).find((job) => (job.data as { recorded?: unknown }).recorded === undefined);
+}
 
 describe('replications over BullMQ workers', () => {
   it('two workers give byte-identical output to a local run with the same seed', async () => {
@@ -134,14 +144,14 @@ describe('replications over BullMQ workers', () => {
   it('a worker killed in the middle of a block loses nothing: another takes the block over, same output', async () => {
     const prefix = newPrefix();
     const first = await startWorker(prefix);
-    const queued = cli(...REPLAY, '--redis-url', REDIS_URL, '--prefix', prefix, '--block-size', '6');
+    const queued = cli(...REPLAY_30, '--block-size', '30', '--redis-url', REDIS_URL, '--prefix', prefix);
     const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
     try {
-      for (let i = 0; i < 200 && (await blocks.getActiveCount()) === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await blocks.getActiveCount()).toBe(1);
+      for (let i = 0; i < 2000 && (await activeBlock(blocks)) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await activeBlock(blocks)).toBeDefined();
       await stop(first, 'SIGKILL');
       await startWorker(prefix);
-      const [out, local] = await Promise.all([queued, cli(...REPLAY, '--threads', '1')]);
+      const [out, local] = await Promise.all([queued, cli(...REPLAY_30, '--threads', '1')]);
       expect(out.code, out.err).toBe(0);
       expect(out.out).toBe(local.out);
       expect(await blocks.getFailedCount()).toBe(0);
@@ -152,14 +162,14 @@ describe('replications over BullMQ workers', () => {
 
   it('killed twice in the same block, the block is still not failed for stalling: a third worker finishes it', async () => {
     const prefix = newPrefix();
-    const queued = cli(...REPLAY, '--redis-url', REDIS_URL, '--prefix', prefix, '--block-size', '6');
+    const queued = cli(...REPLAY_30, '--block-size', '30', '--redis-url', REDIS_URL, '--prefix', prefix);
     const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
     /** Waits until a worker has (re)started the block after `since`. */
     const takenAfter = async (since: number) => {
-      for (let i = 0; i < 600; i++) {
-        const [job] = await blocks.getActive();
+      for (let i = 0; i < 6000; i++) {
+        const job = await activeBlock(blocks);
         if (job?.processedOn !== undefined && job.processedOn > since) return;
-        await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 10));
       }
       throw new Error('the block was not taken');
     };
@@ -172,7 +182,7 @@ describe('replications over BullMQ workers', () => {
         await stop(worker, 'SIGKILL');
       }
       await startWorker(prefix);
-      const [out, local] = await Promise.all([queued, cli(...REPLAY, '--threads', '1')]);
+      const [out, local] = await Promise.all([queued, cli(...REPLAY_30, '--threads', '1')]);
       expect(out.code, out.err).toBe(0);
       expect(out.out).toBe(local.out);
       expect(await blocks.getFailedCount()).toBe(0);
