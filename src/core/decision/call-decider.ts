@@ -141,6 +141,8 @@ export class CallDecider {
    */
   decideCompact(input: CompactInput, rotation: number, recipients: boolean): CompactDecision {
     const rules = this.config.rules;
+    // The look-up of profileOf, written out: through a shared helper returning { profile, known }
+    // this path measured about a tenth slower (decide-bench, 200,000 calls, warm rounds).
     let profile: CustomerProfile;
     let known: boolean;
     if (input.profile) {
