@@ -42,7 +42,7 @@ export function withReplicationOptions(cmd: Command): Command {
     .option('--target-half-width <pp>', 'add replications until the overall service-level interval (compare: of its delta) is at most this many percentage points either side')
     .option('--max-replications <n>', `most replications --target-half-width may run (default ${DEFAULT_MAX_REPLICATIONS})`)
     .option('--volume-cv <cv>', 'day-to-day variation of the call volume for replications: coefficient of variation of a day-level factor (default 0)')
-    .option('--threads <n>', 'worker threads for replications (default: one per core); the figures do not depend on it')
+    .option('--threads <n>', 'threads computing replications, the command\'s own included (default: one per core); the figures do not depend on it')
     .option('--redis-url <url>', 'spread the replications over `ivr-sim replication-worker` processes through BullMQ in this Redis (same output as a local run)')
     .option('--prefix <prefix>', `with --redis-url: the key prefix the workers use (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
     .option('--block-size <n>', 'with --redis-url: replications per job (default 5; the last jobs of a run smaller, so that workers finish together)')

@@ -1,10 +1,12 @@
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
 import { loadStaffingFile } from '../../src/core/staffing/staffing-file.js';
 import { readRecordedDay } from '../../src/core/replications/recorded-day.js';
-import { plainScenario } from '../../src/core/replications/replication.js';
+import { plainScenario, type ReplicationRows } from '../../src/core/replications/replication.js';
 import { LocalReplicationRunner, ReplicationsStoppedError } from '../../src/core/replications/replication-pool.js';
+import { replicatorFor, type FromReplicationWorker, type ReplicationJob, type ToReplicationWorker } from '../../src/core/replications/replication-worker.js';
 import { compiledBuild, run, type Build } from './compiled-build.js';
 
 // Replications run on worker threads, which cannot load the TypeScript sources Vitest runs: these use a build.
@@ -17,27 +19,83 @@ afterAll(() => build?.remove());
 
 const cli = (...args: string[]) => run(process.execPath, [build.cli, ...args]);
 
+async function sampleJob(volumeCv: number): Promise<ReplicationJob> {
+  const day = await readRecordedDay(join(PACKAGE_ROOT, 'data/traces/sample.jsonl'), { onError: 'fail', sort: false });
+  const { staffing } = await loadStaffingFile(join(PACKAGE_ROOT, 'data/staffing.json'));
+  return { day, plan: { seed: 5, intervalSec: 1800, volumeCv }, scenarios: [plainScenario({ config: loadConfiguration(), staffing, staffingSource: 'test', seed: 5 })] };
+}
+
+/** What a replication worker thread posts back for each index, asked one at a time. */
+async function fromWorkerThread(url: URL, job: ReplicationJob, indices: number[]): Promise<ReplicationRows[][]> {
+  const w = new Worker(url, { workerData: job });
+  try {
+    const next = () => new Promise<FromReplicationWorker>((resolve, reject) => (w.once('message', resolve), w.once('error', reject)));
+    expect((await next()).type).toBe('ready');
+    const out: ReplicationRows[][] = [];
+    for (const index of indices) {
+      w.postMessage({ type: 'run', index } satisfies ToReplicationWorker);
+      const m = await next();
+      if (m.type !== 'result') throw new Error(`expected a result, got ${JSON.stringify(m)}`);
+      expect(m.index).toBe(index);
+      out.push(m.rows);
+    }
+    return out;
+  } finally {
+    await w.terminate();
+  }
+}
+
 describe('replications give the same figures on any number of threads', () => {
-  it('worker threads return, replication by replication, exactly what this thread computes', async () => {
-    const day = await readRecordedDay(join(PACKAGE_ROOT, 'data/traces/sample.jsonl'), { onError: 'fail', sort: false });
-    const { staffing } = await loadStaffingFile(join(PACKAGE_ROOT, 'data/staffing.json'));
-    const job = { day, plan: { seed: 5, intervalSec: 1800, volumeCv: 0.05 }, scenarios: [plainScenario({ config: loadConfiguration(), staffing, staffingSource: 'test', seed: 5 })] };
-    const here = new LocalReplicationRunner(job, 1);
-    const threads = new LocalReplicationRunner(job, 2, build.workerUrl);
+  it('a worker thread returns, replication by replication, exactly what this thread computes', async () => {
+    const job = await sampleJob(0.05);
+    const indices = [0, 1, 2, 3, 4];
+    const here = replicatorFor(job);
+    const expected = indices.map((i) => here(i));
+    expect(await fromWorkerThread(build.workerUrl, job, indices)).toEqual(expected);
+    expect(expected[0]![0]!.overall.calls).not.toBe(expected[1]![0]!.overall.calls);
+  }, 60_000);
+
+  it('with 2 threads, this one and a worker thread share the replications and the figures are put back in index order', async () => {
+    const job = await sampleJob(0.05);
+    const indices = [3, 0, 7, 1, 2, 9, 4, 5];
+    const one = new LocalReplicationRunner(job, 1);
+    // Patient: this thread waits for the worker thread's figures rather than compute them too.
+    const two = new LocalReplicationRunner(job, 2, build.workerUrl, Infinity);
     try {
-      const indices = [0, 1, 2, 3, 4];
-      const [a, b] = await Promise.all([here.run(indices), threads.run(indices)]);
+      await two.start();
+      const [a, b] = await Promise.all([one.run(indices), two.run(indices)]);
       expect(b).toEqual(a);
-      expect(a[0]![0]!.overall.calls).not.toBe(a[1]![0]!.overall.calls);
+      expect(one.split).toEqual({ here: 8, threads: 0 });
+      // The worker thread, ready when the run began, took the first replication at once.
+      expect(two.split.threads).toBeGreaterThanOrEqual(1);
+      expect(two.split.here + two.split.threads).toBe(8);
+      // A second run (more replications asked for) finds the worker thread warm.
+      const more = [10, 11, 12];
+      expect(await two.run(more)).toEqual(await one.run(more));
+      expect(two.split.here + two.split.threads).toBe(11);
     } finally {
-      await Promise.all([here.close(), threads.close()]);
+      await Promise.all([one.close(), two.close()]);
     }
   }, 60_000);
 
+  it('a worker thread that holds a replication too long does not hold the run: this thread computes it too', async () => {
+    const job = await sampleJob(0);
+    // Ready at once, then never answers: the run would wait forever for it.
+    const stalling = new URL('data:text/javascript,' + encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.postMessage({ type: 'ready' }); parentPort.on('message', () => {});"));
+    const runner = new LocalReplicationRunner(job, 2, stalling);
+    const alone = new LocalReplicationRunner(job, 1);
+    try {
+      await runner.start();
+      const indices = [0, 1, 2, 3];
+      expect(await runner.run(indices)).toEqual(await alone.run(indices));
+      expect(runner.split).toEqual({ here: 4, threads: 0 });
+    } finally {
+      await Promise.all([runner.close(), alone.close()]);
+    }
+  }, 30_000);
+
   it('closing the runner while its threads compute stops the run: it rejects instead of waiting forever', async () => {
-    const day = await readRecordedDay(join(PACKAGE_ROOT, 'data/traces/sample.jsonl'), { onError: 'fail', sort: false });
-    const { staffing } = await loadStaffingFile(join(PACKAGE_ROOT, 'data/staffing.json'));
-    const job = { day, plan: { seed: 5, intervalSec: 1800, volumeCv: 0 }, scenarios: [plainScenario({ config: loadConfiguration(), staffing, staffingSource: 'test', seed: 5 })] };
+    const job = await sampleJob(0);
     for (const runner of [new LocalReplicationRunner(job, 2, build.workerUrl), new LocalReplicationRunner(job, 1)]) {
       let done = 0;
       const run = runner.run(Array.from({ length: 200 }, (_, i) => i), (n) => (done = n));

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { NamedError } from '../errors/named-error.js';
 import { reviveError, serializeError } from '../replay/worker-error.js';
 import type { ReplicationRows } from './replication.js';
-import { replicatorFor, type FromReplicationWorker, type ReplicationJob } from './replication-worker.js';
+import { replicatorFor, type FromReplicationWorker, type ReplicationJob, type ToReplicationWorker } from './replication-worker.js';
 
 /**
  * The compiled worker script next to this module, or undefined when there is none (under
@@ -39,108 +39,194 @@ export interface ReplicationRunner {
 }
 
 /**
- * Replications on this machine: in `threads` worker threads, each taking the next replication
- * as it finishes one, or in this thread when `threads` is 1 or no compiled worker exists. A
- * replication's figures depend only on its index, and results are put back in index order,
- * so the output is the same for any number of threads.
+ * Replications on this machine, on `threads` threads: this one and `threads - 1` worker
+ * threads. This thread computes replications from the start while the worker threads load
+ * (each needs its own modules, configurations and JIT warm-up: a good part of a second); a
+ * worker thread takes the next replication once it is ready, then one more each time it
+ * returns one. So more threads never hold a short run back, and a long one shares its work.
+ * At the end, this thread waits for a replication still out on a worker thread only so long:
+ * once that has taken twice what one takes here (a worker thread's first replications run
+ * cold), this thread computes it too and the first figures in are kept. A replication's
+ * figures depend only on its index, and results are put back in index order, so the output is
+ * the same for any number of threads. Worker threads stay up between runs (more replications
+ * asked for by --target-half-width find them warm).
  */
 export class LocalReplicationRunner implements ReplicationRunner {
   private workers: Worker[] | undefined;
+  /** Worker threads that are ready and hold no replication. */
+  private readonly idle = new Set<Worker>();
+  /** How a worker thread failed, if one did: the run fails with it. */
+  private failure: Error | undefined;
   private here: ((index: number) => ReplicationRows[]) | undefined;
+  /** Milliseconds one replication takes in this thread (mean so far). */
+  private hereMs = { total: 0, count: 0 };
   private closed = false;
+  /** The run under way: told of every message from a worker thread. */
+  private onMessage: ((w: Worker, m: FromReplicationWorker) => void) | undefined;
+  /** Wakes the run under way while it waits. */
+  private wake: (() => void) | undefined;
+  /** Settles once every worker thread is ready, or one failed. */
+  private allReady: Promise<void> = Promise.resolve();
+  private readonly computed = { here: 0, threads: 0 };
 
+  /**
+   * @param threads threads computing replications, this one included
+   * @param patience how many times this thread's own time for a replication it waits for one
+   *   out on a worker thread, once none is left to hand out, before computing it too
+   */
   constructor(
     private readonly job: ReplicationJob,
     private readonly threads: number,
     private readonly workerUrl: URL | undefined = replicationWorkerUrl(),
+    private readonly patience = 2,
   ) {}
 
-  async run(indices: readonly number[], onDone?: (done: number) => void): Promise<ReplicationRows[][]> {
-    const results: ReplicationRows[][] = new Array(indices.length);
-    const threads = Math.min(this.threads, indices.length);
-    if (threads <= 1 || !this.workerUrl) {
-      this.here ??= replicatorFor(this.job);
-      for (let i = 0; i < indices.length; i++) {
-        if (this.closed) throw new ReplicationsStoppedError();
-        results[i] = this.here(indices[i]!);
-        onDone?.(i + 1);
-        // Let a progress bar draw between replications.
-        await new Promise((r) => setImmediate(r));
-      }
-      return results;
-    }
-    const workers = await this.start(threads);
-    let next = 0;
-    let done = 0;
-    const position = new Map(indices.map((index, i) => [index, i]));
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      const feed = (w: Worker) => {
-        if (next < indices.length) w.postMessage({ type: 'run', index: indices[next++]! });
-      };
-      for (const w of workers) {
-        w.removeAllListeners('message');
-        w.removeAllListeners('error');
-        w.removeAllListeners('exit');
-        w.on('message', (m: FromReplicationWorker) => {
-          if (failed) return;
-          if (m.type === 'error') {
-            failed = true;
-            reject(reviveError(m.error));
-            return;
-          }
-          if (m.type !== 'result') return;
-          results[position.get(m.index)!] = m.rows;
-          done++;
-          onDone?.(done);
-          if (done === indices.length) resolve();
-          else feed(w);
-        });
-        w.on('error', (err) => {
-          if (failed) return;
-          failed = true;
-          reject(reviveError(serializeError(err)));
-        });
-        // Terminated by close() before the replications were done.
-        w.on('exit', () => {
-          if (failed || done === indices.length) return;
-          failed = true;
-          reject(new ReplicationsStoppedError());
-        });
-        feed(w);
-      }
-    });
-    return results;
+  /** How many replications' figures came from this thread and from worker threads, so far. */
+  get split(): { here: number; threads: number } {
+    return { ...this.computed };
   }
 
-  /** Starts the threads once; each loads the configurations and reports ready (or its error). */
-  private async start(threads: number): Promise<Worker[]> {
-    if (this.workers && this.workers.length >= threads) return this.workers.slice(0, threads);
-    await this.close();
+  /**
+   * Starts the worker threads now and resolves once each has loaded the job (or rejects with
+   * why one could not). run() starts them itself, without waiting for them.
+   */
+  async start(): Promise<void> {
+    if (this.closed) throw new ReplicationsStoppedError();
+    if (this.workerUrl && this.threads > 1) this.startWorkers(this.threads - 1);
+    await this.allReady;
+  }
+
+  async run(indices: readonly number[], onDone?: (done: number) => void): Promise<ReplicationRows[][]> {
+    if (this.closed) throw new ReplicationsStoppedError();
+    const results: (ReplicationRows[] | undefined)[] = new Array(indices.length);
+    const position = new Map(indices.map((index, i) => [index, i]));
+    /** Positions out on a worker thread, with when they were handed out. */
+    const out = new Map<number, number>();
+    let done = 0;
+    let next = 0;
+    const record = (i: number, rows: ReplicationRows[], here: boolean) => {
+      out.delete(i);
+      if (results[i] !== undefined) return;
+      results[i] = rows;
+      this.computed[here ? 'here' : 'threads']++;
+      done++;
+      onDone?.(done);
+    };
+    const unassigned = () => {
+      while (next < indices.length && (results[next] !== undefined || out.has(next))) next++;
+      return next < indices.length ? next++ : -1;
+    };
+    const handOut = (w: Worker) => {
+      const i = unassigned();
+      if (i < 0) return;
+      this.idle.delete(w);
+      out.set(i, performance.now());
+      w.postMessage({ type: 'run', index: indices[i]! } satisfies ToReplicationWorker);
+    };
+    if (this.workerUrl && this.threads > 1 && indices.length > 1) this.startWorkers(this.threads - 1);
+    this.onMessage = (w, m) => {
+      if (m.type === 'result') {
+        const i = position.get(m.index);
+        if (i !== undefined) record(i, m.rows, false);
+      }
+      if (this.idle.has(w) && !this.failure) handOut(w);
+    };
+    // Worker threads ready from an earlier run start at once (handOut removes each from the set: iteration goes on).
+    for (const w of this.idle) handOut(w);
+    try {
+      for (;;) {
+        if (this.closed) throw new ReplicationsStoppedError();
+        if (this.failure) throw this.failure;
+        if (done === indices.length) break;
+        let i = unassigned();
+        let waitMs = Infinity;
+        if (i < 0) {
+          // All handed out: compute here one a worker thread has held for long, else wait for them.
+          const patienceMs = this.hereMs.count ? (this.patience * this.hereMs.total) / this.hereMs.count : Infinity;
+          const now = performance.now();
+          for (const [p, since] of out) {
+            const left = since + patienceMs - now;
+            if (left <= 0) i = p;
+            else waitMs = Math.min(waitMs, left);
+          }
+        }
+        if (i >= 0) {
+          this.here ??= replicatorFor(this.job);
+          const started = performance.now();
+          const rows = this.here(indices[i]!);
+          this.hereMs.total += performance.now() - started;
+          this.hereMs.count++;
+          record(i, rows, true);
+          // Worker threads' messages and a progress bar between replications.
+          await new Promise((r) => setImmediate(r));
+        } else {
+          await new Promise<void>((resolve) => {
+            const timer = waitMs === Infinity ? undefined : setTimeout(resolve, Math.ceil(waitMs));
+            this.wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          this.wake = undefined;
+        }
+      }
+    } finally {
+      this.wake = undefined;
+      this.onMessage = undefined;
+    }
+    return results as ReplicationRows[][];
+  }
+
+  /** Starts the worker threads, once: they load the configurations while this thread computes. */
+  private startWorkers(count: number): void {
+    if (this.workers) return;
     const url = this.workerUrl!;
-    const started = Array.from({ length: threads }, () => new Worker(url, { workerData: this.job }));
-    this.workers = started;
-    await Promise.all(
-      started.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            w.once('message', (m: FromReplicationWorker) => (m.type === 'ready' ? resolve() : reject(m.type === 'error' ? reviveError(m.error) : new Error('unexpected message'))));
-            w.once('error', reject);
-            w.once('exit', (code) => reject(new Error(`a replication worker stopped (exit code ${code}) before it was ready`)));
-          }),
-      ),
-    ).catch(async (err) => {
-      await this.close();
-      throw err;
+    let readyCount = 0;
+    let allReady!: () => void;
+    let oneFailed!: (err: Error) => void;
+    this.allReady = new Promise<void>((resolve, reject) => ((allReady = resolve), (oneFailed = reject)));
+    // Awaited by start() only; run() reads `failure`.
+    this.allReady.catch(() => {});
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      oneFailed(this.failure);
+    };
+    const tell = () => {
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
+    };
+    this.workers = Array.from({ length: count }, () => {
+      const w = new Worker(url, { workerData: this.job });
+      w.on('message', (m: FromReplicationWorker) => {
+        if (m.type === 'ready' || m.type === 'result') this.idle.add(w);
+        if (m.type === 'ready' && ++readyCount === count) allReady();
+        if (m.type === 'error') fail(reviveError(m.error));
+        this.onMessage?.(w, m);
+        tell();
+      });
+      w.on('error', (err) => {
+        fail(reviveError(serializeError(err)));
+        tell();
+      });
+      // Terminated by close(), or stopped on its own (then the run fails rather than wait for it).
+      w.on('exit', (code) => {
+        this.idle.delete(w);
+        fail(this.closed ? new ReplicationsStoppedError() : new Error(`a replication worker thread stopped (exit code ${code})`));
+        tell();
+      });
+      return w;
     });
-    for (const w of started) w.removeAllListeners('exit');
-    return started;
   }
 
   async close(): Promise<void> {
     this.closed = true;
     const workers = this.workers ?? [];
     this.workers = undefined;
+    this.idle.clear();
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
