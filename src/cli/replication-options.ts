@@ -6,7 +6,7 @@ import type { InputInfo, ReplayReport } from '../core/replay/replay-report.js';
 import { readRecordedTrace } from '../core/replications/recorded-day.js';
 import { plainScenario, type RecordedDayRequest } from '../core/replications/replication.js';
 import { DEFAULT_FIRST_REPLICATIONS, DEFAULT_MAX_REPLICATIONS, runReplications, type ReplicationCount, type ReplicationOutcome } from '../core/replications/replication-plan.js';
-import { defaultThreads, LocalReplicationRunner, type ReplicationRunner } from '../core/replications/replication-pool.js';
+import { LocalReplicationRunner, MIN_CALLS_FOR_THREADS, type ReplicationRunner } from '../core/replications/replication-pool.js';
 import type { ReplicationJob } from '../core/replications/replication-worker.js';
 import { DEFAULT_REDIS_KEY_PREFIX } from '../infra/env/redis-env.js';
 import { redactUrl } from '../infra/redis/redact-url.js';
@@ -30,7 +30,8 @@ export interface ReplicationFlags {
 
 export interface ReplicationOptions extends ReplicationCount {
   volumeCv: number;
-  threads: number;
+  /** Threads computing replications, the command's own included; 'auto': one per core, for long enough runs. */
+  threads: number | 'auto';
   /** Spread over replication workers through BullMQ instead of local threads. */
   queue?: { url: string; keyPrefix: string; blockSize: number; workerTimeoutSec: number };
 }
@@ -42,7 +43,7 @@ export function withReplicationOptions(cmd: Command): Command {
     .option('--target-half-width <pp>', 'add replications until the overall service-level interval (compare: of its delta) is at most this many percentage points either side')
     .option('--max-replications <n>', `most replications --target-half-width may run (default ${DEFAULT_MAX_REPLICATIONS})`)
     .option('--volume-cv <cv>', 'day-to-day variation of the call volume for replications: coefficient of variation of a day-level factor (default 0)')
-    .option('--threads <n>', 'threads computing replications, the command\'s own included (default: one per core); the figures do not depend on it')
+    .option('--threads <n>', `threads computing replications, the command's own included (default: one per core when there are at least ${MIN_CALLS_FOR_THREADS.toLocaleString('en-US')} calls to simulate, else 1); the figures do not depend on it`)
     .option('--redis-url <url>', 'spread the replications over `ivr-sim replication-worker` processes through BullMQ in this Redis (same output as a local run)')
     .option('--prefix <prefix>', `with --redis-url: the key prefix the workers use (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
     .option('--block-size <n>', 'with --redis-url: replications per job (default 5; the last jobs of a run smaller, so that workers finish together)')
@@ -76,7 +77,7 @@ export function parseReplicationFlags(flags: ReplicationFlags): ReplicationOptio
     replications,
     maxReplications,
     volumeCv: flags.volumeCv === undefined ? 0 : positive('--volume-cv', flags.volumeCv, true),
-    threads: flags.threads === undefined ? defaultThreads() : wholeNumber('--threads', flags.threads, 1),
+    threads: flags.threads === undefined ? 'auto' : wholeNumber('--threads', flags.threads, 1),
   };
   if (flags.redisUrl !== undefined) {
     out.queue = {

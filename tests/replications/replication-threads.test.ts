@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { loadConfiguration, PACKAGE_ROOT } from '../../src/core/configuration/co
 import { loadStaffingFile } from '../../src/core/staffing/staffing-file.js';
 import { readRecordedDay } from '../../src/core/replications/recorded-day.js';
 import { plainScenario, type ReplicationRows } from '../../src/core/replications/replication.js';
-import { LocalReplicationRunner, ReplicationsStoppedError } from '../../src/core/replications/replication-pool.js';
+import { LocalReplicationRunner, MIN_CALLS_FOR_THREADS, ReplicationsStoppedError } from '../../src/core/replications/replication-pool.js';
 import { replicatorFor, type FromReplicationWorker, type ReplicationJob, type ToReplicationWorker } from '../../src/core/replications/replication-worker.js';
 import { compiledBuild, run, type Build } from './compiled-build.js';
 
@@ -93,6 +94,34 @@ describe('replications give the same figures on any number of threads', () => {
       await Promise.all([runner.close(), alone.close()]);
     }
   }, 30_000);
+
+  it('left to their default, threads are started only for runs long enough to gain from them', async () => {
+    const job = await sampleJob(0);
+    expect(availableParallelism()).toBeGreaterThan(1);
+    // A worker thread that fails as it starts: a run that starts one fails with its error.
+    const failing = new URL('data:text/javascript,' + encodeURIComponent("throw new Error('a worker thread was started');"));
+    const perRun = Math.ceil(MIN_CALLS_FOR_THREADS / job.day.calls.length);
+    const short = new LocalReplicationRunner(job, 'auto', failing);
+    try {
+      expect(await short.run([0, 1, 2])).toHaveLength(3);
+      expect(short.split).toEqual({ here: 3, threads: 0 });
+    } finally {
+      await short.close();
+    }
+    const long = new LocalReplicationRunner(job, 'auto', failing);
+    try {
+      await expect(long.run(Array.from({ length: perRun }, (_, i) => i))).rejects.toThrow('a worker thread was started');
+    } finally {
+      await long.close();
+    }
+    // Asked for explicitly, threads are started whatever the run's length.
+    const asked = new LocalReplicationRunner(job, 2, failing);
+    try {
+      await expect(asked.run([0, 1, 2])).rejects.toThrow('a worker thread was started');
+    } finally {
+      await asked.close();
+    }
+  }, 60_000);
 
   it('closing the runner while its threads compute stops the run: it rejects instead of waiting forever', async () => {
     const job = await sampleJob(0);
