@@ -19,10 +19,12 @@
  * the workers' (from /proc). The workers are started and ready before anything is timed, as in a
  * deployment where they keep running; their first run (fetching the job's trace and
  * configuration from Redis and building the deciders) is reported apart. The bench also times the
- * same replay without --replications, the same replications in local threads (--threads 1 and 2,
- * paired), and how much slower one process's replications get while a second process computes
- * them too: the ceiling two workers sharing this machine's cores can reach. Every run must print
- * the same report, and every replication phase return the same figures.
+ * same replay without --replications; the same replications in local threads (--threads 1 against
+ * 2 and against the default, paired; and the default against --threads 1 on four times as many
+ * replications, where the default starts worker threads); and how much slower one process's
+ * replications get while a second process computes them too: the ceiling two workers sharing
+ * this machine's cores can reach. Every run must print the same report, and every replication
+ * phase return the same figures.
  *
  * Options: --replications N (default 100), --block-size N (default: the CLI's), --rounds 5.
  */
@@ -213,17 +215,26 @@ async function main(): Promise<void> {
     await redis.quit();
   }
 
-  const localRun = (threads: number) => async (): Promise<Sample> => {
-    const t = await timed(['replay', TRACE, '--json', '--replications', String(REPLICATIONS), '--threads', String(threads)]);
-    outputs.add(t.out);
+  // Local threads: --threads 1, the default and --threads 2 on this run's replications, and the
+  // default against --threads 1 on four times as many (past MIN_CALLS_FOR_THREADS, where the
+  // default starts worker threads).
+  const longOutputs = new Set<string>();
+  const localRun = (replications: number, threads: number | undefined, into: Set<string>) => async (): Promise<Sample> => {
+    const t = await timed(['replay', TRACE, '--json', '--replications', String(replications), ...(threads === undefined ? [] : ['--threads', String(threads)])]);
+    into.add(t.out);
     return { wall: t.wall, ...(t.cpu === undefined ? {} : { cpu: t.cpu }), workerCpu: 0 };
   };
-  const [t1, t2] = await paired(ROUNDS, localRun(1), localRun(2));
-  const threadRatios = t1.map((x, i) => x.wall / t2[i]!.wall);
-  console.log(
-    `local threads (no --redis-url): --threads 1 ${f2(median(t1.map((x) => x.wall)))} s, --threads 2 ${f2(median(t2.map((x) => x.wall)))} s (wall medians); paired ratio median ${f2(median(threadRatios))}×` +
-      (t1[0]!.cpu === undefined ? '' : `; CPU ${f2(median(t1.map((x) => x.cpu!)))} s and ${f2(median(t2.map((x) => x.cpu!)))} s`),
-  );
+  const local = (label: string, a: Sample[], b: Sample[]) =>
+    console.log(
+      `local threads, ${label}: ${f2(median(a.map((x) => x.wall)))} s and ${f2(median(b.map((x) => x.wall)))} s (wall medians); paired ratio median ${f2(median(a.map((x, i) => x.wall / b[i]!.wall)))}×` +
+        (a[0]!.cpu === undefined ? '' : `; CPU ${f2(median(a.map((x) => x.cpu!)))} s and ${f2(median(b.map((x) => x.cpu!)))} s`),
+    );
+  const [t1, t2] = await paired(ROUNDS, localRun(REPLICATIONS, 1, outputs), localRun(REPLICATIONS, 2, outputs));
+  local(`${REPLICATIONS} replications, --threads 1 → 2`, t1, t2);
+  const [d1, dd] = await paired(ROUNDS, localRun(REPLICATIONS, 1, outputs), localRun(REPLICATIONS, undefined, outputs));
+  local(`${REPLICATIONS} replications, --threads 1 → default`, d1, dd);
+  const [l1, ld] = await paired(ROUNDS, localRun(4 * REPLICATIONS, 1, longOutputs), localRun(4 * REPLICATIONS, undefined, longOutputs));
+  local(`${4 * REPLICATIONS} replications, --threads 1 → default`, l1, ld);
 
   // Two processes computing replications at once, each in one thread, against one alone.
   const shared = ['replay', TRACE, '--json', '--no-parallel', '--replications', String(Math.max(2, Math.round(REPLICATIONS / 2))), '--threads', '1'];
@@ -234,11 +245,11 @@ async function main(): Promise<void> {
     slowdown.push(Math.max(...pair.map((p) => p.wall)) / alone.wall);
   }
   console.log(`two processes side by side: each ${f2(median(slowdown))}× slower than one alone (paired ratios ${slowdown.map(f2).join(', ')}; ${shared.slice(3).join(' ')})`);
-  console.log(`same report from every run: ${outputs.size === 1 ? 'yes' : `NO (${outputs.size} different)`}; same figures from every replication phase: ${figures.size === 1 ? 'yes' : `NO (${figures.size} different)`}`);
+  console.log(`same report from every run: ${outputs.size === 1 && longOutputs.size === 1 ? 'yes' : `NO (${outputs.size} and ${longOutputs.size} different)`}; same figures from every replication phase: ${figures.size === 1 ? 'yes' : `NO (${figures.size} different)`}`);
   console.log(`load average after ${load()}`);
   rmSync(cli, { force: true });
   rmSync(cpuFile, { force: true });
-  if (outputs.size !== 1 || figures.size !== 1) process.exitCode = 1;
+  if (outputs.size !== 1 || longOutputs.size !== 1 || figures.size !== 1) process.exitCode = 1;
 }
 
 await main();
