@@ -64,10 +64,10 @@ describe('a replication run over BullMQ whose block fails', () => {
       return read;
     });
     // Its 'failed' event is not heard: only the runner's own look at the jobs can see the failure.
-    const on = QueueEvents.prototype.on;
-    vi.spyOn(QueueEvents.prototype, 'on').mockImplementation(function (this: InstanceType<typeof QueueEvents>, event: string, listener: (...args: never[]) => void) {
-      return event === 'failed' ? this : on.call(this, event as 'failed', listener as never);
-    } as typeof on);
+    const on = Object.getOwnPropertyDescriptor(QueueEvents.prototype, 'on')!.value as (event: string, listener: unknown) => unknown;
+    vi.spyOn(QueueEvents.prototype, 'on').mockImplementation(function (this: InstanceType<typeof QueueEvents>, event: string, listener: unknown) {
+      return event === 'failed' ? this : (Reflect.apply(on, this, [event, listener]) as InstanceType<typeof QueueEvents>);
+    } as never);
 
     const connection = await connectRedis(REDIS_URL, REDIS_URL);
     const runner = new BullmqReplicationRunner(job, { redis: connection, shownUrl: REDIS_URL, keyPrefix: prefix, blockSize: 5, workerTimeoutSec: 20 });
