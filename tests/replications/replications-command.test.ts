@@ -35,6 +35,26 @@ describe('replay --replications', () => {
     expect(stray.err).toContain('--threads needs --replications N or --target-half-width PP');
   });
 
+  it('refuses the replication workers\' flags without replications rather than replaying on this machine as if they were not given', async () => {
+    for (const [flag, value] of [['--redis-url', 'redis://127.0.0.1:6379'], ['--prefix', 'elsewhere:'], ['--block-size', '2'], ['--worker-timeout', '5']] as const) {
+      for (const command of [['replay', SAMPLE], ['compare', SAMPLE, '--baseline', '.', '--candidate', '.']]) {
+        const r = await cli(...command, flag, value);
+        expect(r.code, `${command[0]} ${flag}`).toBe(2);
+        expect(r.err).toContain(`${flag} needs --replications N or --target-half-width PP`);
+        expect(r.out).toBe('');
+      }
+    }
+  });
+
+  it('takes a count written in decimal digits only: 1e3, 0x10 or " 3" is a usage error, not 1000, 16 or 3 replications', async () => {
+    for (const bad of ['1e3', '0x10', ' 3', '3.0']) {
+      const r = await cli('replay', SAMPLE, `--replications=${bad}`);
+      expect(r.code, `--replications ${bad}`).toBe(2);
+      expect(r.err).toContain(`--replications ${bad}: expected a whole number >= 2`);
+      expect(r.out).toBe('');
+    }
+  });
+
   it('a bad trace line fails a replicated run as it fails a plain replay: same message, nothing printed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-bad-trace-'));
     try {
