@@ -174,4 +174,22 @@ describe('compare --replications: paired deltas on the same resampled days', () 
     expect(text).toMatch(/\noverall\s+\+\d+\.\d ±\d+\.\d \*/);
     expect(text).toMatch(/composite score: candidate first in \d+% of replications/);
   }, 60_000);
+
+  it('compare --out with replications: compare.html says over how many days, which and with what seed, and how often each scenario ranks first on the composite score', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-compare-html-'));
+    try {
+      const r = await cli('compare', SAMPLE, '--baseline', '.', '--candidate', moreAgents, '--replications', '4', '--seed', '6', '--out', dir);
+      expect(r.code, r.err).toBe(0);
+      const { replications } = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
+      const html = readFileSync(join(dir, 'compare.html'), 'utf8');
+      expect(html).toContain(`Intervals are over 4 replications (the same days for both: ${replications.method}; seed 6)`);
+      const share = (x: number) => `${Math.round(x * 100)}%`;
+      expect(html).toContain(
+        `Over the 4 replicated days: the candidate scores first on ${share(replications.score.candidateFirstShare)} of them, the baseline on ${share(replications.score.baselineFirstShare)}, tied on ${share(replications.score.tiedShare)}.`,
+      );
+      expect(html).toContain("corrected for the number of segments compared with Holm's method");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
