@@ -94,6 +94,30 @@ describe('replay --replications', () => {
     expect(replications.byQueue.general.asaSec.mean).toBeGreaterThan(0);
   }, 60_000);
 
+  it('replay --out with replications: report.html shows the other days beside the recorded one, every KPI overall, per segment and per queue', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-report-html-'));
+    try {
+      const r = await cli('replay', SAMPLE, '--replications', '4', '--seed', '3', '--out', join(dir, 'with'));
+      expect(r.code, r.err).toBe(0);
+      const { replications } = JSON.parse(readFileSync(join(dir, 'with', 'report.json'), 'utf8'));
+      const html = readFileSync(join(dir, 'with', 'report.html'), 'utf8');
+      expect(html).toContain('<h2>Other days: 4 replications</h2>');
+      expect(html).toContain(`(${replications.method}; seed 3)`);
+      const sl = replications.overall.serviceLevel;
+      const overall = html.slice(html.indexOf('<table class="kpi replications">'));
+      expect(overall).toContain(`<tr><th>overall</th>`);
+      expect(overall).toContain(`${(sl.mean * 100).toFixed(1)}\u00a0±${(sl.halfWidth * 100).toFixed(1)}<br><span class="range">${(sl.p025 * 100).toFixed(1)}–${(sl.p975 * 100).toFixed(1)}</span>`);
+      for (const name of [...Object.keys(replications.bySegment).map((s) => `segment ${s}`), ...Object.keys(replications.byQueue).map((q) => `queue ${q}`)]) {
+        expect(overall).toContain(`<tr><th>${name}</th>`);
+      }
+      const plain = await cli('replay', SAMPLE, '--seed', '3', '--out', join(dir, 'without'));
+      expect(plain.code, plain.err).toBe(0);
+      expect(readFileSync(join(dir, 'without', 'report.html'), 'utf8')).not.toContain('<table class="kpi replications">');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('same trace, scenario and seed: byte-identical output; another seed: other days', async () => {
     const a = await cli('replay', SAMPLE, '--replications', '3', '--seed', '7');
     const b = await cli('replay', SAMPLE, '--replications', '3', '--seed', '7');
