@@ -211,7 +211,7 @@ describe('compare --replications: paired deltas on the same resampled days', () 
       expect(html).toContain(
         `Over the 4 replicated days: the candidate scores first on ${share(replications.score.candidateFirstShare)} of them, the baseline on ${share(replications.score.baselineFirstShare)}, tied on ${share(replications.score.tiedShare)}.`,
       );
-      expect(html).toContain("corrected for the number of segments compared with Holm's method");
+      expect(html).toContain("the interval excludes 0 once corrected for the number of segments compared (Holm's method). The interval shown is not corrected");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -132,7 +132,7 @@ function overallTable(v: CompareView): string {
 /** Segments or queues: per figure "baseline → candidate" over the delta (and its interval). */
 function groupTable(kind: 'segment' | 'queue', base: Record<string, KpiRow>, cand: Record<string, KpiRow>, delta: Record<string, KpiDelta>, ivs: Record<string, IntervalsOf> | undefined): string {
   const note = ivs
-    ? `<p class="note">Under each delta: its 95% confidence interval over the replications, and whether it is significant (the interval excludes 0, corrected for the number of ${kind}s compared with Holm's method).</p>`
+    ? `<p class="note">Under each delta: its 95% confidence interval over the replications, and whether it is significant: the interval excludes 0 once corrected for the number of ${kind}s compared (Holm's method). The interval shown is not corrected, so one that just excludes 0 may still be not significant.</p>`
     : '';
   const head = `<tr><th>${kind}</th>${GROUP_METRICS.map((m) => `<th>${esc(m.name)}</th>`).join('')}</tr>`;
   const rows = Object.keys(delta)
