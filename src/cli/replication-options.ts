@@ -52,7 +52,8 @@ export function withReplicationOptions(cmd: Command): Command {
 
 function wholeNumber(flag: string, text: string, min: number): number {
   const n = Number(text);
-  if (text.trim() === '' || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} ${text}: expected a whole number >= ${min}`);
+  // Decimal digits only: Number() would also read 1e3, 0x10 and " 3".
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} ${text}: expected a whole number >= ${min}`);
   return n;
 }
 
@@ -66,7 +67,15 @@ function positive(flag: string, text: string, allowZero: boolean): number {
 export function parseReplicationFlags(flags: ReplicationFlags): ReplicationOptions | undefined {
   const asked = flags.replications !== undefined || flags.targetHalfWidth !== undefined;
   if (!asked) {
-    const named = [['--max-replications', flags.maxReplications], ['--volume-cv', flags.volumeCv], ['--threads', flags.threads]].find(([, v]) => v !== undefined);
+    const named = [
+      ['--max-replications', flags.maxReplications],
+      ['--volume-cv', flags.volumeCv],
+      ['--threads', flags.threads],
+      ['--redis-url', flags.redisUrl],
+      ['--prefix', flags.prefix],
+      ['--block-size', flags.blockSize],
+      ['--worker-timeout', flags.workerTimeout],
+    ].find(([, v]) => v !== undefined);
     if (named) throw new UsageError(`${named[0]} needs --replications N or --target-half-width PP`);
     return undefined;
   }

@@ -35,6 +35,26 @@ describe('replay --replications', () => {
     expect(stray.err).toContain('--threads needs --replications N or --target-half-width PP');
   });
 
+  it('refuses the replication workers\' flags without replications rather than replaying on this machine as if they were not given', async () => {
+    for (const [flag, value] of [['--redis-url', 'redis://127.0.0.1:6379'], ['--prefix', 'elsewhere:'], ['--block-size', '2'], ['--worker-timeout', '5']] as const) {
+      for (const command of [['replay', SAMPLE], ['compare', SAMPLE, '--baseline', '.', '--candidate', '.']]) {
+        const r = await cli(...command, flag, value);
+        expect(r.code, `${command[0]} ${flag}`).toBe(2);
+        expect(r.err).toContain(`${flag} needs --replications N or --target-half-width PP`);
+        expect(r.out).toBe('');
+      }
+    }
+  });
+
+  it('takes a count written in decimal digits only: 1e3, 0x10 or " 3" is a usage error, not 1000, 16 or 3 replications', async () => {
+    for (const bad of ['1e3', '0x10', ' 3', '3.0']) {
+      const r = await cli('replay', SAMPLE, `--replications=${bad}`);
+      expect(r.code, `--replications ${bad}`).toBe(2);
+      expect(r.err).toContain(`--replications ${bad}: expected a whole number >= 2`);
+      expect(r.out).toBe('');
+    }
+  });
+
   it('a bad trace line fails a replicated run as it fails a plain replay: same message, nothing printed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-bad-trace-'));
     try {
@@ -72,6 +92,30 @@ describe('replay --replications', () => {
     expect(sl.halfWidth).toBeCloseTo((sl.ciHigh - sl.ciLow) / 2, 3);
     expect(sl.p025).toBeLessThanOrEqual(sl.p975);
     expect(replications.byQueue.general.asaSec.mean).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('replay --out with replications: report.html shows the other days beside the recorded one, every KPI overall, per segment and per queue', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-report-html-'));
+    try {
+      const r = await cli('replay', SAMPLE, '--replications', '4', '--seed', '3', '--out', join(dir, 'with'));
+      expect(r.code, r.err).toBe(0);
+      const { replications } = JSON.parse(readFileSync(join(dir, 'with', 'report.json'), 'utf8'));
+      const html = readFileSync(join(dir, 'with', 'report.html'), 'utf8');
+      expect(html).toContain('<h2>Other days: 4 replications</h2>');
+      expect(html).toContain(`(${replications.method}; seed 3)`);
+      const sl = replications.overall.serviceLevel;
+      const overall = html.slice(html.indexOf('<table class="kpi replications">'));
+      expect(overall).toContain(`<tr><th>overall</th>`);
+      expect(overall).toContain(`${(sl.mean * 100).toFixed(1)}\u00a0±${(sl.halfWidth * 100).toFixed(1)}<br><span class="range">${(sl.p025 * 100).toFixed(1)}–${(sl.p975 * 100).toFixed(1)}</span>`);
+      for (const name of [...Object.keys(replications.bySegment).map((s) => `segment ${s}`), ...Object.keys(replications.byQueue).map((q) => `queue ${q}`)]) {
+        expect(overall).toContain(`<tr><th>${name}</th>`);
+      }
+      const plain = await cli('replay', SAMPLE, '--seed', '3', '--out', join(dir, 'without'));
+      expect(plain.code, plain.err).toBe(0);
+      expect(readFileSync(join(dir, 'without', 'report.html'), 'utf8')).not.toContain('<table class="kpi replications">');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('same trace, scenario and seed: byte-identical output; another seed: other days', async () => {
@@ -153,5 +197,23 @@ describe('compare --replications: paired deltas on the same resampled days', () 
     expect(text).toContain('Holm-corrected');
     expect(text).toMatch(/\noverall\s+\+\d+\.\d ±\d+\.\d \*/);
     expect(text).toMatch(/composite score: candidate first in \d+% of replications/);
+  }, 60_000);
+
+  it('compare --out with replications: compare.html says over how many days, which and with what seed, and how often each scenario ranks first on the composite score', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-compare-html-'));
+    try {
+      const r = await cli('compare', SAMPLE, '--baseline', '.', '--candidate', moreAgents, '--replications', '4', '--seed', '6', '--out', dir);
+      expect(r.code, r.err).toBe(0);
+      const { replications } = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
+      const html = readFileSync(join(dir, 'compare.html'), 'utf8');
+      expect(html).toContain(`Intervals are over 4 replications (the same days for both: ${replications.method}; seed 6)`);
+      const share = (x: number) => `${Math.round(x * 100)}%`;
+      expect(html).toContain(
+        `Over the 4 replicated days: the candidate scores first on ${share(replications.score.candidateFirstShare)} of them, the baseline on ${share(replications.score.baselineFirstShare)}, tied on ${share(replications.score.tiedShare)}.`,
+      );
+      expect(html).toContain("the interval excludes 0 once corrected for the number of segments compared (Holm's method). The interval shown is not corrected");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

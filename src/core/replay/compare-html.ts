@@ -30,6 +30,15 @@ export interface DeltaIntervals {
   byQueue?: Record<string, IntervalsOf>;
 }
 
+/** compare's `replications` (the part the page shows): absent without replications. */
+export interface CompareReplications {
+  n: number;
+  seed: number;
+  method: string;
+  /** Share of the replicated days on which each scenario has the higher composite score. */
+  score?: { candidateFirstShare: number; baselineFirstShare: number; tiedShare: number };
+}
+
 /** What the comparison page shows: the two full reports and what compare made of them. */
 export interface CompareView {
   trace: string;
@@ -40,6 +49,7 @@ export interface CompareView {
   changedCalls: ChangedCallsSummary;
   score: ScoredScenario[];
   deltaIntervals?: DeltaIntervals;
+  replications?: CompareReplications;
 }
 
 const NB = '\u00a0';
@@ -122,7 +132,7 @@ function overallTable(v: CompareView): string {
 /** Segments or queues: per figure "baseline → candidate" over the delta (and its interval). */
 function groupTable(kind: 'segment' | 'queue', base: Record<string, KpiRow>, cand: Record<string, KpiRow>, delta: Record<string, KpiDelta>, ivs: Record<string, IntervalsOf> | undefined): string {
   const note = ivs
-    ? `<p class="note">Under each delta: its 95% confidence interval over the replications, and whether it is significant (the interval excludes 0, corrected for the number of ${kind}s compared).</p>`
+    ? `<p class="note">Under each delta: its 95% confidence interval over the replications, and whether it is significant: the interval excludes 0 once corrected for the number of ${kind}s compared (Holm's method). The interval shown is not corrected, so one that just excludes 0 may still be not significant.</p>`
     : '';
   const head = `<tr><th>${kind}</th>${GROUP_METRICS.map((m) => `<th>${esc(m.name)}</th>`).join('')}</tr>`;
   const rows = Object.keys(delta)
@@ -170,8 +180,14 @@ function scoreSection(v: CompareView): string {
   const rows = v.score
     .map((s) => `<tr><th>${esc(s.name)}</th><td>${s.score}</td><td>${s.dimensions.efficiency}</td><td>${s.dimensions.quality}</td><td>${s.dimensions.marketing}</td></tr>`)
     .join('');
+  const share = (x: number) => `${Math.round(x * 100)}%`;
+  const ranked = v.replications?.score;
+  const overDays = ranked
+    ? `<p>Over the ${int(v.replications!.n)} replicated days: the candidate scores first on ${share(ranked.candidateFirstShare)} of them, the baseline on ${share(ranked.baselineFirstShare)}, tied on ${share(ranked.tiedShare)}. The table is the recorded day's.</p>`
+    : '';
   return `<h2>Composite score</h2><p>Min-max across the two scenarios: on each figure the better scores 1, the worse 0 (0.5 when equal), weighted into efficiency, quality and marketing; it ranks these two and means nothing on its own.</p>` +
-    `<table class="kpi score"><thead><tr><th></th><th>score</th><th>efficiency</th><th>quality</th><th>marketing</th></tr></thead><tbody>${rows}</tbody></table>`;
+    `<table class="kpi score"><thead><tr><th></th><th>score</th><th>efficiency</th><th>quality</th><th>marketing</th></tr></thead><tbody>${rows}</tbody></table>` +
+    overDays;
 }
 
 interface Point {
@@ -265,7 +281,9 @@ ${scenario('candidate', v.candidate.dir, b)}
 </table>
 ${warningsHtml(a.warnings.map((w) => ({ ...w, message: `baseline: ${w.message}` })))}${warningsHtml(b.warnings.map((w) => ({ ...w, message: `candidate: ${w.message}` })))}<h2>Overall</h2>
 <p>Figures of the recorded trace replayed against each configuration; deltas are candidate − baseline (rates in percentage points). Green is better, red worse.${
-    ivs ? ' Intervals are over replications: the 95% confidence interval of the mean paired difference, the range where 95% of days land, and whether the difference is significant.' : ''
+    ivs
+      ? ` Intervals are over ${v.replications ? `${int(v.replications.n)} replications (the same days for both: ${esc(v.replications.method)}; seed ${v.replications.seed})` : 'replications'}: the 95% confidence interval of the mean paired difference, the range where 95% of days land, and whether the difference is significant.`
+      : ''
   }</p>
 ${overallTable(v)}
 <h2>By segment</h2>

@@ -158,8 +158,65 @@ function spanText(r: ReplayReport): string {
   return `${at(r.span.startSec)} to ${at(r.span.endSec)} (${hours >= 48 ? `${r.span.days} days` : `${Math.round(hours * 10) / 10}${NB}h`})`;
 }
 
+/** One figure over the replications, as `replay --replications` gives it in `replications`. */
+interface FigureOverDays {
+  mean: number | null;
+  halfWidth: number | null;
+  p025: number | null;
+  p975: number | null;
+}
+
+/** `replay --replications`' block (the part the page shows): absent without replications. */
+export interface ReportReplications {
+  n: number;
+  seed: number;
+  method: string;
+  confidence: number;
+  overall: Record<string, FigureOverDays>;
+  bySegment: Record<string, Record<string, FigureOverDays>>;
+  byQueue: Record<string, Record<string, FigureOverDays>>;
+  target?: { halfWidthPp: number; reachedHalfWidthPp: number | null; met: boolean };
+}
+
+/** The figures the replications table shows: name, field, scale, digits (as the text table). */
+const REPLICATION_COLUMNS: Array<[string, string, number, number]> = [
+  ['calls', 'calls', 1, 0],
+  ['service level %', 'serviceLevel', 100, 1],
+  ['ASA s', 'asaSec', 1, 1],
+  ['abandon rate %', 'abandonRate', 100, 1],
+  ['containment %', 'containmentRate', 100, 1],
+  ['occupancy %', 'occupancy', 100, 1],
+];
+
+/** The other days: every figure's mean ±half-width of its interval, and the range of one day below it. */
+function replicationsSection(rep: ReportReplications | undefined): string {
+  if (!rep) return '';
+  const rows: Array<[string, Record<string, FigureOverDays>]> = [
+    ['overall', rep.overall],
+    ...Object.entries(rep.bySegment).map(([k, v]) => [`segment ${k}`, v] as [string, Record<string, FigureOverDays>]),
+    ...Object.entries(rep.byQueue).map(([k, v]) => [`queue ${k}`, v] as [string, Record<string, FigureOverDays>]),
+  ];
+  const columns = REPLICATION_COLUMNS.filter(([, kpi]) => rows.some(([, k]) => k[kpi]?.mean != null));
+  const fixed = (x: number | null, scale: number, digits: number) => (x === null ? '—' : (x * scale).toFixed(digits));
+  const cell = (f: FigureOverDays | undefined, scale: number, digits: number) =>
+    !f || f.mean === null
+      ? '<td>—</td>'
+      : `<td>${fixed(f.mean, scale, digits)}${f.halfWidth === null ? '' : `${NB}±${fixed(f.halfWidth, scale, digits)}`}<br><span class="range">${fixed(f.p025, scale, digits)}–${fixed(f.p975, scale, digits)}</span></td>`;
+  const target = rep.target
+    ? ` Target half-width ${rep.target.halfWidthPp}${NB}pp: ${rep.target.met ? 'met' : 'not met (--max-replications reached)'}, ${rep.target.reachedHalfWidthPp === null ? 'no service level to measure' : `${rep.target.reachedHalfWidthPp}${NB}pp`}.`
+    : '';
+  return (
+    `<h2>Other days: ${int(rep.n)} replications</h2>` +
+    `<p>The tables above are the recorded trace's. Here, ${int(rep.n)} other plausible days resampled from it (${esc(rep.method)}; seed ${rep.seed}): each figure's mean ` +
+    `±${NB}half-width of its ${Math.round(rep.confidence * 100)}% confidence interval (how precisely the mean is known), and below it the 2.5–97.5 percentile range (where one such day lands).${target}</p>` +
+    `<table class="kpi replications"><thead><tr><th></th>${columns.map(([h]) => `<th>${h}</th>`).join('')}</tr></thead><tbody>` +
+    rows.map(([name, k]) => `<tr><th>${esc(name)}</th>${columns.map(([, kpi, scale, digits]) => cell(k[kpi], scale, digits)).join('')}</tr>`).join('') +
+    `</tbody></table>`
+  );
+}
+
 /** The replay report as one self-contained HTML page (inline CSS and SVG; works offline). */
-export function renderReportHtml(r: ReplayReport): string {
+export function renderReportHtml(r: ReplayReport & { replications?: ReportReplications }): string {
   const counts = (title: string, m: Record<string, number>) =>
     Object.keys(m).length
       ? `<div class="counts"><h3>${esc(title)}</h3><table>${Object.entries(m).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${int(v)}</td></tr>`).join('')}</table></div>`
@@ -190,7 +247,7 @@ td,tbody th{white-space:nowrap;font-variant-numeric:tabular-nums}tr.partial th,t
 svg{display:block;max-width:100%;height:auto}.note{font-size:12px;color:#555;margin:2px 0 0}
 .grid{stroke:#e5e5e5}.target{stroke:#999;stroke-dasharray:4 3}.yl{font-size:11px;text-anchor:end;fill:#555}.xl{font-size:11px;text-anchor:middle;fill:#555}
 .lg{font-size:12px;fill:#333}.meta td,.meta th{text-align:left;vertical-align:top}.meta td{white-space:normal;overflow-wrap:anywhere}
-.counts{display:inline-block;margin-right:24px;vertical-align:top}.policy td:last-child{white-space:normal;text-align:left}
+.counts{display:inline-block;margin-right:24px;vertical-align:top}.replications .range{font-size:12px;color:#555}.policy td:last-child{white-space:normal;text-align:left}
 @media (max-width:900px){body{margin:16px;font-size:13px}th,td{padding:3px 5px}}
 </style></head><body>
 <h1>Replay report</h1>
@@ -205,6 +262,7 @@ ${warningsHtml(r.warnings)}<h2>Overall, by segment and by queue</h2>
 ${table(CALL_COLUMNS, groups)}
 <h3>Agent queues</h3>
 ${table(QUEUE_COLUMNS, groups)}
+${replicationsSection(r.replications)}
 <h2>Over time</h2>
 ${multiDay ? timeOfDayCharts(r) : intervalCharts(r)}
 ${contactPolicySection(r)}

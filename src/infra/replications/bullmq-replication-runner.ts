@@ -157,7 +157,11 @@ export class BullmqReplicationRunner implements ReplicationRunner {
               else job.returnvalue.indices.forEach((index, i) => results.set(index, job.returnvalue.rows[i] as ReplicationRows[]));
             }
             const failed = (await Promise.all(jobs.map(async (job) => (job && (await job.isFailed()) ? job : undefined)))).find((job) => job !== undefined);
-            if (failed) finish(new ReplicationQueueError(`a block of replications failed: ${failed.failedReason}`));
+            if (failed) {
+              // Read before it failed, the job does not hold the worker's reason: read it again.
+              const reason = failed.failedReason || (await Job.fromId<BlockJobData, BlockJobResult>(queue, failed.id!))?.failedReason;
+              finish(new ReplicationQueueError(`a block of replications failed: ${reason || 'no reason given'}`));
+            }
             else if (allIn()) finish();
           } catch (err) {
             finish(err as Error);
