@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { holm, percentile, summarise } from '../../src/core/replications/interval-statistics.js';
+import { EMPTY_ROW, replicationsBlock } from '../../src/core/replications/replication-report.js';
+import type { ReplicationRows } from '../../src/core/replications/replication.js';
+import type { KpiRow } from '../../src/core/replay/replay-report.js';
 import { gamma, poisson } from '../../src/core/replications/random-variates.js';
 import { studentTCdf, studentTQuantile, studentTTwoSided } from '../../src/core/replications/student-t.js';
 import { SeededRandom } from '../../src/core/random/seeded-random.js';
@@ -78,5 +81,30 @@ describe('random variates of the resampling', () => {
       expect(Math.abs(m - shape)).toBeLessThan(5 * Math.sqrt(shape / xs.length));
       expect(Math.abs(v / shape - 1)).toBeLessThan(0.1);
     }
+  });
+});
+
+describe("the replications block's intervals", () => {
+  const row = (over: Partial<KpiRow>): KpiRow => ({ ...EMPTY_ROW, ...over });
+  it('stay within what a figure can be; the half-width stays the t half-width', () => {
+    // A small segment's service level over five days: 0.9 ± 0.6 by Student t.
+    const levels = [1, 1, 1, 1, 0.2];
+    const days: ReplicationRows[] = levels.map((sl, i) => {
+      const r = row({ calls: 3 + i, serviceLevel: sl, abandonRate: 1 - sl, asaSec: sl === 1 ? 0 : 40 });
+      return { overall: r, bySegment: { campus: r }, byQueue: {} };
+    });
+    const block = replicationsBlock(days, { seed: 1, method: 'test', queueOrder: [] });
+    const sl = block.bySegment['campus']!.serviceLevel;
+    const unclipped = summarise(levels);
+    expect(unclipped.ciHigh!).toBeGreaterThan(1);
+    expect(sl.ciHigh).toBe(1);
+    expect(sl.ciLow).toBeCloseTo(unclipped.ciLow!, 4);
+    expect(sl.halfWidth).toBeCloseTo(unclipped.halfWidth!, 4);
+    const ab = block.overall.abandonRate;
+    expect(summarise(levels.map((x) => 1 - x)).ciLow!).toBeLessThan(0);
+    expect(ab.ciLow).toBe(0);
+    expect(ab.ciHigh).toBeGreaterThan(0);
+    expect(block.overall.asaSec.ciLow).toBe(0);
+    expect(block.overall.asaSec.ciHigh).toBeGreaterThan(0);
   });
 });

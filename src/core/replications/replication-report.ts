@@ -38,9 +38,23 @@ function keysOf(rows: readonly Record<string, KpiRow>[], order?: readonly string
   return order ? order.filter((k) => seen.has(k)) : [...seen].sort();
 }
 
+/**
+ * The interval of the mean kept within what the figure can be: a rate between 0 and 1, a count
+ * or a time at least 0. A t-interval over few days can reach past them (a segment's service
+ * level of 0.9 ± 0.6 over five days); `halfWidth` stays the t half-width, the precision asked
+ * of --target-half-width.
+ */
+function withinRange(s: FigureInterval, fraction: boolean): FigureInterval {
+  const clip = (x: number | null) => (x === null ? null : Math.min(fraction ? 1 : Infinity, Math.max(0, x)));
+  return { ...s, ciLow: clip(s.ciLow), ciHigh: clip(s.ciHigh) };
+}
+
 function kpiIntervals(rows: readonly KpiRow[]): KpiIntervals {
   const out = {} as KpiIntervals;
-  for (const kpi of REPLICATED_KPIS) out[kpi] = roundInterval(summarise(rows.map((r) => r[kpi])), FRACTIONS.has(kpi) ? 4 : 2);
+  for (const kpi of REPLICATED_KPIS) {
+    const fraction = FRACTIONS.has(kpi);
+    out[kpi] = roundInterval(withinRange(summarise(rows.map((r) => r[kpi])), fraction), fraction ? 4 : 2);
+  }
   return out;
 }
 
