@@ -5,6 +5,7 @@ import { esc, lineChart, type ChartOptions, type Series } from './report-chart.j
 import { EMPTY_KPI_ROW, type KpiDelta, type ReportDelta } from './report-delta.js';
 import type { KpiRow, ReplayReport } from './replay-report.js';
 import { warningsHtml } from './report-warnings-html.js';
+import { DELTA_FIELDS } from '../replications/replication-report.js';
 
 /**
  * The paired interval of one delta over replications, in the delta's units (pp, s, calls), as
@@ -65,23 +66,24 @@ interface Metric {
   delta: keyof KpiDelta;
   unit: string;
   digits: number;
-  /** Which way is better, for colouring the delta: +1 higher, −1 lower, 0 neither. */
-  better: 1 | -1 | 0;
 }
 
+/** Which way each delta is better, for colouring it: as the replications' `candidateWinsShare` reads it. */
+const BETTER = new Map(DELTA_FIELDS);
+
 const METRICS: Metric[] = [
-  { name: 'calls', value: (r) => int(r.calls), delta: 'calls', unit: '', digits: 0, better: 0 },
-  { name: 'service level', value: (r) => pct(r.serviceLevel), delta: 'serviceLevelPp', unit: 'pp', digits: 1, better: 1 },
-  { name: 'ASA', value: (r) => sec(r.asaSec), delta: 'asaSec', unit: 's', digits: 1, better: -1 },
-  { name: 'AHT', value: (r) => sec(r.ahtSec), delta: 'ahtSec', unit: 's', digits: 1, better: 0 },
-  { name: 'abandon rate', value: (r) => pct(r.abandonRate), delta: 'abandonRatePp', unit: 'pp', digits: 1, better: -1 },
-  { name: 'containment', value: (r) => pct(r.containmentRate), delta: 'containmentRatePp', unit: 'pp', digits: 1, better: 1 },
-  { name: 'occupancy', value: (r) => pct(r.occupancy), delta: 'occupancyPp', unit: 'pp', digits: 1, better: 0 },
-  { name: 'avg IVR', value: (r) => sec(r.avgIvrSec), delta: 'avgIvrSec', unit: 's', digits: 1, better: 0 },
-  { name: 'answered', value: (r) => int(r.answered), delta: 'answered', unit: '', digits: 0, better: 1 },
-  { name: 'abandoned', value: (r) => int(r.abandoned), delta: 'abandoned', unit: '', digits: 0, better: -1 },
-  { name: 'self-served', value: (r) => int(r.selfServed), delta: 'selfServed', unit: '', digits: 0, better: 1 },
-  { name: 'hung up in IVR', value: (r) => int(r.hungUpInIvr), delta: 'hungUpInIvr', unit: '', digits: 0, better: -1 },
+  { name: 'calls', value: (r) => int(r.calls), delta: 'calls', unit: '', digits: 0 },
+  { name: 'service level', value: (r) => pct(r.serviceLevel), delta: 'serviceLevelPp', unit: 'pp', digits: 1 },
+  { name: 'ASA', value: (r) => sec(r.asaSec), delta: 'asaSec', unit: 's', digits: 1 },
+  { name: 'AHT', value: (r) => sec(r.ahtSec), delta: 'ahtSec', unit: 's', digits: 1 },
+  { name: 'abandon rate', value: (r) => pct(r.abandonRate), delta: 'abandonRatePp', unit: 'pp', digits: 1 },
+  { name: 'containment', value: (r) => pct(r.containmentRate), delta: 'containmentRatePp', unit: 'pp', digits: 1 },
+  { name: 'occupancy', value: (r) => pct(r.occupancy), delta: 'occupancyPp', unit: 'pp', digits: 1 },
+  { name: 'avg IVR', value: (r) => sec(r.avgIvrSec), delta: 'avgIvrSec', unit: 's', digits: 1 },
+  { name: 'answered', value: (r) => int(r.answered), delta: 'answered', unit: '', digits: 0 },
+  { name: 'abandoned', value: (r) => int(r.abandoned), delta: 'abandoned', unit: '', digits: 0 },
+  { name: 'self-served', value: (r) => int(r.selfServed), delta: 'selfServed', unit: '', digits: 0 },
+  { name: 'hung up in IVR', value: (r) => int(r.hungUpInIvr), delta: 'hungUpInIvr', unit: '', digits: 0 },
 ];
 
 /** The few figures per segment and per queue: one column each, so the table stays narrow. */
@@ -92,9 +94,11 @@ function deltaText(m: Metric, x: number | null): string {
   return `${signed(x, m.digits)}${m.unit ? NB + m.unit : ''}`;
 }
 
-function deltaClass(m: Metric, x: number | null): string {
-  if (x === null || x === 0 || m.better === 0) return 'd';
-  return x * m.better > 0 ? 'd up' : 'd down';
+/** The class of a delta's cell: `d up` better (green), `d down` worse (red), `d` neither. */
+export function deltaClass(m: Pick<Metric, 'delta'>, x: number | null): string {
+  const better = BETTER.get(m.delta) ?? null;
+  if (x === null || x === 0 || better === null) return 'd';
+  return x * better > 0 ? 'd up' : 'd down';
 }
 
 /**
