@@ -15,6 +15,7 @@ import { connectRedis } from '../infra/replications/redis-connection.js';
 import { resamplingMethod, type ResamplingPlan } from '../core/replications/trace-resampler.js';
 import { UsageError } from './cli-error.js';
 import type { CliIO } from './cli-io.js';
+import { wholeNumber } from './whole-number.js';
 
 export interface ReplicationFlags {
   replications?: string;
@@ -48,13 +49,6 @@ export function withReplicationOptions(cmd: Command): Command {
     .option('--prefix <prefix>', `with --redis-url: the key prefix the workers use (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
     .option('--block-size <n>', 'with --redis-url: replications per job (default 5; the last jobs of a run smaller, so that workers finish together)')
     .option('--worker-timeout <sec>', 'with --redis-url: fail when no worker takes the job within this many seconds (default 30)');
-}
-
-function wholeNumber(flag: string, text: string, min: number): number {
-  const n = Number(text);
-  // Decimal digits only: Number() would also read 1e3, 0x10 and " 3".
-  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} ${text}: expected a whole number >= ${min}`);
-  return n;
 }
 
 function positive(flag: string, text: string, allowZero: boolean): number {

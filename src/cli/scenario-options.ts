@@ -9,6 +9,7 @@ import { overrideStaffing } from '../core/staffing/staffing-override.js';
 import { UsageError } from './cli-error.js';
 import type { CliIO } from './cli-io.js';
 import { configPaths, withConfigOptions, type ConfigFlags } from './config-options.js';
+import { wholeNumber } from './whole-number.js';
 
 export const DEFAULT_STAFFING_FILE = resolve(PACKAGE_ROOT, 'data', 'staffing.json');
 
@@ -29,9 +30,7 @@ export function withScenarioOptions(cmd: Command): Command {
 }
 
 export function parseSeed(text: string): number {
-  const seed = Number(text);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed ${text}: expected a whole number >= 0`);
-  return seed;
+  return wholeNumber('--seed', text, 0);
 }
 
 /** Loads flows, rules, customers and staffing into a scenario; every problem is reported before anything runs. */

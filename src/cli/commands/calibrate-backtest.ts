@@ -1,8 +1,8 @@
 import { backtest, type Backtest, type BacktestRow } from '../../core/calibration/backtest.js';
 import type { Calibration } from '../../core/calibration/calibrate.js';
 import { defaultPaths, loadConfiguration } from '../../core/configuration/configuration.js';
-import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
+import { wholeNumber } from '../whole-number.js';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const sec = (x: number | null) => (x === null ? '—' : `${x.toFixed(1)}s`);
@@ -11,9 +11,7 @@ const range = (lo: number | null, hi: number | null, f: (x: number | null) => st
 
 /** `--replications`, checked before anything runs. */
 export function parseReplications(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 2 || n > 1000) throw new UsageError(`--replications ${text}: expected a whole number from 2 to 1000`);
-  return n;
+  return wholeNumber('--replications', text, 2, 1000);
 }
 
 /** `calibrate --backtest`: replays the calibrated scenario against the log, saying on stderr which days are done. */

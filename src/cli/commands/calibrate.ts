@@ -14,6 +14,7 @@ import { checkOutputPath, writeOutputs } from '../output-path.js';
 import { formatBacktest, parseReplications, runBacktest } from './calibrate-backtest.js';
 import type { Backtest } from '../../core/calibration/backtest.js';
 import { parseOnError } from './replay.js';
+import { wholeNumber } from '../whole-number.js';
 
 export interface CalibrateFlags {
   out?: string;
@@ -74,8 +75,7 @@ export function calibrateLog(log: string, flags: CalibrateFlags, io: CliIO): { c
   if (!(thresholdSec >= 0)) throw new UsageError(`--threshold ${flags.threshold}: expected seconds >= 0`);
   const gapMin = Number(flags.presenceGap);
   if (!(gapMin > 0)) throw new UsageError(`--presence-gap ${flags.presenceGap}: expected minutes > 0`);
-  const seed = Number(flags.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed ${flags.seed}: expected a whole number >= 0`);
+  const seed = wholeNumber('--seed', flags.seed, 0);
   let columns;
   try {
     columns = parseColumnMapping(flags.columns);

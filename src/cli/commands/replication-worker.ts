@@ -5,8 +5,8 @@ import { redactUrl } from '../../infra/redis/redact-url.js';
 import { BlockProcessor } from '../../infra/replications/block-processor.js';
 import { connectRedis } from '../../infra/replications/redis-connection.js';
 import { BLOCK_QUEUE, BLOCK_WORKER_OPTIONS, productVersion, replicationKeyPrefixes, RUN_QUEUE, VersionMismatchError, type BlockJobData } from '../../infra/replications/replication-queue.js';
-import { UsageError } from '../cli-error.js';
 import type { CliIO } from '../cli-io.js';
+import { wholeNumber } from '../whole-number.js';
 
 interface WorkerFlags {
   redisUrl?: string;
@@ -22,8 +22,7 @@ export function registerReplicationWorkerCommand(program: Command, io: CliIO): v
     .option('--prefix <prefix>', `their key prefix (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
     .option('--concurrency <n>', 'blocks computed at once by this process (one core each)', '1')
     .action(async (flags: WorkerFlags) => {
-      const concurrency = Number(flags.concurrency);
-      if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency ${flags.concurrency}: expected a whole number >= 1`);
+      const concurrency = wholeNumber('--concurrency', flags.concurrency, 1);
       const url = flags.redisUrl ?? process.env['REDIS_URL'] ?? DEFAULT_REDIS_URL;
       const keyPrefix = flags.prefix ?? process.env['REDIS_KEY_PREFIX'] ?? DEFAULT_REDIS_KEY_PREFIX;
       const redis = await connectRedis(url, redactUrl(url));

@@ -12,6 +12,7 @@ import { loadScenario, withScenarioOptions, type ScenarioFlags } from '../scenar
 import { checkOutputPath, writeOutputs } from '../output-path.js';
 import { reportSkippedLines } from '../skipped-lines.js';
 import { parseOnError, progress } from './replay.js';
+import { wholeNumber } from '../whole-number.js';
 
 interface StaffFlags extends ScenarioFlags {
   targetSl: string;
@@ -32,11 +33,6 @@ function fraction(name: string, v: string): number {
   return x;
 }
 
-function wholeNumber(name: string, v: string): number {
-  const x = Number(v);
-  if (!Number.isInteger(x) || x < 0) throw new UsageError(`${name} ${v}: expected a whole number >= 0`);
-  return x;
-}
 
 function goalText(target: number, eachInterval: boolean | undefined): string {
   if (eachInterval) return 'in every interval of every queue';
@@ -64,7 +60,7 @@ export function registerStaffCommand(program: Command, io: CliIO): void {
       const target = fraction('--target-sl', flags.targetSl);
       const threshold = Number(flags.threshold);
       if (!(threshold >= 0)) throw new UsageError(`--threshold ${flags.threshold}: expected seconds >= 0`);
-      const minAgents = wholeNumber('--min-agents', flags.minAgents);
+      const minAgents = wholeNumber('--min-agents', flags.minAgents, 0);
       const out = flags.out === undefined ? undefined : checkOutputPath('--out', flags.out, 'file');
       const scenario = await loadScenario(flags, io);
       const intervalMin = scenario.intervalMin ?? scenario.staffing.intervalMin;
