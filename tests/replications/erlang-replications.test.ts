@@ -2,7 +2,7 @@
  * Replications against queueing theory. A day of Poisson arrivals and exponential talk times
  * on one queue is the M/M/c (Erlang C) queue, so the days resampled from such a recorded day
  * must spread around the Erlang C service level, and the 95% intervals of the mean must cover
- * the mean they estimate about 95% of the time.
+ * the mean they estimate about 95% of the time, without being wider than the spread they describe.
  *
  * Warm-up is excluded as the Erlang agreement tests exclude it: the first hour's calls go to a
  * queue of their own ("warm-up") that the same agents serve first come, first served with the
@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfiguration } from '../../src/core/configuration/configuration.js';
 import type { Scenario } from '../../src/core/replay/replay-run.js';
 import { summarise } from '../../src/core/replications/interval-statistics.js';
+import { studentTQuantile } from '../../src/core/replications/student-t.js';
 import { Replicator } from '../../src/core/replications/replication.js';
 import { resampleDay, type RecordedDay, type ResamplingPlan } from '../../src/core/replications/trace-resampler.js';
 import { erlangC } from '../../src/core/staffing/erlang-c.js';
@@ -74,11 +75,27 @@ describe('replications of Poisson single-queue days agree with Erlang C', () => 
     const reference = summarise(lineServiceLevels(day, { seed: 999, intervalSec: 3600, volumeCv: 0 }, range(0, 240))).mean!;
     let covered = 0;
     const runs = 40;
+    const perRun = 6;
+    const means: number[] = [];
+    const standardErrors: number[] = [];
     for (let seed = 1; seed <= runs; seed++) {
-      const s = summarise(lineServiceLevels(day, { seed, intervalSec: 3600, volumeCv: 0 }, range(0, 6)));
+      const s = summarise(lineServiceLevels(day, { seed, intervalSec: 3600, volumeCv: 0 }, range(0, perRun)));
       if (s.ciLow! <= reference && reference <= s.ciHigh!) covered++;
+      means.push(s.mean!);
+      standardErrors.push(s.halfWidth! / studentTQuantile(0.975, perRun - 1));
     }
-    // Binomial(40, 0.95): fewer than 34 covered has probability below 1%; all 40 would hint at intervals too wide only weakly, so the bar is one-sided.
+    // Binomial(40, 0.95): fewer than 34 covered has probability below 1%.
     expect(covered, `${covered} of ${runs} intervals covered ${reference.toFixed(4)}`).toBeGreaterThanOrEqual(34);
+    // Coverage alone cannot tell intervals that are too wide (all 40 covered is likely either way),
+    // so the width is checked against the spread it claims to describe: the 40 means come from
+    // independent seeds, so their standard deviation is the true standard error of a mean of 6,
+    // and the runs' own standard errors should average about the same (E[s] = 0.95σ for n = 6).
+    // The ratio's sampling error here is about 12% (the spread of 40 means: 1/√78 = 11%; the
+    // average of 40 standard errors of 6 values: 31%/√40 = 5%): 3.5 of those either side of 1.
+    const grand = means.reduce((a, b) => a + b, 0) / runs;
+    const spread = Math.sqrt(means.reduce((a, m) => a + (m - grand) ** 2, 0) / (runs - 1));
+    const ratio = standardErrors.reduce((a, b) => a + b, 0) / runs / spread;
+    expect(ratio, `mean standard error ${(ratio * spread).toFixed(4)} against the spread of the means ${spread.toFixed(4)}`).toBeGreaterThan(1 - 3.5 * 0.124);
+    expect(ratio).toBeLessThan(1 + 3.5 * 0.124);
   }, 180_000); // CPU-bound: generous for a busy machine
 });
