@@ -54,8 +54,9 @@ export interface ReplicationRunner {
  * threads. This thread computes replications from the start while the worker threads load
  * (each needs its own modules, configurations and JIT warm-up: a good part of a second); a
  * worker thread takes the next replication once it is ready, then one more each time it
- * returns one. So more threads never hold a short run back, and a long one shares its work.
- * At the end, this thread waits for a replication still out on a worker thread only so long:
+ * returns one. So this thread never waits for worker threads to start, and a long run shares
+ * its work (where cores are few, a starting worker thread still slows this one: see
+ * MIN_CALLS_FOR_THREADS, which the default threads follow). At the end, this thread waits for a replication still out on a worker thread only so long:
  * once that has taken twice what one takes here (a worker thread's first replications run
  * cold), this thread computes it too and the first figures in are kept. A replication's
  * figures depend only on its index, and results are put back in index order, so the output is
@@ -70,7 +71,7 @@ export class LocalReplicationRunner implements ReplicationRunner {
   private failure: Error | undefined;
   private here: ((index: number) => ReplicationRows[]) | undefined;
   /** Milliseconds one replication takes in this thread (mean so far). */
-  private hereMs = { total: 0, count: 0 };
+  private readonly hereMs = { total: 0, count: 0 };
   private closed = false;
   /** The run under way: told of every message from a worker thread. */
   private onMessage: ((w: Worker, m: FromReplicationWorker) => void) | undefined;
