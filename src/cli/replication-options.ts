@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { CallDecider } from '../core/decision/call-decider.js';
 import type { Scenario } from '../core/replay/replay-run.js';
 import type { InputInfo, ReplayReport } from '../core/replay/replay-report.js';
 import { readRecordedTrace } from '../core/replications/recorded-day.js';
-import { plainScenario, type RecordedDayRequest } from '../core/replications/replication.js';
+import { plainScenario, Replicator, type RecordedDayRequest } from '../core/replications/replication.js';
 import { DEFAULT_FIRST_REPLICATIONS, DEFAULT_MAX_REPLICATIONS, runReplications, type ReplicationCount, type ReplicationOutcome } from '../core/replications/replication-plan.js';
 import { LocalReplicationRunner, MIN_CALLS_FOR_THREADS, type ReplicationRunner } from '../core/replications/replication-pool.js';
 import type { ReplicationJob } from '../core/replications/replication-worker.js';
@@ -12,7 +13,7 @@ import { DEFAULT_REDIS_KEY_PREFIX } from '../infra/env/redis-env.js';
 import { redactUrl } from '../infra/redis/redact-url.js';
 import { BullmqReplicationRunner } from '../infra/replications/bullmq-replication-runner.js';
 import { connectRedis } from '../infra/replications/redis-connection.js';
-import { resamplingMethod, type ResamplingPlan } from '../core/replications/trace-resampler.js';
+import { resampleDay, resamplingMethod, type ResamplingPlan } from '../core/replications/trace-resampler.js';
 import { UsageError } from './cli-error.js';
 import type { CliIO } from './cli-io.js';
 import { wholeNumber } from './whole-number.js';
@@ -125,18 +126,24 @@ export interface ReplicationsUnderWay {
 export async function startReplications(
   io: CliIO,
   trace: string,
-  scenarios: readonly Scenario[],
+  runs: ReadonlyArray<{ scenario: Scenario; decider: CallDecider }>,
   reader: { onError: 'fail' | 'skip'; sort: boolean },
   options: ReplicationOptions,
   recordedDay?: RecordedDayRequest['info'],
 ): Promise<ReplicationsUnderWay> {
+  const scenarios = runs.map((r) => r.scenario);
   const first = scenarios[0]!;
   const queues = new Set(scenarios.flatMap((s) => s.staffing.queues.map((q) => q.id)));
   const { day, input } = await readRecordedTrace(resolve(trace), { ...reader, queues });
   const plan: ResamplingPlan = { seed: first.seed, intervalSec: (first.intervalMin ?? first.staffing.intervalMin) * 60, volumeCv: options.volumeCv };
   const job = { day, plan, scenarios: scenarios.map(plainScenario) };
   const recorded = options.queue && recordedDay ? { info: recordedDay, input } : undefined;
-  const runner = options.queue ? await queueRunner(job, options.queue, recorded) : new LocalReplicationRunner(job, options.threads);
+  // This thread's replications use the configurations loaded already and the recorded replay's deciders, warm by then.
+  const here = () => {
+    const replicator = new Replicator(scenarios, runs.map((r) => r.decider));
+    return (index: number) => replicator.replay(resampleDay(day, plan, index));
+  };
+  const runner = options.queue ? await queueRunner(job, options.queue, recorded) : new LocalReplicationRunner(job, options.threads, { here });
   const bar = replicationProgress(io);
   const running = (async () => {
     try {

@@ -4,8 +4,11 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfiguration, PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
 import { loadStaffingFile } from '../../src/core/staffing/staffing-file.js';
-import { readRecordedDay } from '../../src/core/replications/recorded-day.js';
-import { plainScenario, type ReplicationRows } from '../../src/core/replications/replication.js';
+import { readRecordedDay, replayRecordedDay } from '../../src/core/replications/recorded-day.js';
+import { CallDecider } from '../../src/core/decision/call-decider.js';
+import type { Scenario } from '../../src/core/replay/replay-run.js';
+import { plainScenario, Replicator, type ReplicationRows } from '../../src/core/replications/replication.js';
+import { resampleDay } from '../../src/core/replications/trace-resampler.js';
 import { LocalReplicationRunner, MIN_CALLS_FOR_THREADS, ReplicationsStoppedError } from '../../src/core/replications/replication-pool.js';
 import { replicatorFor, type FromReplicationWorker, type ReplicationJob, type ToReplicationWorker } from '../../src/core/replications/replication-worker.js';
 import { compiledBuild, run, type Build } from './compiled-build.js';
@@ -56,12 +59,23 @@ describe('replications give the same figures on any number of threads', () => {
     expect(expected[0]![0]!.overall.calls).not.toBe(expected[1]![0]!.overall.calls);
   }, 60_000);
 
+  it("this thread's replications, decided by the recorded replay's deciders, are those of fresh deciders", async () => {
+    const job = await sampleJob(0.05);
+    const { staffing } = await loadStaffingFile(join(PACKAGE_ROOT, 'data/staffing.json'));
+    const scenario: Scenario = { config: loadConfiguration(), staffing, staffingSource: 'test', seed: 5 };
+    const decider = new CallDecider(scenario.config);
+    replayRecordedDay(job.day, scenario, { decider });
+    const shared = new Replicator([scenario], [decider]);
+    const fresh = replicatorFor(job);
+    for (const index of [0, 1, 2]) expect(shared.replay(resampleDay(job.day, job.plan, index))).toEqual(fresh(index));
+  }, 60_000);
+
   it('with 2 threads, this one and a worker thread share the replications and the figures are put back in index order', async () => {
     const job = await sampleJob(0.05);
     const indices = [3, 0, 7, 1, 2, 9, 4, 5];
     const one = new LocalReplicationRunner(job, 1);
     // Patient: this thread waits for the worker thread's figures rather than compute them too.
-    const two = new LocalReplicationRunner(job, 2, build.workerUrl, Infinity);
+    const two = new LocalReplicationRunner(job, 2, { workerUrl: build.workerUrl, patience: Infinity });
     try {
       await two.start();
       const [a, b] = await Promise.all([one.run(indices), two.run(indices)]);
@@ -83,7 +97,7 @@ describe('replications give the same figures on any number of threads', () => {
     const job = await sampleJob(0);
     // Ready at once, then never answers: the run would wait forever for it.
     const stalling = new URL('data:text/javascript,' + encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.postMessage({ type: 'ready' }); parentPort.on('message', () => {});"));
-    const runner = new LocalReplicationRunner(job, 2, stalling);
+    const runner = new LocalReplicationRunner(job, 2, { workerUrl: stalling });
     const alone = new LocalReplicationRunner(job, 1);
     try {
       await runner.start();
@@ -101,21 +115,21 @@ describe('replications give the same figures on any number of threads', () => {
     // A worker thread that fails as it starts: a run that starts one fails with its error.
     const failing = new URL('data:text/javascript,' + encodeURIComponent("throw new Error('a worker thread was started');"));
     const perRun = Math.ceil(MIN_CALLS_FOR_THREADS / job.day.calls.length);
-    const short = new LocalReplicationRunner(job, 'auto', failing);
+    const short = new LocalReplicationRunner(job, 'auto', { workerUrl: failing });
     try {
       expect(await short.run([0, 1, 2])).toHaveLength(3);
       expect(short.split).toEqual({ here: 3, threads: 0 });
     } finally {
       await short.close();
     }
-    const long = new LocalReplicationRunner(job, 'auto', failing);
+    const long = new LocalReplicationRunner(job, 'auto', { workerUrl: failing });
     try {
       await expect(long.run(Array.from({ length: perRun }, (_, i) => i))).rejects.toThrow('a worker thread was started');
     } finally {
       await long.close();
     }
     // Asked for explicitly, threads are started whatever the run's length.
-    const asked = new LocalReplicationRunner(job, 2, failing);
+    const asked = new LocalReplicationRunner(job, 2, { workerUrl: failing });
     try {
       await expect(asked.run([0, 1, 2])).rejects.toThrow('a worker thread was started');
     } finally {
@@ -125,7 +139,7 @@ describe('replications give the same figures on any number of threads', () => {
 
   it('closing the runner while its threads compute stops the run: it rejects instead of waiting forever', async () => {
     const job = await sampleJob(0);
-    for (const runner of [new LocalReplicationRunner(job, 2, build.workerUrl), new LocalReplicationRunner(job, 1)]) {
+    for (const runner of [new LocalReplicationRunner(job, 2, { workerUrl: build.workerUrl }), new LocalReplicationRunner(job, 1)]) {
       let done = 0;
       const run = runner.run(Array.from({ length: 200 }, (_, i) => i), (n) => (done = n));
       run.catch(() => {});

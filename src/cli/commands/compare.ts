@@ -70,7 +70,7 @@ export function registerCompareCommand(program: Command, io: CliIO): void {
       const reader = { onError, sort: flags.sort ?? false };
       // Both configurations' other days do not depend on the recorded day's replay: they compute while it runs.
       const { recorded: input, replications: replicating } = await besideReplications(
-        replications && (() => startReplications(io, trace, [baseline.scenario, candidate.scenario], reader, replications)),
+        replications && (() => startReplications(io, trace, [baseline, candidate], reader, replications)),
         async () => {
           const bar = progress(io, 'compare');
           try {

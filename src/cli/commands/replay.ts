@@ -114,13 +114,13 @@ export function registerReplayCommand(program: Command, io: CliIO): void {
       // With --redis-url a worker replays the recorded day too, as the flow's first job: it holds
       // the day and the deciders for the replications anyway. Should the flow not start (a trace
       // it cannot read, say), the replay below runs here and reports the error as usual.
-      const onWorkers = replications?.queue && !acdLog ? await startReplications(io, trace, [run.scenario], reader, replications, info).catch(() => undefined) : undefined;
+      const onWorkers = replications?.queue && !acdLog ? await startReplications(io, trace, [run], reader, replications, info).catch(() => undefined) : undefined;
       const { recorded, input, replicating } = onWorkers?.recorded
         ? { ...(await recordedBy(onWorkers.recorded, onWorkers)), replicating: onWorkers }
         : await (async () => {
             // The other days do not depend on the recorded day's replay: they compute while it runs.
             const beside = await besideReplications(
-              replications && (() => startReplications(io, trace, [run.scenario], reader, replications)),
+              replications && (() => startReplications(io, trace, [run], reader, replications)),
               async () => {
                 const bar = progress(io, 'replay');
                 try {

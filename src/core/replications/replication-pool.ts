@@ -81,18 +81,29 @@ export class LocalReplicationRunner implements ReplicationRunner {
   private allReady: Promise<void> = Promise.resolve();
   private readonly computed = { here: 0, threads: 0 };
 
+  private readonly workerUrl: URL | undefined;
+  private readonly patience: number;
+  private readonly hereReplicator: () => (index: number) => ReplicationRows[];
+
   /**
    * @param threads threads computing replications, this one included; 'auto': one per core, for
    *   runs of at least MIN_CALLS_FOR_THREADS calls (shorter ones are quicker in this thread alone)
-   * @param patience how many times this thread's own time for a replication it waits for one
-   *   out on a worker thread, once none is left to hand out, before computing it too
+   * @param options.workerUrl the worker threads' script (default: the compiled one beside this module)
+   * @param options.patience how many times this thread's own time for a replication it waits for
+   *   one out on a worker thread, once none is left to hand out, before computing it too (default 2)
+   * @param options.here how this thread computes replications (default: from the job, loading its
+   *   configurations again); a command that holds them loaded, and deciders warm from the recorded
+   *   day, passes its own
    */
   constructor(
     private readonly job: ReplicationJob,
     private readonly threads: number | 'auto',
-    private readonly workerUrl: URL | undefined = replicationWorkerUrl(),
-    private readonly patience = 2,
-  ) {}
+    options: { workerUrl?: URL | undefined; patience?: number; here?: () => (index: number) => ReplicationRows[] } = {},
+  ) {
+    this.workerUrl = 'workerUrl' in options ? options.workerUrl : replicationWorkerUrl();
+    this.patience = options.patience ?? 2;
+    this.hereReplicator = options.here ?? (() => replicatorFor(job));
+  }
 
   /** How many replications' figures came from this thread and from worker threads, so far. */
   get split(): { here: number; threads: number } {
@@ -172,7 +183,7 @@ export class LocalReplicationRunner implements ReplicationRunner {
           }
         }
         if (i >= 0) {
-          this.here ??= replicatorFor(this.job);
+          this.here ??= this.hereReplicator();
           const started = performance.now();
           const rows = this.here(indices[i]!);
           this.hereMs.total += performance.now() - started;

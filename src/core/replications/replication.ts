@@ -55,10 +55,16 @@ export interface RecordedDayRequest {
  * kept (a decision depends only on the call and the seed); each day gets fresh contact centres.
  */
 export class Replicator {
-  private readonly deciders: CallDecider[];
-
-  constructor(private readonly scenarios: readonly Scenario[]) {
-    this.deciders = scenarios.map((s) => new CallDecider(s.config));
+  /**
+   * @param deciders one per scenario, to share with another replay of the same scenarios (the
+   *   recorded day's, in the same thread): what they remember serves both, and their decisions
+   *   do not depend on what they remember
+   */
+  constructor(
+    private readonly scenarios: readonly Scenario[],
+    private readonly deciders: readonly CallDecider[] = scenarios.map((s) => new CallDecider(s.config)),
+  ) {
+    if (deciders.length !== scenarios.length) throw new RangeError(`${deciders.length} deciders for ${scenarios.length} scenarios`);
   }
 
   /**
