@@ -48,7 +48,7 @@ export function withReplicationOptions(cmd: Command): Command {
     .option('--redis-url <url>', 'spread the replications over `ivr-sim replication-worker` processes through BullMQ in this Redis (same output as a local run)')
     .option('--prefix <prefix>', `with --redis-url: the key prefix the workers use (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
     .option('--block-size <n>', 'with --redis-url: replications per job (default 5; the last jobs of a run smaller, so that workers finish together)')
-    .option('--worker-timeout <sec>', 'with --redis-url: fail when no worker takes the job within this many seconds (default 30)');
+    .option('--worker-timeout <sec>', 'with --redis-url: fail when no worker takes the job within this many seconds, or when none of its jobs moved that long and no worker is connected any more (default 30)');
 }
 
 function positive(flag: string, text: string, allowZero: boolean): number {

@@ -346,8 +346,12 @@ describe('replications over BullMQ workers', () => {
     const proxy = createServer((client) => {
       const upstream = connect(6379, '127.0.0.1');
       sockets.push(client, upstream);
-      client.on('data', (d) => void (silent || upstream.write(d)));
-      upstream.on('data', (d) => void (silent || client.write(d)));
+      client.on('data', (d: Buffer) => {
+        if (!silent) upstream.write(d);
+      });
+      upstream.on('data', (d: Buffer) => {
+        if (!silent) client.write(d);
+      });
       client.on('error', () => {});
       upstream.on('error', () => {});
     });
