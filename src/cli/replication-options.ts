@@ -200,7 +200,7 @@ export async function checkReplicationQueue(options: ReplicationOptions | undefi
 }
 
 /** What the command prints when Ctrl-C stopped it while its replications ran through Redis. */
-export const INTERRUPTED = {
+const INTERRUPTED = {
   removed: "interrupted; the run's jobs were removed from Redis",
   queuedRemoved: "interrupted; the run's queued jobs were removed from Redis (the blocks workers had taken finish there)",
   notRemoved: "interrupted; the run's jobs could not be removed from Redis",
