@@ -49,7 +49,7 @@ export function withReplicationOptions(cmd: Command): Command {
     .option('--redis-url <url>', 'spread the replications over `ivr-sim replication-worker` processes through BullMQ in this Redis (same output as a local run)')
     .option('--prefix <prefix>', `with --redis-url: the key prefix the workers use (default: $REDIS_KEY_PREFIX, else ${DEFAULT_REDIS_KEY_PREFIX})`)
     .option('--block-size <n>', 'with --redis-url: replications per job (default 5; the last jobs of a run smaller, so that workers finish together)')
-    .option('--worker-timeout <sec>', 'with --redis-url: fail when no worker takes the job within this many seconds (default 30)');
+    .option('--worker-timeout <sec>', 'with --redis-url: fail when no worker takes the job within this many seconds, or when none of its jobs moved that long and no worker is connected any more (default 30)');
 }
 
 function positive(flag: string, text: string, allowZero: boolean): number {
@@ -145,12 +145,16 @@ export async function startReplications(
   };
   const runner = options.queue ? await queueRunner(job, options.queue, recorded) : new LocalReplicationRunner(job, options.threads, { here });
   const bar = replicationProgress(io);
+  const interrupt = 'removeJobs' in runner ? removeJobsOnInterrupt(io, runner, () => bar.stop()) : undefined;
   const running = (async () => {
     try {
       return await runReplications(runner, options, (done, planned) => bar.update(done, planned));
     } finally {
       bar.stop();
       await runner.close();
+      interrupt?.uninstall();
+      // Interrupted, the command prints nothing more: the handler ends it once the jobs are removed.
+      if (interrupt?.interrupted()) await new Promise<never>(() => {});
     }
   })();
   // Awaited by result(); a failure while the recorded day replays is reported from there.
@@ -202,17 +206,57 @@ export async function checkReplicationQueue(options: ReplicationOptions | undefi
   (await connectRedis(options.queue.url, redactUrl(options.queue.url))).disconnect();
 }
 
+/** What the command prints when Ctrl-C stopped it while its replications ran through Redis. */
+const INTERRUPTED = {
+  removed: "interrupted; the run's jobs were removed from Redis",
+  queuedRemoved: "interrupted; the run's queued jobs were removed from Redis (the blocks workers had taken finish there)",
+  notRemoved: "interrupted; the run's jobs could not be removed from Redis",
+} as const;
+
+/** How long the command waits, interrupted, for Redis to remove the run's jobs. */
+const INTERRUPT_REMOVAL_TIMEOUT_MS = 5_000;
+
+/**
+ * While replications run through Redis, Ctrl-C (SIGINT) removes the run's jobs, which no worker
+ * should compute any more, then ends the command with exit code 130. The handler runs once: a
+ * second Ctrl-C, while Redis does not answer, gets Node's default and ends the process at once.
+ */
+function removeJobsOnInterrupt(io: CliIO, runner: { removeJobs(): Promise<boolean> }, before: () => void): { uninstall(): void; interrupted(): boolean } {
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    before();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${INTERRUPT_REMOVAL_TIMEOUT_MS / 1000} s`)), INTERRUPT_REMOVAL_TIMEOUT_MS);
+    });
+    void Promise.race([runner.removeJobs(), late])
+      .then(
+        (all) => (all ? INTERRUPTED.removed : INTERRUPTED.queuedRemoved),
+        (err: Error) => `${INTERRUPTED.notRemoved} (${err.message})`,
+      )
+      .then((line) => {
+        clearTimeout(timer);
+        io.err(`ivr-sim: ${line}\n`);
+        process.exit(130);
+      });
+  };
+  process.once('SIGINT', onInterrupt);
+  return { uninstall: () => void process.removeListener('SIGINT', onInterrupt), interrupted: () => interrupted };
+}
+
 async function queueRunner(
   job: ReplicationJob,
   q: NonNullable<ReplicationOptions['queue']>,
   recorded: RecordedDayRequest | undefined,
-): Promise<ReplicationRunner & { recordedReport?: () => Promise<ReplayReport> }> {
+): Promise<ReplicationRunner & { recordedReport?: () => Promise<ReplayReport>; removeJobs: () => Promise<boolean> }> {
   const shownUrl = redactUrl(q.url);
   const redis = await connectRedis(q.url, shownUrl);
   const runner = new BullmqReplicationRunner(job, { redis, shownUrl, keyPrefix: q.keyPrefix, blockSize: q.blockSize, workerTimeoutSec: q.workerTimeoutSec, ...(recorded ? { recorded } : {}) });
   let inFlight: Promise<unknown> | undefined;
   return {
     ...(recorded ? { recordedReport: () => runner.recordedReport() } : {}),
+    removeJobs: () => runner.removeJobs(),
     run: (indices, onDone) => {
       const run = runner.run(indices, onDone);
       inFlight = run;

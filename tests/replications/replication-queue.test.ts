@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -14,7 +14,8 @@ import { replicatorFor } from '../../src/core/replications/replication-worker.js
 import { loadStaffingFile } from '../../src/core/staffing/staffing-file.js';
 import { BlockProcessor } from '../../src/infra/replications/block-processor.js';
 import { bundleJob, contentHash, unbundleJob } from '../../src/infra/replications/replication-bundle.js';
-import { BLOCK_QUEUE, productVersion, replicationKeyPrefixes, VersionMismatchError } from '../../src/infra/replications/replication-queue.js';
+import { connectedWorkers } from '../../src/infra/replications/bullmq-replication-runner.js';
+import { BLOCK_QUEUE, productVersion, replicationKeyPrefixes, RUN_QUEUE, VersionMismatchError } from '../../src/infra/replications/replication-queue.js';
 import { compiledBuild, otherVersionBuild, run, type Build } from './compiled-build.js';
 
 /**
@@ -76,6 +77,49 @@ afterAll(async () => {
 });
 
 const cli = (...args: string[]) => run(process.execPath, [build.cli, ...args]);
+
+interface Ended {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+  err: string;
+}
+
+/** The command as a process of its own, for signals (killed after the tests, should one hang). */
+function spawnCli(...args: string[]): { child: ChildProcess; ended: Promise<Ended> } {
+  const child = spawn(process.execPath, [build.cli, ...args], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  workers.push(child);
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  return { child, ended: new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal, out, err }))) };
+}
+
+/** How the process ended, or `hung` when it had not within `ms`. */
+function endedWithin(ended: Promise<Ended>, ms: number): Promise<Ended | 'hung'> {
+  return Promise.race([ended, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), ms))]);
+}
+
+/** The jobs of the queues under `prefix`, in any state. */
+async function jobsLeft(prefix: string): Promise<Record<string, number>> {
+  const left: Record<string, number> = {};
+  for (const name of [BLOCK_QUEUE, RUN_QUEUE]) {
+    const queue = new Queue(name, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+    try {
+      for (const [state, n] of Object.entries(await queue.getJobCounts())) if (n > 0) left[`${name} ${state}`] = n;
+    } finally {
+      await queue.close();
+    }
+  }
+  return left;
+}
+
+/** Resolves once the run's blocks wait in the queue (none is taken: no worker serves the prefix). */
+async function blocksQueued(blocks: Queue): Promise<void> {
+  for (let i = 0; i < 3000 && (await blocks.getWaitingCount()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(await blocks.getWaitingCount()).toBeGreaterThan(0);
+}
 const REPLAY = ['replay', 'data/traces/sample.jsonl', '--replications', '6', '--seed', '4'];
 /**
  * For the kill tests (queued with `--block-size 30`): one block of 30 replications, long enough (about a second) for the test to
@@ -190,6 +234,158 @@ describe('replications over BullMQ workers', () => {
       await blocks.close();
     }
   }, 150_000);
+
+  it('every worker killed mid-run: the run fails soon after --worker-timeout saying so, writes nothing and leaves no job in Redis', async () => {
+    const prefix = newPrefix();
+    const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-workers-gone-'));
+    const worker = await startWorker(prefix);
+    const queued = spawnCli(...REPLAY_30, '--block-size', '30', '--redis-url', REDIS_URL, '--prefix', prefix, '--worker-timeout', '2', '--out', join(dir, 'report'));
+    const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+    try {
+      for (let i = 0; i < 2000 && (await activeBlock(blocks)) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await activeBlock(blocks)).toBeDefined();
+      await stop(worker, 'SIGKILL');
+      const killed = Date.now();
+      const r = await endedWithin(queued.ended, 30_000);
+      if (r === 'hung') throw new Error('the command still waits 30 s after its only worker was killed');
+      expect(r.code, r.err).toBe(1);
+      // The 2 s asked for after the block's last progress, then a look at Redis; not the lock's expiry.
+      expect(Date.now() - killed).toBeLessThan(12_000);
+      expect(r.out).toBe('');
+      expect(r.err).toContain('the replication workers stopped mid-run: none is connected to Redis');
+      expect(r.err).toContain("0 of 30 replications were done, and the run's jobs were removed");
+      expect(r.err).toContain(`ivr-sim replication-worker --redis-url ${REDIS_URL} --prefix ${prefix}`);
+      expect(readdirSync(dir)).toEqual([]);
+      expect(await jobsLeft(prefix)).toEqual({});
+    } finally {
+      queued.child.kill('SIGKILL');
+      await blocks.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('a worker killed while another stays connected: a short --worker-timeout waits for the block to be taken over, same output', async () => {
+    const prefix = newPrefix();
+    const first = await startWorker(prefix);
+    const queued = cli(...REPLAY_30, '--block-size', '30', '--redis-url', REDIS_URL, '--prefix', prefix, '--worker-timeout', '2');
+    const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+    try {
+      for (let i = 0; i < 2000 && (await activeBlock(blocks)) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await activeBlock(blocks)).toBeDefined();
+      // Idle but connected: it takes the block over only once the killed worker's lock expired,
+      // several timeouts of silence later.
+      await startWorker(prefix);
+      await stop(first, 'SIGKILL');
+      const [out, local] = await Promise.all([queued, cli(...REPLAY_30, '--threads', '1')]);
+      expect(out.code, out.err).toBe(0);
+      expect(out.out).toBe(local.out);
+    } finally {
+      await blocks.close();
+    }
+  }, 120_000);
+
+  it('whether workers are connected: CLIENT LIST counted, and unknown when Redis cannot tell', async () => {
+    expect(await connectedWorkers({ getWorkers: async () => [] })).toBe(0);
+    expect(await connectedWorkers({ getWorkers: async () => [{ name: 'replication-blocks', rawname: 'p:bull:cmVwbGljYXRpb24tYmxvY2tz' }] })).toBe(1);
+    // CLIENT refused by an ACL, say.
+    expect(await connectedWorkers({ getWorkers: async () => Promise.reject(new Error("NOPERM this user has no permissions to run the 'client|list' command")) })).toBeUndefined();
+    // CLIENT unknown: BullMQ answers with a placeholder instead of a connection.
+    expect(await connectedWorkers({ getWorkers: async () => [{ name: 'GCP does not support client list' }] })).toBeUndefined();
+    // And the real thing: a worker of the prefix is counted, and gone once killed.
+    const prefix = newPrefix();
+    const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+    try {
+      expect(await connectedWorkers(blocks)).toBe(0);
+      const worker = await startWorker(prefix);
+      expect(await connectedWorkers(blocks)).toBe(1);
+      await stop(worker, 'SIGKILL');
+      for (let i = 0; i < 200 && (await connectedWorkers(blocks)) !== 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await connectedWorkers(blocks)).toBe(0);
+    } finally {
+      await blocks.close();
+    }
+  }, 60_000);
+
+  it('Ctrl-C while the run is queued removes its jobs from Redis and exits with 130', async () => {
+    const prefix = newPrefix();
+    const dir = mkdtempSync(join(tmpdir(), 'ivr-sim-interrupted-'));
+    const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+    try {
+      for (const command of [
+        [...REPLAY, '--out', join(dir, 'report')],
+        ['compare', 'data/traces/sample.jsonl', '--baseline', '.', '--candidate', '.', '--replications', '4', '--out', join(dir, 'compare'), '--calls-out', join(dir, 'calls.jsonl')],
+      ]) {
+        const queued = spawnCli(...command, '--redis-url', REDIS_URL, '--prefix', prefix);
+        try {
+          await blocksQueued(blocks);
+          queued.child.kill('SIGINT');
+          const r = await endedWithin(queued.ended, 20_000);
+          if (r === 'hung') throw new Error('the command did not end after Ctrl-C');
+          expect(r.signal).toBeNull();
+          expect(r.code, r.err).toBe(130);
+          expect(r.out).toBe('');
+          expect(r.err).toBe("ivr-sim: interrupted; the run's jobs were removed from Redis\n");
+          expect(await blocks.getWaitingCount()).toBe(0);
+          expect(await jobsLeft(prefix)).toEqual({});
+          expect(readdirSync(dir)).toEqual([]);
+        } finally {
+          queued.child.kill('SIGKILL');
+        }
+      }
+    } finally {
+      await blocks.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
+  it('Ctrl-C with Redis no longer answering: the command says so within 5 s, and a second Ctrl-C ends it at once', async () => {
+    const prefix = newPrefix();
+    // A way to Redis that can go silent: it stops passing anything on, either way.
+    let silent = false;
+    const sockets: Socket[] = [];
+    const proxy = createServer((client) => {
+      const upstream = connect(6379, '127.0.0.1');
+      sockets.push(client, upstream);
+      client.on('data', (d: Buffer) => {
+        if (!silent) upstream.write(d);
+      });
+      upstream.on('data', (d: Buffer) => {
+        if (!silent) client.write(d);
+      });
+      client.on('error', () => {});
+      upstream.on('error', () => {});
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = `redis://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const runs = new Queue(RUN_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+    try {
+      const once = spawnCli(...REPLAY, '--redis-url', url, '--prefix', prefix);
+      const twice = spawnCli(...REPLAY, '--redis-url', url, '--prefix', prefix);
+      // Both runs queued: their parents wait for their blocks.
+      for (let i = 0; i < 3000 && (await runs.getWaitingChildrenCount()) < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await runs.getWaitingChildrenCount()).toBe(2);
+      silent = true;
+      once.child.kill('SIGINT');
+      twice.child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 1_000));
+      // Both still wait for Redis to remove their jobs.
+      expect([once.child.exitCode, once.child.signalCode, twice.child.exitCode, twice.child.signalCode]).toEqual([null, null, null, null]);
+      const sent = Date.now();
+      twice.child.kill('SIGINT');
+      const second = await endedWithin(twice.ended, 3_000);
+      if (second === 'hung') throw new Error('a second Ctrl-C did not end the command');
+      expect(second.signal).toBe('SIGINT');
+      expect(Date.now() - sent).toBeLessThan(3_000);
+      const first = await endedWithin(once.ended, 15_000);
+      if (first === 'hung') throw new Error('the command did not give up on Redis');
+      expect(first.code).toBe(130);
+      expect(first.err).toBe("ivr-sim: interrupted; the run's jobs could not be removed from Redis (no answer within 5 s)\n");
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+      await runs.close();
+    }
+  }, 90_000);
 
   it('with no worker, the run fails after --worker-timeout with a message saying how to start one, and prints nothing', async () => {
     const prefix = newPrefix();

@@ -11,6 +11,50 @@ import { NamedError } from '../../core/errors/named-error.js';
 /** States of a block no worker has taken yet. */
 const WAITING_STATES = new Set(['waiting', 'prioritized', 'waiting-children', 'unknown']);
 
+/** How long removing a run's jobs may take before the command gives up on it (Redis gone, say). */
+const REMOVAL_TIMEOUT_MS = 5_000;
+
+/** `promise`, or a rejection once `ms` went by without it settling. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer from Redis within ${ms / 1000} s`)), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Removes a run's flow: the parent and every block. A block a worker holds is locked and BullMQ
+ * refuses to remove it, and with it the whole flow: then the blocks not taken yet are removed
+ * (the parent completes once the taken ones have). Resolves to whether every job was removed.
+ */
+async function removeFlow(parent: InstanceType<typeof Job>): Promise<boolean> {
+  try {
+    await parent.remove({ removeChildren: true });
+    return true;
+  } catch {
+    await parent.removeUnprocessedChildren();
+    return false;
+  }
+}
+
+/**
+ * How many replication workers are connected to the block queue: BullMQ names a worker's
+ * blocking connection after the queue and its key prefix, and CLIENT LIST shows the named
+ * connections (a killed worker's goes with its process). Undefined when Redis cannot tell.
+ */
+export async function connectedWorkers(queue: Pick<InstanceType<typeof Queue>, 'getWorkers'>): Promise<number | undefined> {
+  try {
+    const workers = await queue.getWorkers();
+    // Where CLIENT is an unknown command, BullMQ answers with a placeholder, without a connection's raw name.
+    return workers.some((w) => !w['rawname']) ? undefined : workers.length;
+  } catch {
+    // CLIENT LIST refused (an ACL without it, a managed Redis that disables it), or Redis not answering.
+    return undefined;
+  }
+}
+
 /** The run could not be completed by the replication workers. */
 export class ReplicationQueueError extends NamedError {
   readonly code = 'REPLICATION_QUEUE_FAILED';
@@ -43,7 +87,10 @@ export interface QueueRunnerOptions {
   keyPrefix: string;
   /** Replications per child job (the last ones smaller). */
   blockSize: number;
-  /** Fail when no worker has taken a block within this many seconds. */
+  /**
+   * Fail when no worker has taken a block within this many seconds; later, when none of the
+   * run's jobs moved for as long and no worker is connected to the queue any more.
+   */
   workerTimeoutSec: number;
   /**
    * Also have a worker replay the recorded day itself (first job of the first run; see
@@ -61,8 +108,12 @@ export interface QueueRunnerOptions {
  */
 export class BullmqReplicationRunner implements ReplicationRunner {
   private bundle: string | undefined;
-  /** Stops the run under way, if any (close() while it waits for its blocks). */
-  private stopRun: (() => void) | undefined;
+  /** Stops the run under way, if any (close() while it waits for its blocks), once its jobs are removed. */
+  private stopRun: (() => Promise<void>) | undefined;
+  /** The parent job of the run under way, from when its flow is being queued (undefined: it could not be). */
+  private flowParent: Promise<InstanceType<typeof Job> | undefined> | undefined;
+  /** Replications done by the runs before the one under way. */
+  private doneBefore = 0;
   private readonly keys: ReturnType<typeof replicationKeyPrefixes>;
   /** The recorded day's report, while it is still to be queued or computed. */
   private recorded: { request: RecordedDayRequest; queued: boolean; resolve: (r: ReplayReport) => void; reject: (err: Error) => void } | undefined;
@@ -123,13 +174,18 @@ export class BullmqReplicationRunner implements ReplicationRunner {
       const recorded = this.recorded && !this.recorded.queued ? this.recorded : undefined;
       if (recorded) recorded.queued = true;
       const recordedChild = recorded ? [{ name: 'recorded-day', queueName: BLOCK_QUEUE, data: { version, bundle, indices: [], recorded: recorded.request } satisfies BlockJobData, opts: blockOpts }] : [];
-      const tree = await flow.add({
+      const adding = flow.add({
         name: 'replications',
         queueName: RUN_QUEUE,
         data: { bundle, replications: indices.length },
         opts: { removeOnComplete: true, removeOnFail: { age: 86_400 } },
         children: [...recordedChild, ...blocks.map((b) => ({ name: 'block', queueName: BLOCK_QUEUE, data: { version, bundle, indices: b } satisfies BlockJobData, opts: blockOpts }))],
       });
+      this.flowParent = adding.then(
+        (t) => t.job,
+        () => undefined,
+      );
+      const tree = await adding;
       const ids = new Set(tree.children!.map((c) => c.job.id!));
       const recordedId = recorded ? tree.children!.find((c) => c.job.name === 'recorded-day')!.job.id! : undefined;
       const progress = new Map<string, number>();
@@ -139,6 +195,7 @@ export class BullmqReplicationRunner implements ReplicationRunner {
       let taken = false;
       await new Promise<void>((resolve, reject) => {
         let settled = false;
+        let timer: NodeJS.Timeout | undefined;
         const finish = (err?: Error) => {
           if (settled) return;
           settled = true;
@@ -167,29 +224,69 @@ export class BullmqReplicationRunner implements ReplicationRunner {
             finish(err as Error);
           }
         };
-        const timer = setTimeout(() => {
-          if (taken) return;
+        const timeoutMs = workerTimeoutSec * 1000;
+        /** When one of the run's jobs last showed a sign of life (taken, progress, done). */
+        let lastSign = Date.now();
+        const alive = () => {
+          taken = true;
+          lastSign = Date.now();
+        };
+        const removeRunJobs = () => within(removeFlow(tree.job), REMOVAL_TIMEOUT_MS, "removing the run's jobs").catch(() => false);
+        const noWorkerTook = async (): Promise<void> => {
           // This process may have been busy (replaying the recorded day) past the timeout with the
           // workers' events still unread: Redis, not the events seen so far, says whether a block was taken.
-          void Promise.all([...ids].map((id) => queue.getJobState(id))).then(
-            (states) => {
-              if (taken || states.some((state) => !WAITING_STATES.has(state))) {
-                taken = true;
-                // A block that failed, or finished, while the events went unread is read from its job.
-                return catchUp();
-              }
-              void tree.job.remove({ removeChildren: true }).catch(() => {});
-              finish(
-                new ReplicationQueueError(
-                  `no replication worker took the job within ${workerTimeoutSec} s (Redis ${shownUrl}, prefix "${keyPrefix}"): start one with ivr-sim replication-worker --redis-url ${shownUrl} --prefix ${keyPrefix}`,
-                ),
-              );
-            },
-            (err: Error) => finish(err),
+          const states = await Promise.all([...ids].map((id) => queue.getJobState(id)));
+          if (settled) return;
+          if (taken || states.some((state) => !WAITING_STATES.has(state))) {
+            alive();
+            // A block that failed, or finished, while the events went unread is read from its job.
+            await catchUp();
+            return watch();
+          }
+          await removeRunJobs();
+          finish(
+            new ReplicationQueueError(
+              `no replication worker took the job within ${workerTimeoutSec} s (Redis ${shownUrl}, prefix "${keyPrefix}"): start one with ivr-sim replication-worker --redis-url ${shownUrl} --prefix ${keyPrefix}`,
+            ),
           );
-        }, workerTimeoutSec * 1000);
-        this.stopRun = () => {
-          void tree.job.remove({ removeChildren: true }).catch(() => {});
+        };
+        const workersGone = async (): Promise<void> => {
+          const workers = await connectedWorkers(queue);
+          if (settled) return;
+          // Workers still connected (busy with another run's blocks, or about to take over a killed
+          // one's), or a Redis that cannot tell: keep waiting, and ask again after another timeout.
+          if (workers !== 0) return watch(timeoutMs);
+          // Blocks that finished while their events went unread are read from their jobs.
+          await catchUp();
+          if (settled) return;
+          // No worker holds the locks of the blocks still active: a killed worker's would only
+          // expire later (BLOCK_WORKER_OPTIONS.lockDuration), and BullMQ removes no locked job.
+          await Promise.all([...ids].map((id) => redis.del(`${queue.toKey(id)}:lock`)));
+          const removed = await removeRunJobs();
+          const done = this.doneBefore + results.size;
+          finish(
+            new ReplicationQueueError(
+              `the replication workers stopped mid-run: none is connected to Redis ${shownUrl} (prefix "${keyPrefix}") and none of the run's jobs moved for ${workerTimeoutSec} s; ${done} of ${this.doneBefore + indices.length} replications were done${removed ? ", and the run's jobs were removed" : ''}. Start a worker with ivr-sim replication-worker --redis-url ${shownUrl} --prefix ${keyPrefix} and run the command again`,
+            ),
+          );
+        };
+        /**
+         * Checks on the run once its jobs were quiet for the timeout (`after`, or what is left of it):
+         * before a block was taken, whether a worker took one; after, whether any worker is left.
+         */
+        const watch = (after = timeoutMs - (Date.now() - lastSign)): void => {
+          if (settled) return;
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            if (settled) return;
+            if (taken && Date.now() - lastSign < timeoutMs) return watch();
+            void (taken ? workersGone() : noWorkerTook()).catch((err: Error) => finish(err));
+          }, Math.max(0, after));
+        };
+        watch(timeoutMs);
+        this.stopRun = async () => {
+          if (settled) return;
+          await removeRunJobs();
           finish(new ReplicationsStoppedError());
         };
         const report = () => onDone?.([...progress.values()].reduce((a, b) => a + b, 0));
@@ -200,11 +297,11 @@ export class BullmqReplicationRunner implements ReplicationRunner {
           this.settleRecorded({ report: value.report });
         };
         events.on('active', ({ jobId }) => {
-          if (ids.has(jobId)) taken = true;
+          if (ids.has(jobId)) alive();
         });
         events.on('progress', ({ jobId, data }) => {
           if (!ids.has(jobId)) return;
-          taken = true;
+          alive();
           progress.set(jobId, Number(data));
           report();
         });
@@ -223,7 +320,7 @@ export class BullmqReplicationRunner implements ReplicationRunner {
         };
         events.on('completed', ({ jobId, returnvalue }) => {
           if (!ids.has(jobId)) return;
-          taken = true;
+          alive();
           // The event carries the block's figures: no second read of the job from Redis.
           const value = returnvalue as unknown as BlockJobResult | undefined;
           if (value && typeof value === 'object') return completed(jobId, value);
@@ -235,16 +332,28 @@ export class BullmqReplicationRunner implements ReplicationRunner {
         // Blocks that finished or failed before the listeners were attached are read from their jobs.
         void catchUp();
       });
+      this.doneBefore += indices.length;
       return indices.map((i) => results.get(i)!);
     } finally {
       this.stopRun = undefined;
+      this.flowParent = undefined;
       await Promise.allSettled([events.close(), queue.close(), flow.close()]);
       eventsConnection.disconnect();
     }
   }
 
+  /**
+   * Removes the jobs of the run under way from Redis (waiting for its flow if it is being queued),
+   * leaving the run itself waiting: for a command that is about to end (interrupted). Resolves to
+   * whether every job went; false when workers held blocks (those finish, the rest is removed).
+   */
+  async removeJobs(): Promise<boolean> {
+    const parent = await this.flowParent;
+    return parent ? removeFlow(parent) : true;
+  }
+
   async close(): Promise<void> {
-    this.stopRun?.();
+    await this.stopRun?.();
     this.settleRecorded({ err: new ReplicationsStoppedError() });
   }
 }
