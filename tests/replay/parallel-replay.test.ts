@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { distIsFresh } from '../helpers/fresh-dist.js';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -37,19 +38,6 @@ interface Build {
   cli: string;
   workerUrl: URL;
   remove(): void;
-}
-
-function sourcesOf(dir: string): string[] {
-  // The pages' own code (src/app/pages/<page>/) is bundled by esbuild, not compiled into dist/ (tsconfig.json excludes it).
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !/^app\/pages\/[^/]+\//.test(f));
-}
-
-function distIsFresh(): boolean {
-  const src = join(PACKAGE_ROOT, 'src');
-  return sourcesOf(src).every((f) => {
-    const built = join(PACKAGE_ROOT, 'dist', f.replace(/\.ts$/, '.js'));
-    return existsSync(built) && statSync(built).mtimeMs >= statSync(join(src, f)).mtimeMs;
-  });
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
+import { distIsFresh } from '../helpers/fresh-dist.js';
 
 /**
  * Worker threads and separate worker processes cannot load the TypeScript sources Vitest runs:
@@ -20,16 +21,6 @@ export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): P
   return new Promise((resolve) => {
     execFile(cmd, args, { cwd: PACKAGE_ROOT, env: { ...process.env, ...env }, maxBuffer: 64 * 2 ** 20 }, (error, out, err) => resolve({ code: error ? Number(error.code ?? 1) : 0, out, err }));
   });
-}
-
-function distIsFresh(): boolean {
-  const src = join(PACKAGE_ROOT, 'src');
-  return readdirSync(src, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
-    .every((f) => {
-      const built = join(PACKAGE_ROOT, 'dist', f.replace(/\.ts$/, '.js'));
-      return existsSync(built) && statSync(built).mtimeMs >= statSync(join(src, f)).mtimeMs;
-    });
 }
 
 export async function compiledBuild(): Promise<Build> {

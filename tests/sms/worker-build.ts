@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { distIsFresh } from '../helpers/fresh-dist.js';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/core/configuration/configuration.js';
 
@@ -8,18 +9,6 @@ export interface WorkerBuild {
   /** `node <script>` runs `npm run worker`. */
   script: string;
   remove(): void;
-}
-
-// The pages' own code (src/app/pages/<page>/) is bundled by esbuild, not compiled into dist/ (tsconfig.json excludes it).
-const sourcesOf = (dir: string) =>
-  readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !/^app\/pages\/[^/]+\//.test(f));
-
-function distIsFresh(): boolean {
-  const src = join(PACKAGE_ROOT, 'src');
-  return sourcesOf(src).every((f) => {
-    const built = join(PACKAGE_ROOT, 'dist', f.replace(/\.ts$/, '.js'));
-    return existsSync(built) && statSync(built).mtimeMs >= statSync(join(src, f)).mtimeMs;
-  });
 }
 
 /**
