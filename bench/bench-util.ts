@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
 
 /** Median of a list of numbers. */
@@ -18,4 +19,14 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${err}`))));
   });
+}
+
+/** Deletes every key under `prefix` (a bench's own; other checkouts share this Redis). */
+export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }

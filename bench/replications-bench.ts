@@ -42,7 +42,7 @@ import type { ReplicationJob } from '../src/core/replications/replication-worker
 import { loadStaffingFile } from '../src/core/staffing/staffing-file.js';
 import { BullmqReplicationRunner } from '../src/infra/replications/bullmq-replication-runner.js';
 import { connectRedis } from '../src/infra/replications/redis-connection.js';
-import { median } from './bench-util.js';
+import { deleteKeysUnder, median } from './bench-util.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -151,15 +151,6 @@ function printPaired(what: string, a: Sample[], b: Sample[]): number {
   return median(ratios);
 }
 
-async function removeKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
-
 async function main(): Promise<void> {
   const run = randomUUID().slice(0, 8);
   const prefixes = { 1: `bench:replications:${run}:one:`, 2: `bench:replications:${run}:two:` } as const;
@@ -211,7 +202,7 @@ async function main(): Promise<void> {
     console.log(`SUMMARY speed-up 1 → 2 workers (median of paired ratios): whole command ${f2(commandRatio)}×, replication phase ${f2(phaseRatio)}×`);
   } finally {
     await Promise.all([...workers[1], ...workers[2]].map(stop));
-    await removeKeys(redis, `bench:replications:${run}:`);
+    await deleteKeysUnder(redis, `bench:replications:${run}:`);
     await redis.quit();
   }
 

@@ -30,7 +30,7 @@ import { SmsProducer } from '../src/infra/sms/sms-producer.js';
 import { DEFAULT_SMS_JOB_OPTIONS, smsKeyPrefixes, SMS_QUEUE_NAME } from '../src/infra/sms/sms-queue.js';
 import { loadSmsWorkerEnv } from '../src/worker/sms-worker-env.js';
 import { startSmsWorkerRuntime } from '../src/worker/sms-worker-runtime.js';
-import { median } from './bench-util.js';
+import { deleteKeysUnder, median } from './bench-util.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const ACCOUNT = 'AC' + 'a1'.repeat(16);
@@ -48,15 +48,6 @@ const NOON: Clock = { now: () => Date.UTC(2025, 5, 3, 4) };
 
 const decision = (phone: string): Decision =>
   ({ callId: 'bench', caller: { phone, known: true, language: 'zh-CN' }, sms: [{ template: 'bill-summary', class: 'service', vars: { balance: 12.45 }, rule: 'bench' }] }) as unknown as Decision;
-
-async function removeKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
 
 interface Round {
   enqueuePerSec: number;
@@ -119,7 +110,7 @@ async function round(twilioApiBaseUrl: string, concurrency: number, redis: Redis
   const used = process.cpuUsage(cpu);
   await runtime.close();
   await queue.close();
-  await removeKeys(redis, prefix);
+  await deleteKeysUnder(redis, prefix);
   return { enqueuePerSec: JOBS / enqueueSec, sendPerSec: JOBS / sendSec, cpuMsPerJob: (used.user + used.system) / 1000 / JOBS, sent };
 }
 

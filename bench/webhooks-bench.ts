@@ -32,7 +32,7 @@ import { loadAppEnv } from '../src/app/config/app-env.js';
 import { createApp } from '../src/app/create-app.js';
 import { createLogger } from '../src/infra/logging/logger.js';
 import { runWebCluster } from '../src/app/web-cluster.js';
-import { median } from './bench-util.js';
+import { deleteKeysUnder, median } from './bench-util.js';
 import { watchServiceStats, type ServiceStats } from './service-stats.js';
 import type { LatencySummary, LoadResult, LoadSpec } from './webhook-load.js';
 
@@ -248,12 +248,7 @@ async function run(): Promise<void> {
 
 async function cleanRedis(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysUnder(redis, prefix);
   await redis.quit();
 }
 

@@ -1,3 +1,4 @@
+import { deleteKeysUnder } from '../helpers/redis-keys.js';
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -97,12 +98,7 @@ export async function startService(suite: string, env: Record<string, string> = 
     },
     async close() {
       await app.close();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await deleteKeysUnder(redis, prefix);
       await redis.quit();
       rmSync(spoolDir, { recursive: true, force: true });
     },

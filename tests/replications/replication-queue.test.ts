@@ -1,3 +1,4 @@
+import { deleteKeysUnder } from '../helpers/redis-keys.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,12 +66,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(workers.map((w) => stop(w, 'SIGKILL')));
   for (const prefix of prefixes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysUnder(redis, prefix);
   }
   await redis?.quit();
   build?.remove();

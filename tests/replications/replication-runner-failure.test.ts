@@ -9,6 +9,7 @@ import { Job, QueueEvents, UnrecoverableError, Worker } from '../../src/infra/qu
 import { BullmqReplicationRunner } from '../../src/infra/replications/bullmq-replication-runner.js';
 import { connectRedis } from '../../src/infra/replications/redis-connection.js';
 import { BLOCK_QUEUE, replicationKeyPrefixes } from '../../src/infra/replications/replication-queue.js';
+import { deleteKeysUnder } from '../helpers/redis-keys.js';
 
 /**
  * The runner's first look at its blocks (those that finished or failed before its queue events
@@ -25,12 +26,7 @@ afterEach(() => {
 
 afterAll(async () => {
   for (const prefix of prefixes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deleteKeysUnder(redis, prefix);
   }
   await redis.quit();
 });
