@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { spawn } from 'node:child_process';
 
 /** Median of a list of numbers. */
@@ -21,12 +20,5 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
   });
 }
 
-/** Deletes every key under `prefix` (a bench's own; other checkouts share this Redis). */
-export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-}
+// The benches clean up their Redis keys as the tests do.
+export { deleteKeysUnder } from '../tests/helpers/redis-keys.js';
