@@ -383,6 +383,24 @@ describe('replications over BullMQ workers', () => {
     }
   }, 90_000);
 
+  it('workers busy with another run: a second run waits for them past --worker-timeout rather than fail, same output', async () => {
+    const prefix = newPrefix();
+    await startWorker(prefix);
+    // Another tester's run: one block of 300 replications, seconds of work for the only worker.
+    const first = cli('replay', 'data/traces/sample.jsonl', '--replications', '300', '--block-size', '300', '--redis-url', REDIS_URL, '--prefix', prefix);
+    const blocks = new Queue(BLOCK_QUEUE, { connection: redis.duplicate(), prefix: replicationKeyPrefixes(prefix).bull });
+    try {
+      for (let i = 0; i < 2000 && (await activeBlock(blocks)) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await activeBlock(blocks)).toBeDefined();
+      const [second, local] = await Promise.all([cli(...REPLAY, '--redis-url', REDIS_URL, '--prefix', prefix, '--worker-timeout', '1'), cli(...REPLAY, '--threads', '1')]);
+      expect(second.code, second.err).toBe(0);
+      expect(second.out).toBe(local.out);
+      expect((await first).code).toBe(0);
+    } finally {
+      await blocks.close();
+    }
+  }, 120_000);
+
   it('with no worker, the run fails after --worker-timeout with a message saying how to start one, and prints nothing', async () => {
     const prefix = newPrefix();
     const started = Date.now();

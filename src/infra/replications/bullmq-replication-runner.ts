@@ -243,6 +243,12 @@ export class BullmqReplicationRunner implements ReplicationRunner {
             await catchUp();
             return watch();
           }
+          // Workers are connected but none took a block: they are busy with other runs' blocks
+          // (workers shared between testers), which come first. Wait for them, asking again after
+          // another timeout; fail only when no worker is there to take the job.
+          const workers = await connectedWorkers(queue);
+          if (settled) return;
+          if (workers !== undefined && workers > 0) return watch(timeoutMs);
           await removeRunJobs();
           finish(
             new ReplicationQueueError(
