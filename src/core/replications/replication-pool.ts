@@ -37,9 +37,10 @@ export function defaultThreads(): number {
  * many calls to simulate (replications × the recorded day's calls × scenarios). A worker thread
  * first loads its own modules and configurations and runs its first replications cold (on the
  * sample day: 0.3 s, then 315, 90 and 50 ms against 15 ms warm), about 0.75 s of CPU, and on two
- * cores it slows this thread while it does. Measured on two vCPUs, paired: 100 replications of the
- * 3,000-call sample day (300,000 calls) took 1.8-2.0 s in this thread alone and 2.0-2.2 s with a
- * worker thread; 200 (600,000 calls) 3.0-3.1 s against 2.8-2.9 s; 400, 5.8-6.3 s against 4.8 s.
+ * cores it slows this thread while it does. Measured on two vCPUs (`npm run bench:local-threads`,
+ * paired medians): 100 replications of the 3,000-call sample day (300,000 calls) took 1.70 s in
+ * this thread alone and 2.01 s with a worker thread; 200 (600,000 calls) 2.97 s against 2.87 s;
+ * 400, 5.39 s against 4.73 s.
  */
 export const MIN_CALLS_FOR_THREADS = 450_000;
 
