@@ -213,8 +213,6 @@ const INTERRUPTED = {
   notRemoved: "interrupted; the run's jobs could not be removed from Redis",
 } as const;
 
-/** How long the command waits, interrupted, for Redis to remove the run's jobs. */
-const INTERRUPT_REMOVAL_TIMEOUT_MS = 5_000;
 
 /**
  * While replications run through Redis, Ctrl-C (SIGINT) removes the run's jobs, which no worker
@@ -226,17 +224,14 @@ function removeJobsOnInterrupt(io: CliIO, runner: { removeJobs(): Promise<boolea
   const onInterrupt = () => {
     interrupted = true;
     before();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${INTERRUPT_REMOVAL_TIMEOUT_MS / 1000} s`)), INTERRUPT_REMOVAL_TIMEOUT_MS);
-    });
-    void Promise.race([runner.removeJobs(), late])
+    // removeJobs gives up, rejecting, when Redis does not answer within seconds.
+    void runner
+      .removeJobs()
       .then(
         (all) => (all ? INTERRUPTED.removed : INTERRUPTED.queuedRemoved),
         (err: Error) => `${INTERRUPTED.notRemoved} (${err.message})`,
       )
       .then((line) => {
-        clearTimeout(timer);
         io.err(`ivr-sim: ${line}\n`);
         process.exit(130);
       });

@@ -14,11 +14,11 @@ const WAITING_STATES = new Set(['waiting', 'prioritized', 'waiting-children', 'u
 /** How long removing a run's jobs may take before the command gives up on it (Redis gone, say). */
 const REMOVAL_TIMEOUT_MS = 5_000;
 
-/** `promise`, or a rejection once `ms` went by without it settling. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+/** `promise`, or a rejection ("no answer within 5 s") once `ms` went by without it settling. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer from Redis within ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
     timer.unref();
   });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
@@ -231,7 +231,7 @@ export class BullmqReplicationRunner implements ReplicationRunner {
           taken = true;
           lastSign = Date.now();
         };
-        const removeRunJobs = () => within(removeFlow(tree.job), REMOVAL_TIMEOUT_MS, "removing the run's jobs").catch(() => false);
+        const removeRunJobs = () => within(removeFlow(tree.job), REMOVAL_TIMEOUT_MS).catch(() => false);
         const noWorkerTook = async (): Promise<void> => {
           // This process may have been busy (replaying the recorded day) past the timeout with the
           // workers' events still unread: Redis, not the events seen so far, says whether a block was taken.
@@ -352,10 +352,13 @@ export class BullmqReplicationRunner implements ReplicationRunner {
    * Removes the jobs of the run under way from Redis (waiting for its flow if it is being queued),
    * leaving the run itself waiting: for a command that is about to end (interrupted). Resolves to
    * whether every job went; false when workers held blocks (those finish, the rest is removed).
+   * Rejects when Redis does not answer within REMOVAL_TIMEOUT_MS.
    */
   async removeJobs(): Promise<boolean> {
-    const parent = await this.flowParent;
-    return parent ? removeFlow(parent) : true;
+    return within(
+      this.flowParent?.then((parent) => (parent ? removeFlow(parent) : true)) ?? Promise.resolve(true),
+      REMOVAL_TIMEOUT_MS,
+    );
   }
 
   async close(): Promise<void> {
